@@ -1,0 +1,145 @@
+"""The ``krlib`` command: ``indicators``, ``demo-data`` (and more, see ``krlib --help``).
+
+Errors a user can fix print one line (Thai / English) and exit with code 2; any other
+failure prints one line too (set KRLIB_DEBUG=1 for the traceback) and exits with 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from krlib import __version__
+from krlib.errors import KrlibError, OptionError
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a bad option in one line and exits 2 (no usage dump)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise OptionError(f"ตัวเลือกไม่ถูกต้อง / bad option: {message} (see: {self.prog} --help)")
+
+
+def _add_period(p: argparse.ArgumentParser, required: bool = True) -> None:
+    p.add_argument("--fiscal-year", type=int, required=required, metavar="YYYY",
+                   help="Thai fiscal year, Buddhist Era (e.g. 2568 = 1 Oct 2024 - 30 Sep 2025)")
+    p.add_argument("--quarter", type=int, required=required, metavar="Q",
+                   help="fiscal quarter 1-4 (1 = Oct-Dec ... 4 = Jul-Sep); figures are "
+                        "cumulative from the start of the fiscal year")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="krlib", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"krlib {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("indicators", help="clean a data drop and write the contract CSVs",
+                       description="Clean a data drop and write kr_results.csv, "
+                                   "kr_breakdown.csv, data_quality.csv, "
+                                   "data_quality_reasons.csv (the contract), plus "
+                                   "data_quality_flags.csv and rejected_rows.csv.")
+    p.add_argument("--data", type=Path, required=True, metavar="DIR",
+                   help="folder holding homeless_registrations, homeless_services, "
+                        "rehab_referrals, rehab_services as .csv or .xlsx")
+    _add_period(p)
+    p.add_argument("--out", type=Path, required=True, metavar="OUT",
+                   help="folder to write the CSV files into (created if needed)")
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    p.set_defaults(func=cmd_indicators)
+
+    p = sub.add_parser("demo-data", help="write a synthetic, deterministic data drop",
+                       description="Write a realistic synthetic data drop (no real person) "
+                                   "with the messiness the contract describes.")
+    p.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="folder to write into")
+    p.add_argument("--seed", type=int, default=None, help="random seed (default: 2568)")
+    p.add_argument("--scale", type=float, default=1.0,
+                   help="size multiplier; 1.0 is about 8k rows, 80 about 620k")
+    p.add_argument("--fiscal-year", type=int, default=2568, metavar="YYYY",
+                   help="fiscal year the records centre on (default 2568)")
+    p.add_argument("--format", choices=("mixed", "csv"), default="mixed",
+                   help="mixed: two XLSX + two CSV like real exports; csv: all CSV (fast)")
+    p.set_defaults(func=cmd_demo_data)
+    return parser
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    from krlib.clean import load_drop
+    from krlib.export import write_outputs
+    from krlib.indicators import compute
+    from krlib.periods import Period
+
+    period = Period(args.fiscal_year, args.quarter)
+    clean = load_drop(args.data)
+    ind = compute(clean, period)
+    for reason in ind.unavailable.values():
+        print(f"krlib: warning: {reason}", file=sys.stderr)
+    write_outputs(ind, clean, args.out)
+    if not args.quiet:
+        print(summary_text(ind, clean, period, args.out))
+    return 0
+
+
+def summary_text(ind, clean, period, out: Path) -> str:
+    """A short human summary: Bangkok figure per KR and the data-quality account."""
+    from krlib.indicators import BMA
+    from krlib.kr import KRS
+
+    lines = [f"krlib {__version__} — {period.label_th} ({period.label}, "
+             f"{period.start:%Y-%m-%d} .. {period.end:%Y-%m-%d})"]
+    for code, kr in KRS.items():
+        if code in ind.unavailable:
+            lines.append(f"  KR {code}: ไม่พร้อมใช้งาน / unavailable")
+            continue
+        r = ind.result(code, BMA, period)
+        pct = "-" if r.percent != r.percent else f"{r.percent:.2f}%"
+        met = {True: "ถึงเป้า / met", False: "ไม่ถึงเป้า / not met", None: "-"}[r.met_target]
+        lines.append(f"  KR {code} กรุงเทพมหานคร: {r.numerator}/{r.denominator} = {pct} "
+                     f"(เป้าหมาย {kr.target}%: {met})")
+    lines.append("  ข้อมูลนำเข้า / input rows: read, kept, collapsed, rejected")
+    for a in clean.accounts.values():
+        lines.append(f"    {a.table:<24} {a.rows_in:>8} {a.kept:>8} {a.collapsed:>6} "
+                     f"{a.rejected:>6}  ({a.file})")
+    lines.append(f"  ผลลัพธ์ / written to: {out}")
+    return "\n".join(lines)
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from krlib.demo import DEFAULT_SEED, write_demo_drop
+
+    if args.scale <= 0:
+        raise OptionError("--scale ต้องมากกว่า 0 / --scale must be greater than 0")
+    seed = DEFAULT_SEED if args.seed is None else args.seed
+    files = write_demo_drop(args.out_dir, seed=seed, scale=args.scale,
+                            fiscal_year=args.fiscal_year, fmt=args.format)
+    for name, path in files.items():
+        print(f"{name}: {path}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return 2
+        return args.func(args)
+    except KrlibError as exc:
+        print(f"krlib: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("krlib: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - last resort: one line, never a traceback
+        if os.environ.get("KRLIB_DEBUG"):
+            raise
+        print(f"krlib: internal error: {type(exc).__name__}: {exc} "
+              "(set KRLIB_DEBUG=1 for details)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,243 @@
+"""Read a data drop: find each table's file, decode it, locate the header, map the columns.
+
+Every cell comes back as stripped text (ids never become floats, leading zeros stay).
+XLSX date cells become ISO text with the year as stored, so a Buddhist-Era year typed
+into a date cell is converted by the same rule as every other date. Problems with a
+whole file raise :class:`~krlib.errors.InputError` (one line: file, column, what to do).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io as _io
+import itertools
+import math
+import warnings
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from krlib.errors import InputError
+from krlib.schema import TABLES, TableSpec
+
+#: Up to this many title rows may stand above the header row.
+MAX_TITLE_ROWS = 10
+ROW = "_row"  # source row number (1-based, as a spreadsheet shows it)
+EXTENSIONS = (".csv", ".xlsx")
+
+
+@dataclass
+class RawTable:
+    """One table as read: known columns as stripped text, plus the source row number."""
+
+    name: str
+    path: Path
+    frame: pd.DataFrame
+    encoding: str
+    header_row: int  # 1-based row number of the header
+    sha256: str
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return len(self.frame)
+
+
+def find_table_file(data_dir: Path, table: str) -> Path | None:
+    """The file holding ``table`` in ``data_dir`` (``.csv`` or ``.xlsx``), or None if absent."""
+    found = [p for p in sorted(data_dir.iterdir())
+             if p.is_file() and p.stem.lower() == table and p.suffix.lower() in EXTENSIONS]
+    if len(found) > 1:
+        names = ", ".join(p.name for p in found)
+        raise InputError(found[0], f"พบหลายไฟล์สำหรับตาราง {table} ({names})",
+                         f"several files hold table {table} ({names})",
+                         fix="keep one / เก็บไว้ไฟล์เดียว")
+    return found[0] if found else None
+
+
+def read_drop(data_dir: Path | str) -> dict[str, RawTable]:
+    """Read every table present in a data drop; absent tables are simply not in the result."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise InputError(data_dir, "ไม่พบโฟลเดอร์ข้อมูล", "data directory not found",
+                         fix="check --data / ตรวจสอบ --data")
+    tables = {}
+    for name, spec in TABLES.items():
+        path = find_table_file(data_dir, name)
+        if path is not None:
+            tables[name] = read_table(path, spec)
+    return tables
+
+
+def read_table(path: Path | str, spec: TableSpec) -> RawTable:
+    """Read one table file (CSV or XLSX) into a :class:`RawTable`."""
+    path = Path(path)
+    data = path.read_bytes()
+    if not data.strip():
+        raise InputError(path, "ไฟล์ว่างเปล่า", "the file is empty",
+                         fix="export the table again / ส่งออกข้อมูลใหม่")
+    digest = hashlib.sha256(data).hexdigest()
+    if path.suffix.lower() == ".xlsx":
+        grid, encoding = _xlsx_grid(path, data, spec), "xlsx"
+        header_idx, mapping, ignored = _find_header(path, grid, spec)
+        width = max(len(grid[header_idx]), max(mapping) + 1)
+        body = [r + [""] * (width - len(r)) for r in grid[header_idx + 1:]]
+        raw = pd.DataFrame(body, columns=range(width), dtype=object)
+    else:
+        text, encoding = decode_csv(path, data)
+        head = _csv_head(path, text)
+        header_idx, mapping, ignored = _find_header(path, head, spec)
+        raw = _csv_body(path, text, header_idx, width=len(head[header_idx]))
+    frame = _frame(raw, mapping, spec, first_row=header_idx + 2)
+    if frame.empty:
+        raise InputError(path, "มีแต่หัวตาราง ไม่มีข้อมูล", "the table has a header but no data rows",
+                         fix="export the rows too / ส่งออกพร้อมข้อมูล")
+    return RawTable(spec.name, path, frame, encoding, header_idx + 1, digest, ignored)
+
+
+def decode_csv(path: Path, data: bytes) -> tuple[str, str]:
+    """Decode CSV bytes as UTF-8 (with or without BOM), else TIS-620 / Windows-874."""
+    if b"\x00" in data:
+        raise InputError(path, "ไม่ใช่ไฟล์ CSV (พบข้อมูลไบนารี)", "not a CSV text file (binary data)",
+                         fix="save as CSV UTF-8 or XLSX / บันทึกเป็น CSV หรือ XLSX")
+    if data.startswith(b"\xef\xbb\xbf"):
+        encodings = ("utf-8-sig",)
+    else:
+        encodings = ("utf-8", "cp874")
+    for enc in encodings:
+        try:
+            return data.decode(enc), ("utf-8-bom" if enc == "utf-8-sig" else enc)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(path, "อ่านรหัสอักขระไม่ได้ (ไม่ใช่ UTF-8 หรือ TIS-620)",
+                     "unknown text encoding (neither UTF-8 nor TIS-620/Windows-874)",
+                     fix="save as CSV UTF-8 / บันทึกเป็น CSV UTF-8")
+
+
+def _csv_head(path: Path, text: str) -> list[list[str]]:
+    """The first rows of a CSV (title rows have other widths, so read them one by one)."""
+    try:
+        reader = csv.reader(_io.StringIO(text, newline=""), strict=True)
+        return list(itertools.islice(reader, MAX_TITLE_ROWS + 1))
+    except csv.Error as exc:
+        raise _broken_csv(path, exc) from None
+
+
+def _csv_body(path: Path, text: str, header_idx: int, width: int) -> pd.DataFrame:
+    """The rows below the header, all as text, with pandas' C parser (fast, exact quoting)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        try:
+            return pd.read_csv(
+                _io.StringIO(text), header=None, skiprows=header_idx + 1, names=range(width),
+                index_col=False, dtype=str, keep_default_na=False, na_filter=False,
+                skip_blank_lines=False, engine="c",
+            )
+        except pd.errors.ParserWarning:
+            raise InputError(path, "บางแถวมีจำนวนช่องมากกว่าหัวตาราง",
+                             "some rows have more cells than the header (an unquoted comma?)",
+                             fix="re-export the file from Excel / ส่งออกไฟล์ใหม่") from None
+        except (pd.errors.ParserError, csv.Error, ValueError) as exc:
+            raise _broken_csv(path, exc) from None
+
+
+def _broken_csv(path: Path, exc: Exception) -> InputError:
+    detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return InputError(path, "รูปแบบ CSV เสีย (เช่น เครื่องหมายคำพูดไม่ครบคู่)",
+                      f"broken CSV ({detail})",
+                      fix="re-export the file from Excel / ส่งออกไฟล์ใหม่")
+
+
+def _xlsx_grid(path: Path, data: bytes, spec: TableSpec) -> list[list[str]]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_filelike(_io.BytesIO(data))
+        names = wb.sheet_names
+        wanted = {spec.name.lower(), spec.th}
+        sheet = next((n for n in names if n.strip().lower() in wanted or n.strip() in wanted),
+                     names[0])
+        rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises several types for corrupt files
+        raise InputError(path, "เปิดไฟล์ XLSX ไม่ได้ (ไฟล์เสียหรือไม่ใช่ Excel)",
+                         f"cannot open as XLSX ({type(exc).__name__})",
+                         fix="re-save it in Excel as .xlsx / บันทึกใหม่เป็น .xlsx") from None
+    return [[_cell_text(c) for c in row] for row in rows]
+
+
+def _cell_text(value: object) -> str:
+    """One XLSX cell as text: dates as ISO with the stored year, integral numbers as ints."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, float):
+        if math.isfinite(value) and value == int(value):
+            return str(int(value))
+        return repr(value)
+    if value is None:
+        return ""
+    return str(value)
+
+
+def header_key(text: str) -> str:
+    """Compare headers without surrounding spaces and case (English names)."""
+    return " ".join(str(text).split()).lower()
+
+
+def _header_lookup(spec: TableSpec) -> dict[str, str]:
+    lookup = {}
+    for col in spec.columns:
+        lookup[header_key(col.name)] = col.name
+        lookup[header_key(col.th)] = col.name
+    return lookup
+
+
+def _find_header(path: Path, grid: list[list[str]], spec: TableSpec
+                 ) -> tuple[int, dict[int, str], list[str]]:
+    """First row among the top rows that holds every required column (English or Thai)."""
+    lookup = _header_lookup(spec)
+    best: tuple[int, set[str]] = (-1, set())
+    for idx, row in enumerate(grid[:MAX_TITLE_ROWS + 1]):
+        mapping: dict[int, str] = {}
+        for pos, cell in enumerate(row):
+            name = lookup.get(header_key(cell))
+            if name is not None and name not in mapping.values():
+                mapping[pos] = name
+        found = set(mapping.values())
+        if set(spec.required) <= found:
+            ignored = [c.strip() for pos, c in enumerate(row) if pos not in mapping and c.strip()]
+            return idx, mapping, ignored
+        if len(found) > len(best[1]):
+            best = (idx, found)
+    missing = [c for c in spec.required if c not in best[1]]
+    th = {c.name: c.th for c in spec.columns}
+    names = ", ".join(f"{c} ({th[c]})" for c in missing)
+    raise InputError(path, f"ไม่พบคอลัมน์ที่จำเป็น {names}", f"required column missing: {names}",
+                     column=missing[0],
+                     fix="add the column with its English or Thai header "
+                         "/ เพิ่มคอลัมน์โดยใช้ชื่อภาษาอังกฤษหรือภาษาไทย")
+
+
+def _frame(raw: pd.DataFrame, mapping: dict[int, str], spec: TableSpec,
+           first_row: int) -> pd.DataFrame:
+    """Known columns as stripped text; rows with no text in any cell are not records."""
+    position = {name: pos for pos, name in mapping.items()}
+    cells = raw.fillna("").astype(str)
+    data = {}
+    for col in spec.names:
+        pos = position.get(col)
+        data[col] = cells[pos].str.strip() if pos is not None else ""
+    frame = pd.DataFrame(data, index=raw.index)
+    frame.insert(0, ROW, raw.index.to_numpy() + first_row)
+    if len(cells):
+        blank = (cells.apply(lambda s: s.str.strip()) == "").all(axis=1).to_numpy()
+        frame = frame[~blank]
+    return frame.reset_index(drop=True)

@@ -1,0 +1,235 @@
+"""Parsers for single messy values: dates, citizen ids, districts and coded categories.
+
+Each function reads one text value and is pure, so it is easy to test. The cleaners
+apply them once per *distinct* value of a column (:func:`map_distinct`) and map the
+results back: messy columns hold few distinct values, so this is fast and vectorised.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from functools import cache
+
+import pandas as pd
+
+from krlib.schema import DOMAINS, WELFARE_TYPES
+
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+MISSING_TEXT = frozenset({"", "-"})
+EVENT_DATE_MIN, EVENT_DATE_MAX = date(2000, 1, 1), date(2100, 12, 31)
+BE_THRESHOLD = 2400  # a year >= 2400 is Buddhist Era
+BE_OFFSET = 543
+
+
+def is_missing(text: str) -> bool:
+    """Empty cells, cells of only spaces, and ``-`` are missing values."""
+    return text.strip() in MISSING_TEXT
+
+
+def map_distinct(values: pd.Series, parse: Callable[[str], object]) -> pd.Series:
+    """Apply ``parse`` once per distinct value and map the results back (same index)."""
+    uniques = pd.unique(values.to_numpy())
+    lookup = {u: parse(u) for u in uniques}
+    return values.map(lookup)
+
+
+# --- dates --------------------------------------------------------------------------
+
+_MONTHS_FULL = ("มกราคม กุมภาพันธ์ มีนาคม เมษายน พฤษภาคม มิถุนายน กรกฎาคม สิงหาคม "
+                "กันยายน ตุลาคม พฤศจิกายน ธันวาคม").split()
+_MONTHS_ABBR = "ม.ค. ก.พ. มี.ค. เม.ย. พ.ค. มิ.ย. ก.ค. ส.ค. ก.ย. ต.ค. พ.ย. ธ.ค.".split()
+#: Thai month names, full or abbreviated, with dots and spaces removed -> month number.
+THAI_MONTHS: dict[str, int] = {
+    **{m: i for i, m in enumerate(_MONTHS_FULL, 1)},
+    **{m.replace(".", ""): i for i, m in enumerate(_MONTHS_ABBR, 1)},
+}
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_DMY = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{2}|\d{4})")
+_THAI = re.compile(r"(\d{1,2})\s*([ก-๛.\s]+?)\s*(?:(?:พ\.?\s*ศ\.?)\s*)?(\d{2}|\d{4})")
+
+
+def full_year(year_text: str) -> int:
+    """A year as written -> CE: >= 2400 is BE (minus 543); two digits are BE 25YY."""
+    year = int(year_text)
+    if len(year_text) == 2:
+        year += 2500
+    return year - BE_OFFSET if year >= BE_THRESHOLD else year
+
+
+def parse_date(text: str) -> date | None:
+    """Read a date in any form the contract lists; None if it is not a valid date.
+
+    ISO ``YYYY-MM-DD`` (also from XLSX date cells), day-first ``D/M/YYYY`` or
+    ``D-M-YYYY``, Thai month names (``15 ต.ค. 2567``, ``15 ตุลาคม 2567``), Thai digits
+    anywhere, Buddhist-Era years in every form, two-digit BE years.
+    """
+    t = text.strip().translate(THAI_DIGITS)
+    if m := _ISO.fullmatch(t):
+        y, mo, d = m.group(1), m.group(2), m.group(3)
+    elif m := _DMY.fullmatch(t):
+        d, mo, y = m.group(1), m.group(3), m.group(4)
+    elif m := _THAI.fullmatch(t):
+        month = THAI_MONTHS.get(re.sub(r"[.\s]", "", m.group(2)))
+        if month is None:
+            return None
+        d, mo, y = m.group(1), str(month), m.group(3)
+    else:
+        return None
+    try:
+        return date(full_year(y), int(mo), int(d))
+    except ValueError:
+        return None
+
+
+def parse_event_date(text: str) -> date | str:
+    """An event date, or the reason it rejects its row (``unparseable`` / ``out_of_range``)."""
+    parsed = parse_date(text)
+    if parsed is None:
+        return "unparseable"
+    if not EVENT_DATE_MIN <= parsed <= EVENT_DATE_MAX:
+        return "out_of_range"
+    return parsed
+
+
+# --- citizen ids --------------------------------------------------------------------
+
+_NOT_DIGITS_SEP = re.compile(r"[\s\-]")
+
+
+def citizen_id_checksum_ok(digits: str) -> bool:
+    """The official check digit: (11 - sum(d[i] * (13 - i), i < 12) mod 11) mod 10."""
+    total = sum(int(digits[i]) * (13 - i) for i in range(12))
+    return (11 - total % 11) % 10 == int(digits[12])
+
+
+def parse_citizen_id(text: str) -> str | None:
+    """The 13-digit id if valid (any first digit, type-0 included), else None."""
+    t = _NOT_DIGITS_SEP.sub("", text.translate(THAI_DIGITS))
+    if len(t) == 13 and t.isascii() and t.isdigit() and citizen_id_checksum_ok(t):
+        return t
+    return None
+
+
+# --- districts ----------------------------------------------------------------------
+
+#: English spellings seen in BMA exports that differ from geothai's official ones.
+DISTRICT_ALIASES: dict[str, str] = {
+    "watthana": "1039", "wattana": "1039",
+    "thonburi": "1015",
+    "pathumwan": "1007", "patumwan": "1007",
+    "ratchatewi": "1037", "rajthevi": "1037", "ratchathewee": "1037",
+    "khlongtoey": "1033", "klongtoei": "1033", "klongtoey": "1033",
+    "sathorn": "1028",
+    "jatujak": "1030", "chatujak": "1030",
+    "pomprapsattruphai": "1008", "pompprap": "1008", "pomprab": "1008", "pomprap": "1008",
+    "sampanthawong": "1013",
+    "ladprao": "1038", "latprao": "1038",
+    "ladkrabang": "1011",
+    "donmuang": "1036",
+    "bangsue": "1029", "bangsu": "1029",
+    "huaykwang": "1017", "huaikwang": "1017",
+    "yannawa": "1012",
+    "taweewattana": "1048", "thawiwatthana": "1048",
+    "ratburana": "1024", "radburana": "1024",
+    "bangplad": "1025",
+    "bungkum": "1027", "buengkum": "1027",
+    "wangthonglang": "1045", "wangtonglang": "1045",
+    "saimai": "1042",
+    "khannayao": "1043", "kannayao": "1043",
+    "phasicharoen": "1022", "pasicharoen": "1022",
+    "bangkhunthian": "1021", "bangkhuntien": "1021",
+}
+_DISTRICT_NOISE = re.compile(r"[\s\-_.']")
+
+
+def district_key(text: str) -> str:
+    """Case, spaces, hyphens and the prefix เขต / khet / suffix 'district' do not matter."""
+    t = _DISTRICT_NOISE.sub("", text.translate(THAI_DIGITS).lower())
+    t = re.sub(r"^(เขต|khet)", "", t)
+    return re.sub(r"district$", "", t)
+
+
+@cache
+def bangkok_districts() -> pd.DataFrame:
+    """The 50 Bangkok districts from geothai: code, name_th (with เขต), name_en."""
+    import geothai
+
+    rows = [(d.code, d.name_th, d.name_en) for d in geothai.districts("10")]
+    return pd.DataFrame(rows, columns=["code", "name_th", "name_en"])
+
+
+@cache
+def _district_lookup() -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for code, name_th, name_en in bangkok_districts().itertuples(index=False):
+        lookup[code] = code
+        lookup[district_key(name_th)] = code
+        lookup[district_key(name_en)] = code
+    for alias, code in DISTRICT_ALIASES.items():
+        lookup.setdefault(alias, code)
+    return lookup
+
+
+def parse_district(text: str) -> str | None:
+    """DOPA code 1001-1050 of a district written in any accepted form; None if unknown."""
+    return _district_lookup().get(district_key(text))
+
+
+# --- coded categories ---------------------------------------------------------------
+
+def parse_eligibility(text: str) -> str:
+    """``passed`` / ``failed`` / ``pending`` / ``unrecognised`` (only ผ่าน / passed pass).
+
+    Compared whole, never by substring: ไม่ผ่าน (failed) contains ผ่าน.
+    """
+    t = " ".join(text.split()).lower()
+    if t in ("ผ่าน", "passed"):
+        return "passed"
+    if t in ("ไม่ผ่าน", "failed"):
+        return "failed"
+    if t in ("รอตรวจสอบ", "pending"):
+        return "pending"
+    return "unrecognised"
+
+
+def _label_key(text: str) -> str:
+    return re.sub(r"\s+", "", text).lower()
+
+
+@cache
+def _welfare_lookup() -> dict[str, str]:
+    lookup = {}
+    for key, label in WELFARE_TYPES.items():
+        if key == "other":
+            continue
+        lookup[key] = key
+        lookup[_label_key(label)] = key
+    return lookup
+
+
+def parse_welfare_type(text: str) -> str:
+    """A welfare-type key; any other non-empty type is ``other`` (the sheet says "etc.")."""
+    return _welfare_lookup().get(_label_key(text), "other")
+
+
+_DOMAIN_PREFIX = "ด้าน"
+
+
+@cache
+def _domain_lookup() -> dict[str, str]:
+    lookup = {}
+    for number, (key, name) in enumerate(DOMAINS.items(), 1):
+        lookup[str(number)] = key
+        lookup[key] = key
+        bare = _label_key(name).removeprefix(_DOMAIN_PREFIX)
+        # The prefix is optional; exports also clip it to its tail (น..., าน...).
+        for cut in range(len(_DOMAIN_PREFIX) + 1):
+            lookup[_DOMAIN_PREFIX[cut:] + bare] = key
+    return lookup
+
+
+def parse_domain(text: str) -> str | None:
+    """A rehabilitation-domain key from 1-4 (๑-๔), the key, or the Thai name; else None."""
+    return _domain_lookup().get(_label_key(text.translate(THAI_DIGITS)))
