@@ -56,6 +56,9 @@ class TableAccount:
     file: str
     sha256: str
     rows_in: int
+    encoding: str = ""
+    header_row: int = 1
+    ignored_columns: list[str] = field(default_factory=list)
     kept: int = 0
     collapsed: int = 0
     reasons: Counter = field(default_factory=Counter)  # rejected rows by reason code
@@ -122,7 +125,9 @@ def clean_table(raw: RawTable, parent_ids: pd.Index | None = None
     """
     spec = TABLES[raw.name]
     frame = raw.frame
-    account = TableAccount(raw.name, raw.path.name, raw.sha256, rows_in=len(frame))
+    account = TableAccount(raw.name, raw.path.name, raw.sha256, rows_in=len(frame),
+                           encoding=raw.encoding, header_row=raw.header_row,
+                           ignored_columns=list(raw.ignored_columns))
 
     collapsed = frame.duplicated(subset=list(spec.names), keep="first")
     account.collapsed = int(collapsed.sum())

@@ -62,7 +62,121 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("mixed", "csv"), default="mixed",
                    help="mixed: two XLSX + two CSV like real exports; csv: all CSV (fast)")
     p.set_defaults(func=cmd_demo_data)
+
+    p = sub.add_parser(
+        "report", help="render the HTML/PDF reports of a quarter (papermill, in parallel)",
+        description="Execute notebooks/district_report.ipynb once per scope with papermill and "
+                    "write OUT/<Y>-Q<Q>/: <code>.html, <code>.pdf, BMA.html, BMA.pdf, the "
+                    "executed notebooks (notebooks/), index.html, the contract CSVs and "
+                    "manifest.json. A failing scope does not stop the batch; the command then "
+                    "exits 1 and lists the failures. Options given here override --params.")
+    p.add_argument("--params", type=Path, metavar="FILE",
+                   help="YAML file with named defaults (e.g. params/2568-Q2.yaml): data, "
+                        "fiscal_year, quarter, district, format, out, workers, suppress_below")
+    p.add_argument("--data", type=Path, metavar="DIR", help="the data drop folder")
+    _add_period(p, required=False)
+    p.add_argument("--district", metavar="all|LIST",
+                   help="'all' (50 districts and BMA, the default) or comma-separated DOPA "
+                        "codes and/or BMA, e.g. 1001,1039,BMA")
+    p.add_argument("--format", metavar="html,pdf", help="html, pdf or html,pdf (default)")
+    p.add_argument("--out", type=Path, metavar="DIR", help="output root (default: reports)")
+    p.add_argument("--workers", type=int, metavar="N",
+                   help="parallel notebook workers (default: number of CPU cores)")
+    p.add_argument("--suppress-below", type=int, metavar="N",
+                   help="for publication: show counts 1..N-1 as '<N' and withhold percents "
+                        "that would reveal them (default 0 = off)")
+    p.add_argument("--executor", choices=("local", "dask"), default=None,
+                   help="local processes (default) or an existing Dask cluster")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --executor dask)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("verify", help="re-check an output folder against its manifest.json",
+                       description="Recompute the SHA-256 of every file in FOLDER and compare "
+                                   "with its manifest.json; name every file that changed, is "
+                                   "missing or was added; exit 1 if any did.")
+    p.add_argument("folder", type=Path, metavar="FOLDER")
+    p.set_defaults(func=cmd_verify)
     return parser
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from krlib.manifest import verify
+
+    result = verify(args.folder)
+    for line in result.lines():
+        print(line)
+    if result.ok:
+        print(f"krlib verify: OK — every file matches {args.folder / 'manifest.json'}")
+        return 0
+    print(f"krlib verify: {len(result.lines())} file(s) differ from the manifest / "
+          "ไฟล์ไม่ตรงกับ manifest", file=sys.stderr)
+    return 1
+
+
+REPORT_DEFAULTS = {"district": "all", "format": "html,pdf", "out": "reports", "workers": None,
+                   "suppress_below": 0, "executor": "local", "scheduler": None}
+
+
+def report_options(args: argparse.Namespace) -> dict:
+    """Command-line options over the --params file over the defaults."""
+    import yaml
+
+    opts = dict(REPORT_DEFAULTS)
+    if args.params:
+        try:
+            loaded = yaml.safe_load(args.params.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise OptionError(f"{args.params}: อ่านไฟล์พารามิเตอร์ไม่ได้ / cannot read params "
+                              f"file ({type(exc).__name__})") from None
+        if not isinstance(loaded, dict):
+            raise OptionError(f"{args.params}: ต้องเป็น YAML mapping / must be a YAML mapping")
+        unknown = set(loaded) - {"data", "fiscal_year", "quarter", *REPORT_DEFAULTS}
+        if unknown:
+            raise OptionError(f"{args.params}: unknown keys {sorted(unknown)}")
+        for key in ("data", "out"):  # paths in the file are relative to the file
+            if loaded.get(key):
+                loaded[key] = str(args.params.parent / str(loaded[key]))
+        opts.update(loaded)
+    for key in ("data", "fiscal_year", "quarter", "district", "format", "out", "workers",
+                "suppress_below", "executor", "scheduler"):
+        value = getattr(args, key, None)
+        if value is not None:
+            opts[key] = value
+    for key in ("data", "fiscal_year", "quarter"):
+        if opts.get(key) in (None, ""):
+            raise OptionError(f"ต้องระบุ --{key.replace('_', '-')} (หรือใน --params) / "
+                              f"--{key.replace('_', '-')} is required (or set it in --params)")
+    return opts
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from krlib.report import parse_formats, parse_scopes, run_report
+
+    o = report_options(args)
+    try:
+        fy, q = int(o["fiscal_year"]), int(o["quarter"])
+        workers = None if o["workers"] in (None, "") else int(o["workers"])
+        suppress = int(o["suppress_below"] or 0)
+    except (TypeError, ValueError):
+        raise OptionError("fiscal_year, quarter, workers, suppress_below ต้องเป็นตัวเลข / "
+                          "must be whole numbers") from None
+    if workers is not None and workers < 1:
+        raise OptionError("--workers ต้องอย่างน้อย 1 / --workers must be 1 or more")
+    from krlib.periods import Period
+
+    Period(fy, q)  # validate before any work
+    batch = run_report(Path(o["data"]), fy, q, parse_scopes(str(o["district"])),
+                       parse_formats(str(o["format"])), Path(o["out"]), workers=workers,
+                       suppress_below=suppress, executor=o["executor"],
+                       scheduler=o["scheduler"], show_progress=not args.quiet)
+    ok = len(batch.results) - len(batch.failed)
+    print(f"krlib report: {ok}/{len(batch.results)} รายงานสำเร็จ / reports rendered -> "
+          f"{batch.folder / 'index.html'}")
+    for r in batch.failed:
+        print(f"krlib report: ล้มเหลว / FAILED {r.scope}: {r.error}", file=sys.stderr)
+    return 1 if batch.failed else 0
 
 
 def cmd_indicators(args: argparse.Namespace) -> int:
@@ -77,6 +191,13 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     for reason in ind.unavailable.values():
         print(f"krlib: warning: {reason}", file=sys.stderr)
     write_outputs(ind, clean, args.out)
+    from krlib.manifest import write_manifest
+    from krlib.prepare import sources_of
+
+    write_manifest(args.out, sources_of(clean),
+                   {"command": "indicators", "fiscal_year": period.fiscal_year,
+                    "quarter": period.quarter, "data": args.data.name,
+                    "unavailable": ind.unavailable})
     if not args.quiet:
         print(summary_text(ind, clean, period, args.out))
     return 0

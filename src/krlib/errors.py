@@ -21,7 +21,7 @@ class InputError(KrlibError):
                  *, column: str | None = None, fix: str = "") -> None:
         self.path = Path(path)
         self.column = column
-        where = f"{self.path.name}" + (f", column '{column}'" if column else "")
+        where = f"{self.path}" + (f", column '{column}'" if column else "")
         text = f"{where}: {problem_th} / {problem_en}"
         if fix:
             text += f" — {fix}"

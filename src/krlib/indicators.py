@@ -75,14 +75,17 @@ def scopes() -> pd.DataFrame:
                      ignore_index=True)
 
 
-def _in_window(dates: pd.Series, period: Period) -> pd.Series:
-    lo, hi = np.datetime64(period.start, "s"), np.datetime64(period.end, "s")
+def _in_window(dates: pd.Series, period: Period, cumulative: bool = True) -> pd.Series:
+    """Fiscal-year-to-date window (the contract), or the quarter alone (for method studies)."""
+    first = period.start if cumulative else period.quarter_start
+    lo, hi = np.datetime64(first, "s"), np.datetime64(period.end, "s")
     return (dates >= lo) & (dates <= hi)
 
 
-def home_districts(cohort: pd.DataFrame, kr: KRDefinition, period: Period) -> pd.DataFrame:
+def home_districts(cohort: pd.DataFrame, kr: KRDefinition, period: Period,
+                   cumulative: bool = True) -> pd.DataFrame:
     """Cohort persons of the window and their district (earliest record, then smallest id)."""
-    keep = _in_window(cohort["event_date"], period)
+    keep = _in_window(cohort["event_date"], period, cumulative)
     if kr.cohort_filter:
         keep &= cohort[kr.cohort_filter]
     rows = cohort.loc[keep, ["person", "district", "event_date", "rec"]]
@@ -90,22 +93,22 @@ def home_districts(cohort: pd.DataFrame, kr: KRDefinition, period: Period) -> pd
     return first.drop_duplicates("person")[["person", "district"]].reset_index(drop=True)
 
 
-def person_services(cohort: pd.DataFrame, services: pd.DataFrame, period: Period
-                    ) -> pd.DataFrame:
+def person_services(cohort: pd.DataFrame, services: pd.DataFrame, period: Period,
+                    cumulative: bool = True) -> pd.DataFrame:
     """Distinct (person, category) of services in the window, via any record of the person."""
     rec_person = np.empty(len(cohort), dtype=np.int64)
     rec_person[cohort["rec"].to_numpy()] = cohort["person"].to_numpy()
-    s = services[_in_window(services["event_date"], period)]
+    s = services[_in_window(services["event_date"], period, cumulative)]
     out = pd.DataFrame({"person": rec_person[s["rec"].to_numpy()],
                         "category": s["category"].to_numpy()})
     return out.drop_duplicates(ignore_index=True)
 
 
 def compute_kr(kr: KRDefinition, cohort: pd.DataFrame, services: pd.DataFrame,
-               period: Period) -> tuple[pd.DataFrame, pd.DataFrame]:
+               period: Period, cumulative: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Results (50 districts + BMA) and breakdown of one KR for one period."""
-    home = home_districts(cohort, kr, period)
-    used = person_services(cohort, services, period).merge(home, on="person")
+    home = home_districts(cohort, kr, period, cumulative)
+    used = person_services(cohort, services, period, cumulative).merge(home, on="person")
     home["served"] = home["person"].isin(used["person"])
 
     by_district = home.groupby("district").agg(denominator=("person", "size"),
@@ -147,8 +150,12 @@ def unavailable_reason(kr: KRDefinition, clean: CleanDrop) -> str | None:
 
 
 def compute(clean: CleanDrop, periods: Period | Iterable[Period],
-            krs: Iterable[KRDefinition] | None = None) -> Indicators:
-    """Every KR for every period, from one cleaned drop (no files are read again)."""
+            krs: Iterable[KRDefinition] | None = None, cumulative: bool = True) -> Indicators:
+    """Every KR for every period, from one cleaned drop (no files are read again).
+
+    ``cumulative=False`` counts each quarter alone instead of fiscal-year-to-date: not the
+    contract's rule, offered to compare methods (notebooks/methods.ipynb).
+    """
     periods = [periods] if isinstance(periods, Period) else list(periods)
     results, breakdowns, unavailable = [], [], {}
     for kr in (krs if krs is not None else KRS.values()):
@@ -158,7 +165,7 @@ def compute(clean: CleanDrop, periods: Period | Iterable[Period],
             continue
         for period in periods:
             res, brk = compute_kr(kr, clean.tables[kr.cohort_table],
-                                  clean.tables[kr.service_table], period)
+                                  clean.tables[kr.service_table], period, cumulative)
             results.append(res)
             breakdowns.append(brk)
     empty_r = pd.DataFrame(columns=RESULT_COLUMNS)

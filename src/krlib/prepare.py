@@ -1,0 +1,100 @@
+"""Everything a report shows, as aggregates only: the input to every notebook.
+
+A batch cleans the drop once, computes every KR for Q1..Q, and saves the result as one
+small JSON file keyed by the inputs' SHA-256; each notebook then loads it in
+milliseconds. Run by hand on a raw drop, a notebook calls :func:`prepare` itself and
+gets the same object. It holds counts only: no row, no id, no name ever reaches a
+notebook.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from krlib import __version__
+from krlib.clean import CleanDrop, load_drop
+from krlib.export import data_quality_table, flags_table, reasons_table
+from krlib.indicators import BREAKDOWN_COLUMNS, RESULT_COLUMNS, Indicators, compute
+from krlib.periods import Period
+
+FORMAT = "krlib-prepared/1"
+
+
+@dataclass
+class Prepared:
+    """Aggregates for one period: KR results for Q1..Q, breakdowns, the cleaning account."""
+
+    period: Period
+    indicators: Indicators
+    quality: pd.DataFrame  # data_quality.csv rows
+    reasons: pd.DataFrame  # table, reason, rows
+    flags: pd.DataFrame  # table, flag, rows
+    sources: list[dict] = field(default_factory=list)  # table, file, sha256, rows_in
+
+    @property
+    def inputs_key(self) -> str:
+        """One hash of every input file's SHA-256: the cache key of this preparation."""
+        joined = "\n".join(f"{s['table']}:{s['sha256']}" for s in self.sources)
+        return hashlib.sha256(joined.encode()).hexdigest()
+
+    def to_json(self) -> str:
+        doc = {
+            "format": FORMAT,
+            "krlib_version": __version__,
+            "fiscal_year": self.period.fiscal_year,
+            "quarter": self.period.quarter,
+            "sources": self.sources,
+            "unavailable": self.indicators.unavailable,
+            "results": _records(self.indicators.results),
+            "breakdown": _records(self.indicators.breakdown),
+            "quality": _records(self.quality),
+            "reasons": _records(self.reasons),
+            "flags": _records(self.flags),
+        }
+        return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True)
+
+    def save(self, path: Path | str) -> Path:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self.to_json(), encoding="utf-8")
+        return path
+
+    @classmethod
+    def load(cls, path: Path | str) -> "Prepared":
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+        if doc.get("format") != FORMAT:
+            raise ValueError(f"{path}: not a krlib prepared file")
+        results = pd.DataFrame(doc["results"], columns=RESULT_COLUMNS)
+        results["percent"] = results["percent"].astype(float)
+        ind = Indicators(results, pd.DataFrame(doc["breakdown"], columns=BREAKDOWN_COLUMNS),
+                         doc["unavailable"])
+        return cls(Period(doc["fiscal_year"], doc["quarter"]), ind,
+                   pd.DataFrame(doc["quality"]), pd.DataFrame(doc["reasons"]),
+                   pd.DataFrame(doc["flags"]), doc["sources"])
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    out = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+    return [{k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()} for r in out]
+
+
+def sources_of(clean: CleanDrop) -> list[dict]:
+    return [{"table": a.table, "file": a.file, "sha256": a.sha256, "rows_in": a.rows_in}
+            for a in clean.accounts.values()]
+
+
+def prepare_clean(clean: CleanDrop, period: Period) -> Prepared:
+    """Aggregates for ``period`` (and every earlier quarter of its fiscal year)."""
+    ind = compute(clean, period.quarters_to_date())
+    return Prepared(period, ind, data_quality_table(clean), reasons_table(clean),
+                    flags_table(clean), sources_of(clean))
+
+
+def prepare(data_dir: Path | str, fiscal_year: int, quarter: int) -> Prepared:
+    """Read, clean and aggregate a raw data drop (what a notebook does when run by hand)."""
+    return prepare_clean(load_drop(data_dir), Period(int(fiscal_year), int(quarter)))

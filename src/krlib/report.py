@@ -1,0 +1,391 @@
+"""Render the quarterly batch: one papermill-executed notebook per scope -> HTML (+ PDF).
+
+The drop is read and cleaned once; its aggregates (``prepared.json``, no personal
+data) are shared with every notebook. Notebooks run in parallel worker processes, each
+keeping one Jupyter kernel alive for all its reports (kernel start and imports are most
+of a report's cost). A failing scope does not stop the batch. PDFs are printed by one
+browser for the whole batch.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from krlib.errors import OptionError
+
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "district_report.ipynb"
+KERNEL_NAME = "python3"
+CELL_TIMEOUT = 600  # seconds a single cell may take
+FORMATS = ("html", "pdf")
+
+
+@dataclass
+class Job:
+    """One report to render: a scope of a period, with the notebook's parameters."""
+
+    scope: str
+    notebook: str
+    folder: str  # OUT/<Y>-Q<Q>
+    parameters: dict
+    title: str
+
+
+@dataclass
+class JobResult:
+    scope: str
+    ok: bool
+    seconds: float
+    error: str = ""
+    html: str = ""
+    ipynb: str = ""
+    pdf: str = ""
+
+
+@dataclass
+class BatchResult:
+    folder: Path
+    results: list[JobResult] = field(default_factory=list)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> list[JobResult]:
+        return [r for r in self.results if not r.ok]
+
+
+# --- scopes ---------------------------------------------------------------------------
+
+def parse_scopes(text: str) -> list[str]:
+    """``all`` (50 districts + BMA) or a comma-separated list of codes / names / BMA."""
+    from krlib.indicators import BMA, scopes
+    from krlib.present import scope_code
+
+    if text.strip().lower() == "all":
+        return list(scopes()["scope_code"])
+    out: list[str] = []
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        try:
+            code = scope_code(part)
+        except ValueError:
+            raise OptionError(f"ไม่รู้จักเขต {part.strip()!r} / unknown district {part.strip()!r}: "
+                              "use DOPA codes 1001-1050, district names or BMA, "
+                              "comma-separated, or 'all'") from None
+        if code not in out:
+            out.append(code)
+    if not out:
+        raise OptionError("ไม่ได้ระบุเขต / --district is empty: give codes, BMA or all")
+    return sorted(out, key=lambda c: (c == BMA, c))
+
+
+def parse_formats(text: str) -> list[str]:
+    formats = [f.strip().lower() for f in text.split(",") if f.strip()]
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise OptionError(f"รูปแบบไม่รองรับ / unknown --format {text!r}: use html, pdf or html,pdf")
+    if "pdf" in formats and "html" not in formats:
+        formats.insert(0, "html")  # the PDF is printed from the HTML
+    return formats
+
+
+# --- worker side: one kernel per process ----------------------------------------------
+
+_KERNEL = None  # the worker's kernel manager, started on first use
+
+
+def _kernel():
+    global _KERNEL
+    from jupyter_client.manager import KernelManager
+
+    if _KERNEL is None or not _KERNEL.is_alive():
+        km = KernelManager(kernel_name=KERNEL_NAME)
+        env = dict(os.environ, MPLBACKEND="agg", PYDEVD_DISABLE_FILE_VALIDATION="1")
+        km.start_kernel(env=env)
+        _KERNEL = km
+        import atexit
+
+        atexit.register(_stop_kernel)
+    return _KERNEL
+
+
+def _stop_kernel() -> None:
+    global _KERNEL
+    if _KERNEL is not None:
+        try:
+            _KERNEL.shutdown_kernel(now=True)
+        except Exception:  # noqa: BLE001 - best effort at exit
+            pass
+        _KERNEL = None
+
+
+def _reset_kernel(km) -> None:
+    """Forget the previous report's variables (modules stay imported: that is the saving)."""
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        kc.execute_interactive("%reset -f\nimport matplotlib.pyplot as _p; _p.close('all'); del _p",
+                               timeout=60, output_hook=lambda msg: None)
+    finally:
+        kc.stop_channels()
+
+
+def sanitize_notebook(nb) -> None:
+    """Drop volatile metadata (timings, paths) and renumber executions: same run, same file."""
+    nb.metadata.pop("papermill", None)
+    count = 0
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            if cell.get("execution_count") is not None:
+                count += 1
+                cell.execution_count = count
+            for out in cell.get("outputs", []):
+                if "execution_count" in out:
+                    out["execution_count"] = cell.execution_count
+
+
+def execute_job(job: Job) -> JobResult:
+    """Run one report notebook and export its HTML (runs in a worker process)."""
+    import nbformat
+    import papermill as pm
+
+    from krlib import render
+
+    t0 = time.perf_counter()
+    folder = Path(job.folder)
+    ipynb = folder / "notebooks" / f"{job.scope}.ipynb"
+    ipynb.parent.mkdir(parents=True, exist_ok=True)
+    out = JobResult(job.scope, ok=False, seconds=0.0, ipynb=str(ipynb))
+    km = _kernel()
+    try:
+        _reset_kernel(km)
+        nb = pm.execute_notebook(
+            job.notebook, None, parameters=job.parameters, kernel_name=KERNEL_NAME, km=km,
+            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+            cwd=str(Path(job.notebook).parent), execution_timeout=CELL_TIMEOUT,
+            record_timing=False,
+        )
+        out.ok = True
+    except pm.PapermillExecutionError as exc:
+        nb = None
+        out.error = f"{exc.ename}: {exc.evalue}".splitlines()[0][:300]
+        _restart(km)
+    except Exception as exc:  # noqa: BLE001 - isolate the failure to this scope
+        nb = None
+        out.error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+        _restart(km)
+    if nb is not None:
+        sanitize_notebook(nb)
+        nbformat.write(nb, ipynb)
+        page = folder / f"{job.scope}.html"
+        page.write_text(render.notebook_to_html(nb, title=job.title), encoding="utf-8")
+        out.html = str(page)
+    out.seconds = time.perf_counter() - t0
+    return out
+
+
+def _restart(km) -> None:
+    try:
+        km.restart_kernel(now=True)
+    except Exception:  # noqa: BLE001 - next job starts a fresh kernel if this failed
+        _stop_kernel()
+
+
+# --- executors ------------------------------------------------------------------------
+
+def run_local(jobs: list[Job], workers: int, progress: Callable[[JobResult], None]
+              ) -> list[JobResult]:
+    """Run jobs in ``workers`` processes (each with its own kernel)."""
+    results: list[JobResult] = []
+    if workers <= 1:
+        for job in jobs:
+            results.append(execute_job(job))
+            progress(results[-1])
+        _stop_kernel()
+        return results
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for res in pool.map(execute_job, jobs):
+            results.append(res)
+            progress(res)
+    return results
+
+
+def run_dask(jobs: list[Job], scheduler: str, progress: Callable[[JobResult], None]
+             ) -> list[JobResult]:
+    """Run jobs on an existing Dask cluster; each Dask worker keeps its own kernel."""
+    from distributed import Client, as_completed
+
+    with Client(scheduler) as client:
+        futures = client.map(execute_job, jobs, pure=False)
+        by_key = {f.key: i for i, f in enumerate(futures)}
+        results: list[JobResult | None] = [None] * len(jobs)
+        for fut in as_completed(futures):
+            res = fut.result()
+            results[by_key[fut.key]] = res
+            progress(res)
+    return [r for r in results if r is not None]
+
+
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+# --- the batch ------------------------------------------------------------------------
+
+def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[str],
+               formats: Iterable[str], out: Path, workers: int | None = None,
+               suppress_below: int = 0, executor: str = "local", scheduler: str | None = None,
+               notebook: Path = NOTEBOOK, show_progress: bool = True) -> BatchResult:
+    """Clean once, write the contract CSVs, render every scope, print PDFs, write the index."""
+    from krlib.clean import load_drop
+    from krlib.export import write_outputs
+    from krlib.indicators import compute
+    from krlib.periods import Period
+    from krlib.prepare import prepare_clean
+    from krlib.present import scope_name
+
+    period = Period(fiscal_year, quarter)
+    scopes, formats = list(scopes), list(formats)
+    if suppress_below < 0:
+        raise OptionError("--suppress-below ต้องไม่ติดลบ / must be 0 or more")
+    folder = Path(out) / period.label
+    folder.mkdir(parents=True, exist_ok=True)
+    stages: dict[str, float] = {}
+
+    t = time.perf_counter()
+    clean = load_drop(data_dir)
+    prep = prepare_clean(clean, period)
+    write_outputs(compute(clean, period), clean, folder)
+    prepared = prep.save(folder / "prepared.json")
+    stages["load+clean+compute"] = time.perf_counter() - t
+
+    params_base = {"data_dir": str(Path(data_dir).resolve()), "fiscal_year": fiscal_year,
+                   "quarter": quarter, "prepared": str(prepared.resolve()),
+                   "suppress_below": suppress_below}
+    jobs = [Job(s, str(notebook), str(folder.resolve()), dict(params_base, district=s),
+                f"KR {period.label} {scope_name(s)}") for s in scopes]
+
+    t = time.perf_counter()
+    bar = _progress_bar(len(jobs), "รายงาน / reports", show_progress)
+    done: Callable[[JobResult], None] = lambda r: bar.update(1)  # noqa: E731
+    if executor == "dask":
+        if not scheduler:
+            raise OptionError("--executor dask ต้องระบุ --scheduler ADDRESS / needs --scheduler")
+        results = run_dask(jobs, scheduler, done)
+    else:
+        results = run_local(jobs, workers or default_workers(), done)
+    bar.close()
+    stages["notebooks+html"] = time.perf_counter() - t
+
+    if "pdf" in formats:
+        t = time.perf_counter()
+        _print_pdfs(results, show_progress)
+        stages["pdf"] = time.perf_counter() - t
+    if "html" not in formats:
+        for r in results:
+            if r.html:
+                Path(r.html).unlink(missing_ok=True)
+                r.html = ""
+    write_index(folder, prep, results, suppress_below)
+    batch = BatchResult(folder, results, stages)
+    from krlib.manifest import write_manifest
+    from krlib.prepare import sources_of
+
+    write_manifest(folder, sources_of(clean), {
+        "command": "report", "fiscal_year": fiscal_year, "quarter": quarter,
+        "data": Path(data_dir).name, "scopes": scopes, "formats": formats,
+        "suppress_below": suppress_below, "unavailable": prep.indicators.unavailable,
+        "failed": {r.scope: r.error for r in batch.failed}})
+    return batch
+
+
+def _print_pdfs(results: list[JobResult], show_progress: bool) -> None:
+    from krlib.render import PdfPrinter
+
+    todo = [r for r in results if r.ok and r.html]
+    if not todo:
+        return
+    bar = _progress_bar(len(todo), "PDF", show_progress)
+    with PdfPrinter() as printer:
+        for r in todo:
+            pdf = Path(r.html).with_suffix(".pdf")
+            try:
+                printer.print(Path(r.html), pdf)
+                r.pdf = str(pdf)
+            except Exception as exc:  # noqa: BLE001 - a failed PDF fails that scope only
+                r.ok = False
+                r.error = f"PDF: {type(exc).__name__}: {exc}".splitlines()[0][:300]
+            bar.update(1)
+    bar.close()
+
+
+def _progress_bar(total: int, desc: str, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="", disable=not enabled, leave=False,
+                dynamic_ncols=True)
+
+
+def write_index(folder: Path, prep, results: list[JobResult], suppress_below: int = 0) -> Path:
+    """index.html: every report with its headline figures and links, offline, Thai font."""
+    from krlib.fonts import font_face_css
+    from krlib.kr import KRS
+    from krlib.present import Suppression, available, result_row, scope_name
+
+    sup = Suppression(suppress_below)
+    head = "".join(f"<th>KR {c}<br><small>{html.escape(kr.name_th)}</small></th>"
+                   for c, kr in KRS.items())
+    rows = []
+    for r in results:
+        cells = []
+        for kr in KRS.values():
+            if not available(prep, kr):
+                cells.append("<td>ไม่พร้อมใช้งาน</td>")
+                continue
+            row = result_row(prep, kr, r.scope)
+            n, d = int(row.numerator), int(row.denominator)
+            pct = sup.percent(row.percent, n, d)
+            mark = "" if d == 0 or sup.percent_hidden(n, d) else (" ✅" if row.met_target else " ❌")
+            cells.append(f"<td>{pct}{mark}<br><small>{sup.count(n)} / {sup.count(d)}</small></td>")
+        links = []
+        if r.html:
+            links.append(f'<a href="{Path(r.html).name}">HTML</a>')
+        if r.pdf:
+            links.append(f'<a href="{Path(r.pdf).name}">PDF</a>')
+        status = " · ".join(links) if r.ok else f"<span class='err'>ล้มเหลว: {html.escape(r.error)}</span>"
+        rows.append(f"<tr><td>{r.scope}</td><td>{html.escape(scope_name(r.scope))}</td>"
+                    f"{''.join(cells)}<td>{status}</td></tr>")
+    page = f"""<!DOCTYPE html>
+<html lang="th"><head><meta charset="utf-8">
+<title>รายงานตัวชี้วัด {prep.period.label}</title>
+<style>{font_face_css()}
+body {{ font-family: Sarabun, sans-serif; margin: 2em; line-height: 1.5; }}
+table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: .3em .6em; vertical-align: top; }}
+th {{ background: #f3f3f3; }} .err {{ color: #b00; }}
+</style></head><body>
+<h1>รายงานตัวชี้วัดด้านสวัสดิการสังคม — {html.escape(prep.period.label_th)}</h1>
+<p>ข้อมูลสะสมตั้งแต่ต้นปีงบประมาณ · ไฟล์สำหรับระบบติดตามนโยบาย: <a href="kr_results.csv">kr_results.csv</a>,
+<a href="kr_breakdown.csv">kr_breakdown.csv</a>, <a href="data_quality.csv">data_quality.csv</a>,
+<a href="data_quality_reasons.csv">data_quality_reasons.csv</a></p>
+{f'<p>{html.escape(sup.rule_th)}</p>' if sup.below else ''}
+<table><thead><tr><th>รหัส</th><th>พื้นที่</th>{head}<th>รายงาน</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody></table>
+</body></html>
+"""
+    path = folder / "index.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def failure_lines(batch: BatchResult) -> list[str]:
+    return [f"{r.scope}: {r.error}" for r in batch.failed]
