@@ -89,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="local processes (default) or an existing Dask cluster")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --executor dask)")
+    p.add_argument("--notebook", type=Path, metavar="IPYNB",
+                   help="the report notebook to execute (default: notebooks/district_report.ipynb)"
+                        "; analysts can render a modified copy")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_report)
 
@@ -170,7 +173,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     batch = run_report(Path(o["data"]), fy, q, parse_scopes(str(o["district"])),
                        parse_formats(str(o["format"])), Path(o["out"]), workers=workers,
                        suppress_below=suppress, executor=o["executor"],
-                       scheduler=o["scheduler"], show_progress=not args.quiet)
+                       scheduler=o["scheduler"], show_progress=not args.quiet,
+                       **({"notebook": args.notebook} if args.notebook else {}))
     ok = len(batch.results) - len(batch.failed)
     print(f"krlib report: {ok}/{len(batch.results)} รายงานสำเร็จ / reports rendered -> "
           f"{batch.folder / 'index.html'}")

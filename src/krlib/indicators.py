@@ -75,7 +75,7 @@ def scopes() -> pd.DataFrame:
                      ignore_index=True)
 
 
-def _in_window(dates: pd.Series, period: Period, cumulative: bool = True) -> pd.Series:
+def in_window(dates: pd.Series, period: Period, cumulative: bool = True) -> pd.Series:
     """Fiscal-year-to-date window (the contract), or the quarter alone (for method studies)."""
     first = period.start if cumulative else period.quarter_start
     lo, hi = np.datetime64(first, "s"), np.datetime64(period.end, "s")
@@ -85,7 +85,7 @@ def _in_window(dates: pd.Series, period: Period, cumulative: bool = True) -> pd.
 def home_districts(cohort: pd.DataFrame, kr: KRDefinition, period: Period,
                    cumulative: bool = True) -> pd.DataFrame:
     """Cohort persons of the window and their district (earliest record, then smallest id)."""
-    keep = _in_window(cohort["event_date"], period, cumulative)
+    keep = in_window(cohort["event_date"], period, cumulative)
     if kr.cohort_filter:
         keep &= cohort[kr.cohort_filter]
     rows = cohort.loc[keep, ["person", "district", "event_date", "rec"]]
@@ -98,7 +98,7 @@ def person_services(cohort: pd.DataFrame, services: pd.DataFrame, period: Period
     """Distinct (person, category) of services in the window, via any record of the person."""
     rec_person = np.empty(len(cohort), dtype=np.int64)
     rec_person[cohort["rec"].to_numpy()] = cohort["person"].to_numpy()
-    s = services[_in_window(services["event_date"], period, cumulative)]
+    s = services[in_window(services["event_date"], period, cumulative)]
     out = pd.DataFrame({"person": rec_person[s["rec"].to_numpy()],
                         "category": s["category"].to_numpy()})
     return out.drop_duplicates(ignore_index=True)
