@@ -256,12 +256,14 @@ def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[
     scopes, formats = list(scopes), list(formats)
     if suppress_below < 0:
         raise OptionError("--suppress-below ต้องไม่ติดลบ / must be 0 or more")
-    folder = Path(out) / period.label
-    folder.mkdir(parents=True, exist_ok=True)
+    if not Path(notebook).is_file():
+        raise OptionError(f"ไม่พบโน้ตบุ๊ก / notebook not found: {notebook}")
     stages: dict[str, float] = {}
 
     t = time.perf_counter()
     clean = load_drop(data_dir)
+    folder = Path(out) / period.label
+    folder.mkdir(parents=True, exist_ok=True)
     prep = prepare_clean(clean, period)
     write_outputs(compute(clean, period), clean, folder)
     prepared = prep.save(folder / "prepared.json")
