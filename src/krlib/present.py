@@ -147,7 +147,7 @@ def definition(kr: KRDefinition) -> Markdown:
 
 
 def unavailable_note(prep: Prepared, kr: KRDefinition) -> Markdown:
-    return Markdown(f"> ⚠️ **ไม่สามารถคำนวณได้ / unavailable:** {prep.indicators.unavailable[kr.code]}")
+    return Markdown(f"> **ไม่สามารถคำนวณได้ / unavailable:** {prep.indicators.unavailable[kr.code]}")
 
 
 def headline(prep: Prepared, kr: KRDefinition, scope: str, suppress_below: int = 0) -> Markdown:
@@ -162,16 +162,18 @@ def headline(prep: Prepared, kr: KRDefinition, scope: str, suppress_below: int =
                         f"ไม่มี{kr.denominator_th.removeprefix('จำนวน')}ใน{prep.period.label_th}")
     pct = sup.percent(r.percent, num, den)
     met = bool(r.met_target)
-    verdict = "✅ **บรรลุค่าเป้าหมาย**" if met else "❌ **ยังไม่บรรลุค่าเป้าหมาย**"
+    colour = "#2e7d32" if met else "#c62828"
+    verdict = "บรรลุค่าเป้าหมาย" if met else "ยังไม่บรรลุค่าเป้าหมาย"
     lines = [
         "### ผลการดำเนินงาน",
         "",
-        f"<div class='krlib-headline'><span class='krlib-big'>{pct}</span> "
-        f"<span class='krlib-target'>เป้าหมาย ร้อยละ {kr.target}</span></div>",
+        f"<p style='margin:.2em 0'><span style='font-size:2.2em;font-weight:bold;"
+        f"color:{colour}'>{pct}</span> &nbsp; <span style='color:#555'>ค่าเป้าหมาย ร้อยละ "
+        f"{kr.target}</span></p>",
         "",
         f"- {kr.numerator_th}: **{sup.count(num)}** {kr.unit_th}",
         f"- {kr.denominator_th}: **{sup.count(den)}** {kr.unit_th}",
-        f"- {verdict}",
+        f"- ผล: <b style='color:{colour}'>{verdict}</b>",
     ]
     if not met:
         more = persons_to_target(num, den, kr.target)

@@ -227,10 +227,13 @@ def run_dask(jobs: list[Job], scheduler: str, progress: Callable[[JobResult], No
         futures = client.map(execute_job, jobs, pure=False)
         by_key = {f.key: i for i, f in enumerate(futures)}
         results: list[JobResult | None] = [None] * len(jobs)
-        for fut in as_completed(futures):
-            res = fut.result()
-            results[by_key[fut.key]] = res
-            progress(res)
+        try:
+            for fut in as_completed(futures):
+                res = fut.result()
+                results[by_key[fut.key]] = res
+                progress(res)
+        finally:
+            client.run(_stop_kernel)  # workers outlive the batch: stop the kernels we started
     return [r for r in results if r is not None]
 
 
@@ -355,7 +358,9 @@ def write_index(folder: Path, prep, results: list[JobResult], suppress_below: in
             row = result_row(prep, kr, r.scope)
             n, d = int(row.numerator), int(row.denominator)
             pct = sup.percent(row.percent, n, d)
-            mark = "" if d == 0 or sup.percent_hidden(n, d) else (" ✅" if row.met_target else " ❌")
+            mark = "" if d == 0 or sup.percent_hidden(n, d) else (
+                " <span class='met'>บรรลุ</span>" if row.met_target
+                else " <span class='err'>ไม่บรรลุ</span>")
             cells.append(f"<td>{pct}{mark}<br><small>{sup.count(n)} / {sup.count(d)}</small></td>")
         links = []
         if r.html:
@@ -371,7 +376,7 @@ def write_index(folder: Path, prep, results: list[JobResult], suppress_below: in
 <style>{font_face_css()}
 body {{ font-family: Sarabun, sans-serif; margin: 2em; line-height: 1.5; }}
 table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: .3em .6em; vertical-align: top; }}
-th {{ background: #f3f3f3; }} .err {{ color: #b00; }}
+th {{ background: #f3f3f3; }} .err {{ color: #b00; }} .met {{ color: #2e7d32; }}
 </style></head><body>
 <h1>รายงานตัวชี้วัดด้านสวัสดิการสังคม — {html.escape(prep.period.label_th)}</h1>
 <p>ข้อมูลสะสมตั้งแต่ต้นปีงบประมาณ · ไฟล์สำหรับระบบติดตามนโยบาย: <a href="kr_results.csv">kr_results.csv</a>,

@@ -1,0 +1,216 @@
+"""krlib benchmarks (``make bench``): every figure measured side by side in one run.
+
+1. ``krlib indicators`` on a ~620k-row drop vs the row-by-row pure-Python reference
+   (tests/reference.py): wall time, peak memory, speed-up, identical figures.
+2. The cost curve at 10k, 100k and 1M input rows (time per row must not grow).
+3. The quarterly batch (51 reports, HTML) vs the naive loop a user would write
+   (papermill then ``jupyter nbconvert`` per scope), then with PDF, and where the time
+   of one report goes.
+
+Usage: ``python bench/run.py [--quick]`` (``--quick`` shrinks every size for a smoke run).
+Results are printed as a table and written to bench/out/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out"
+PY = sys.executable
+BIN = Path(PY).parent
+FY, Q = 2568, 2
+ROWS_PER_SCALE = None  # measured from the generated drop
+
+
+def measure(cmd: list[str], **kw) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one command, run in its own measuring process."""
+    wrapper = (
+        "import resource, subprocess, sys, time\n"
+        "t = time.perf_counter()\n"
+        "r = subprocess.run(sys.argv[1:])\n"
+        "dt = time.perf_counter() - t\n"
+        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+        "print(f'{dt} {peak} {r.returncode}', file=sys.stderr)\n"
+    )
+    proc = subprocess.run([PY, "-c", wrapper, *cmd], capture_output=True, text=True, **kw)
+    last = proc.stderr.strip().splitlines()[-1]
+    dt, peak, rc = last.split()
+    if rc != "0":
+        raise SystemExit(f"benchmark command failed ({rc}): {' '.join(cmd)}\n{proc.stderr[-2000:]}")
+    return float(dt), float(peak)
+
+
+def demo(folder: Path, scale: float, fmt: str = "csv", seed: int = 2568) -> int:
+    """Generate a drop and return its number of data rows."""
+    if not folder.exists():
+        subprocess.run([str(BIN / "krlib"), "demo-data", str(folder), "--scale", str(scale),
+                        "--format", fmt, "--seed", str(seed)], check=True, capture_output=True)
+    return count_rows(folder)
+
+
+def count_rows(folder: Path) -> int:
+    sys.path.insert(0, str(ROOT / "src"))
+    from krlib.io import read_drop
+
+    return sum(t.rows for t in read_drop(folder).values())
+
+
+def same_figures(a: Path, b: Path) -> bool:
+    names = ("kr_results.csv", "kr_breakdown.csv", "data_quality.csv")
+    norm = lambda p: p.read_text("utf-8-sig").replace("\r\n", "\n")  # noqa: E731
+    return all(norm(a / n) == norm(b / n) for n in names)
+
+
+def bench_indicators(scale: float) -> dict:
+    drop = OUT / f"drop-{scale:g}"
+    rows = demo(drop, scale)
+    k_out, r_out = OUT / "k-out", OUT / "r-out"
+    krlib = [str(BIN / "krlib"), "indicators", "--data", str(drop), "--fiscal-year", str(FY),
+             "--quarter", str(Q), "--out", str(k_out), "--quiet"]
+    ref = [PY, str(ROOT / "tests" / "reference.py"), str(drop), str(FY), str(Q), str(r_out)]
+    # interleave runs so both see the same machine load; keep the best of each
+    kt, kp, rt, rp = [], [], [], []
+    for _ in range(2):
+        t, p = measure(krlib)
+        kt.append(t), kp.append(p)
+        t, p = measure(ref)
+        rt.append(t), rp.append(p)
+    return {"rows": rows, "krlib_s": min(kt), "krlib_peak_mib": max(kp),
+            "reference_s": min(rt), "reference_peak_mib": max(rp),
+            "speedup": min(rt) / min(kt), "identical": same_figures(k_out, r_out)}
+
+
+def bench_curve(targets: list[int], rows_at_1: int) -> list[dict]:
+    out = []
+    for target in targets:
+        scale = target / rows_at_1
+        drop = OUT / f"drop-{scale:.4g}"
+        rows = demo(drop, scale)
+        cmd = [str(BIN / "krlib"), "indicators", "--data", str(drop), "--fiscal-year",
+               str(FY), "--quarter", str(Q), "--out", str(OUT / "c-out"), "--quiet"]
+        t = min(measure(cmd)[0] for _ in range(2))
+        out.append({"rows": rows, "seconds": t, "us_per_row": 1e6 * t / rows})
+    return out
+
+
+def naive_loop(drop: Path, scopes: list[str], folder: Path) -> float:
+    """What a user would write: papermill, then the nbconvert command, one scope at a time."""
+    folder.mkdir(parents=True, exist_ok=True)
+    nb = ROOT / "notebooks" / "district_report.ipynb"
+    t = time.perf_counter()
+    for s in scopes:
+        out = folder / f"{s}.ipynb"
+        subprocess.run([str(BIN / "papermill"), str(nb), str(out), "-p", "data_dir", str(drop),
+                        "-p", "fiscal_year", str(FY), "-p", "quarter", str(Q),
+                        "-p", "district", s, "--cwd", str(nb.parent), "--no-progress-bar"],
+                       check=True, capture_output=True)
+        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input",
+                        str(out)], check=True, capture_output=True)
+    return time.perf_counter() - t
+
+
+def bench_batch(n_scopes: int) -> dict:
+    sys.path.insert(0, str(ROOT / "src"))
+    from krlib.indicators import scopes as all_scopes
+
+    drop = OUT / "drop-batch"
+    demo(drop, 1.0, fmt="mixed")
+    scopes = list(all_scopes()["scope_code"])[:n_scopes - 1] + ["BMA"]
+    district = ",".join(scopes)
+    krlib_html = [str(BIN / "krlib"), "report", "--data", str(drop), "--fiscal-year", str(FY),
+                  "--quarter", str(Q), "--district", district, "--format", "html",
+                  "--out", str(OUT / "batch-html"), "--quiet"]
+    krlib_pdf = krlib_html[:-4] + ["--format", "html,pdf", "--out", str(OUT / "batch-pdf"),
+                                   "--quiet"]
+    t_html = measure(krlib_html)[0]
+    t_naive = naive_loop(drop, scopes, OUT / "naive")
+    t_pdf = measure(krlib_pdf)[0]
+    return {"reports": len(scopes), "krlib_html_s": t_html, "naive_s": t_naive,
+            "speedup": t_naive / t_html, "krlib_html_pdf_s": t_pdf,
+            "stages": stage_shares(drop)}
+
+
+def stage_shares(drop: Path) -> dict:
+    """Where one report's time goes: kernel start, load, compute, plotting, HTML, PDF."""
+    code = f"""
+import json, time, nbformat, papermill as pm
+from jupyter_client.manager import KernelManager
+from pathlib import Path
+from krlib import render
+t = time.perf_counter(); km = KernelManager(kernel_name="python3"); km.start_kernel()
+kc = km.client(); kc.start_channels(); kc.wait_for_ready(60); kc.stop_channels()
+kernel = time.perf_counter() - t
+nb = pm.execute_notebook("{ROOT / 'notebooks' / 'district_report.ipynb'}", None, km=km,
+    parameters=dict(data_dir="{drop}", fiscal_year={FY}, quarter={Q}, district="1001"),
+    progress_bar=False, kernel_name="python3", cwd="{ROOT / 'notebooks'}")
+cells = {{c.id: c.metadata.papermill.get("duration") or 0 for c in nb.cells if c.cell_type == "code"}}
+t = time.perf_counter(); km.shutdown_kernel(now=True); stop = time.perf_counter() - t
+load = cells.get("setup", 0)
+plots = sum(v for k, v in cells.items() if k.endswith(("trend", "breakdown", "compare")))
+compute = sum(cells.values()) - load - plots
+t = time.perf_counter(); html = render.notebook_to_html(nb, title="bench"); html_s = time.perf_counter() - t
+p = Path("{OUT}") / "stage.html"; p.write_text(html, encoding="utf-8")
+with render.PdfPrinter() as pr:
+    pr.print(p, p.with_suffix(".pdf"))
+    t = time.perf_counter(); pr.print(p, p.with_suffix(".pdf")); pdf = time.perf_counter() - t
+print(json.dumps(dict(kernel_start_stop=kernel + stop, data_load=load, compute=compute,
+                      plotting=plots, html=html_s, pdf=pdf)))
+"""
+    proc = subprocess.run([PY, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    ap.add_argument("--skip-batch", action="store_true", help="only the indicator benchmarks")
+    args = ap.parse_args()
+    if OUT.exists():
+        shutil.rmtree(OUT)
+    OUT.mkdir(parents=True)
+    rows_at_1 = demo(OUT / "drop-1", 1.0)
+    big = 0.05 * 620_000 / rows_at_1 if args.quick else 620_000 / rows_at_1
+    res = {"cpu_count": os.cpu_count(), "indicators": bench_indicators(round(big, 2))}
+    curve = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
+    res["curve"] = bench_curve(curve, rows_at_1)
+    if not args.skip_batch:
+        res["batch"] = bench_batch(6 if args.quick else 51)
+    (OUT / "results.json").write_text(json.dumps(res, indent=1), encoding="utf-8")
+    print_table(res)
+    return 0
+
+
+def print_table(res: dict) -> None:
+    i = res["indicators"]
+    print(f"\nkrlib benchmarks ({res['cpu_count']} cores; best of 2, interleaved)\n")
+    print("| measure | value | goal |\n|---|---|---|")
+    print(f"| input rows | {i['rows']:,} | ~620k |")
+    print(f"| krlib indicators wall | {i['krlib_s']:.2f} s | |")
+    print(f"| reference (row-by-row Python) wall | {i['reference_s']:.2f} s | |")
+    print(f"| speed-up over reference | {i['speedup']:.1f}x | >= 8x |")
+    print(f"| krlib peak memory | {i['krlib_peak_mib']:.0f} MiB | < 1536 MiB |")
+    print(f"| reference peak memory | {i['reference_peak_mib']:.0f} MiB | |")
+    print(f"| identical figures | {i['identical']} | True |")
+    for c in res["curve"]:
+        print(f"| cost at {c['rows']:,} rows | {c['seconds']:.2f} s ({c['us_per_row']:.2f} µs/row) | linear |")
+    if "batch" in res:
+        b = res["batch"]
+        print(f"| batch of {b['reports']} reports, HTML (krlib report) | {b['krlib_html_s']:.1f} s | |")
+        print(f"| naive loop (papermill + nbconvert each) | {b['naive_s']:.1f} s | |")
+        print(f"| batch speed-up | {b['speedup']:.1f}x | >= 4x |")
+        print(f"| batch with PDF | {b['krlib_html_pdf_s']:.1f} s | |")
+        total = sum(b["stages"].values())
+        for k, v in b["stages"].items():
+            print(f"| one report: {k} | {v:.2f} s ({100 * v / total:.0f} %) | |")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,33 @@
+"""The Dask executor renders the same reports as the local one (on a LocalCluster)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+pytestmark = pytest.mark.slow
+SCOPES = ["1002", "BMA"]
+
+
+def test_dask_executor_matches_local(tmp_path, monkeypatch):
+    from distributed import LocalCluster
+
+    from krlib.demo import write_demo_drop
+    from krlib.report import run_report
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    drop = tmp_path / "drop"
+    write_demo_drop(drop, seed=3, scale=0.2)
+    local = run_report(drop, 2568, 2, SCOPES, ["html"], tmp_path / "local", workers=1,
+                       show_progress=False)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None, env={"SOURCE_DATE_EPOCH": "1767225600"}) as cluster:
+        remote = run_report(drop, 2568, 2, SCOPES, ["html"], tmp_path / "dask",
+                            executor="dask", scheduler=cluster.scheduler_address,
+                            show_progress=False)
+    assert not local.failed and not remote.failed
+    for name in [f"{s}.html" for s in SCOPES] + [f"notebooks/{s}.ipynb" for s in SCOPES] + [
+            "kr_results.csv", "kr_breakdown.csv", "data_quality.csv"]:
+        assert (local.folder / name).read_bytes() == (remote.folder / name).read_bytes(), name
+    assert os.environ["SOURCE_DATE_EPOCH"] == "1767225600"
