@@ -104,13 +104,19 @@ def _kernel():
     from jupyter_client.manager import KernelManager
 
     if _KERNEL is None or not _KERNEL.is_alive():
+        import subprocess
+
         km = KernelManager(kernel_name=KERNEL_NAME)
         env = dict(os.environ, MPLBACKEND="agg", PYDEVD_DISABLE_FILE_VALIDATION="1")
-        km.start_kernel(env=env)
+        # The kernel's own log ("running over TCP without encryption", shutdown notes) is
+        # noise for a batch; cell errors still arrive as messages and fail the scope.
+        km.start_kernel(env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         _KERNEL = km
         import atexit
+        from multiprocessing import util
 
-        atexit.register(_stop_kernel)
+        atexit.register(_stop_kernel)  # the main process
+        util.Finalize(None, _stop_kernel, exitpriority=10)  # pool workers skip atexit
     return _KERNEL
 
 
