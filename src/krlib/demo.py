@@ -209,7 +209,7 @@ def _rehab(rng: np.random.Generator, scale: float, fy: int) -> tuple[pd.DataFram
     dom = rng.choice(4, size=len(src))
     keys = np.array(list(DOMAINS), dtype=object)[dom]
     names = np.array(list(DOMAINS.values()), dtype=object)[dom]
-    form = rng.choice(6, size=len(src), p=[0.25, 0.1, 0.2, 0.2, 0.15, 0.1])
+    form = rng.choice(6, size=len(src), p=[0.27, 0.1, 0.22, 0.22, 0.16, 0.03])
     written = np.select(
         [form == 0, form == 1, form == 2, form == 3, form == 4],
         [(dom + 1).astype(str), pd.Series((dom + 1).astype(str)).str.translate(THAI_DIGITS),
@@ -217,7 +217,6 @@ def _rehab(rng: np.random.Generator, scale: float, fy: int) -> tuple[pd.DataFram
         default=None).astype(object)
     bad = form == 5
     written[bad] = _pick(rng, ["กีฬา", "ดนตรี", "5", names[0] + "x"], int(bad.sum()))
-    written[bad & (rng.random(len(src)) < 0.7)] = keys[bad & (rng.random(len(src)) < 0.7)]
     svc = pd.DataFrame({"referral_id": ref_id[src], "service_date": _format_dates(rng, sday),
                         "domain": written, "activity": _pick(rng, ACTIVITIES, len(src))})
     return ref, svc

@@ -1,16 +1,26 @@
 """Executed notebook -> one self-contained Thai HTML page -> A4 PDF in Chromium.
 
-HTML: nbconvert's lab template without any CDN script (see templates/krlib), Sarabun
-embedded, prompts removed, code folded in a <details> element for reviewers, charts
-embedded as PNG data URLs. PDF: Debian's Chromium driven by Playwright through its
-executable path (nothing downloaded), one browser and page reused for a whole batch,
-every non-file request blocked, A4 with page numbers.
+HTML (:func:`notebook_to_html`): nbconvert's lab template without any CDN script (see
+``templates/krlib``), Sarabun embedded, no prompts, each code cell folded in a
+``<details>`` element for reviewers, charts embedded as PNG data URLs, and the lab CSS
+trimmed from ~256 KB to the ~20 KB of rules this markup can use. Same notebook, same
+string.
+
+PDF (:class:`PdfPrinter`): Debian's Chromium driven by Playwright through its executable
+path (nothing downloaded), one browser and one page reused for a whole batch, every
+request that is not ``file:`` or ``data:`` aborted, A4 from the page's ``@page`` rule with
+"หน้า X / Y" in a CSS page-margin box (Chromium's own header/footer templates cannot load
+a web font, so Thai there would print as boxes). Chromium stamps the print time in the
+PDF; it is removed (or set to ``SOURCE_DATE_EPOCH``), so the same HTML prints to the same
+bytes.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
 
@@ -18,110 +28,349 @@ from krlib.errors import KrlibError
 from krlib.fonts import FAMILY, font_face_css
 
 TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATE = "krlib"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic",
                  "--disable-extensions", "--font-render-hinting=none"]
+PAGE_MARGIN = "15mm 12mm 18mm 12mm"
+PRINT_TIMEOUT_MS = 60_000
+
+MONO = f"'DejaVu Sans Mono', Menlo, Consolas, '{FAMILY}', monospace"
+
+# Page numbers in a page-margin box: printed with the page's own (embedded) Sarabun.
+PAGE_CSS = f"""
+@page {{ size: A4; margin: {PAGE_MARGIN};
+  @bottom-center {{ content: "หน้า " counter(page) " / " counter(pages);
+    font-family: '{FAMILY}', sans-serif; font-size: 9pt; color: #555; }} }}
+"""
+
+# What the lab template's inline <style> did (its @page is replaced by PAGE_CSS).
+LAB_INLINE_CSS = """
+* { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+a.anchor-link { display: none; }
+.jp-InputArea { overflow: hidden; }
+.jp-InputArea-editor { overflow: hidden; }
+.cm-editor.cm-s-jupyter .highlight pre { padding: var(--jp-code-padding) 4px; margin: 0;
+  font-family: inherit; font-size: inherit; line-height: inherit; color: inherit; }
+.jp-OutputArea-output pre { line-height: inherit; font-family: inherit; }
+.jp-RenderedText pre { color: var(--jp-content-font-color1); font-size: var(--jp-code-font-size); }
+.jp-Collapser { display: none; }
+@media print { .jp-Cell-inputWrapper, .jp-Cell-outputWrapper { display: block; } }
+"""
 
 REPORT_CSS = f"""
-body, .jp-Notebook, .jp-RenderedHTMLCommon, .jp-RenderedText pre, table {{
-  font-family: '{FAMILY}', sans-serif !important; }}
-body {{ max-width: 1000px; margin: 0 auto; }}
+:root {{ --jp-content-font-family: '{FAMILY}', sans-serif; --jp-ui-font-family: '{FAMILY}', sans-serif;
+  --jp-code-font-family: {MONO}; }}
+body, .jp-RenderedHTMLCommon {{ font-family: '{FAMILY}', sans-serif; }}
+body {{ max-width: 1000px; margin: 0 auto; padding: 0 12px; }}
 .jp-RenderedHTMLCommon {{ line-height: 1.6; font-size: 15px; }}
-.jp-RenderedHTMLCommon h1, .jp-RenderedHTMLCommon h2, .jp-RenderedHTMLCommon h3,
-.jp-RenderedHTMLCommon h4 {{ line-height: 1.5; }}
-.jp-RenderedText pre {{ font-size: 13px; }}
+h1, h2, h3, h4, h5, h6, .jp-RenderedHTMLCommon h1, .jp-RenderedHTMLCommon h2,
+.jp-RenderedHTMLCommon h3, .jp-RenderedHTMLCommon h4 {{ line-height: 1.5; }}
+.jp-RenderedText pre, .highlight pre, code {{ font-family: {MONO}; }}
+.jp-RenderedText pre {{ font-size: 13px; line-height: 1.5; }}
 details.krlib-code > summary {{ cursor: pointer; color: #666; font-size: 12px; }}
-details.krlib-code:not([open]) {{ margin: 0; }}
-.jp-CodeCell.jp-mod-noOutputs details.krlib-code {{ display: none; }}
+details.krlib-code[open] > summary {{ margin-bottom: 4px; }}
 table.krlib-table {{ border-collapse: collapse; font-size: 14px; margin: .5em 0; }}
 table.krlib-table th, table.krlib-table td {{ border: 1px solid #ccc; padding: 2px 8px; }}
 table.krlib-table th {{ background: #f3f3f3; }}
-.jp-OutputArea-output img {{ max-width: 100%; height: auto; }}
-@page {{ size: A4; margin: 14mm 12mm 16mm 12mm; }}
+.jp-RenderedImage img {{ max-width: 100%; height: auto; }}
 @media print {{
-  body {{ max-width: none; }}
+  body {{ max-width: none; padding: 0; }}
   details.krlib-code {{ display: none; }}
-  .jp-OutputArea-output img, table.krlib-table {{ break-inside: avoid; }}
-  h2, h3, h4 {{ break-after: avoid; }}
+  .jp-RenderedImage img, table.krlib-table, tr {{ break-inside: avoid; }}
+  h1, h2, h3, h4 {{ break-after: avoid; }}
 }}
 """
 
-FOOTER = ("<div style=\"width:100%;font-size:8px;color:#666;text-align:center;"
-          "font-family:sans-serif\"><span class=\"pageNumber\"></span> / "
-          "<span class=\"totalPages\"></span></div>")
+# Classes outside the lab template's markup whose rules the trimmed CSS must keep.
+_EXTRA_CLASSES = {"highlight", "anchor-link", "dataframe"}
+_EXTRA_PREFIXES = ("ansi-", "hl-")
+_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+_VAR = re.compile(r"var\(\s*(--[\w-]+)")
+_EXTERNAL_TAG = re.compile(
+    r"<(script|iframe)\b[^>]*\bsrc\s*=\s*[\"']?\s*(?:https?:)?//[^>]*>.*?</\1\s*>"
+    r"|<link\b[^>]*\bhref\s*=\s*[\"']?\s*(?:https?:)?//[^>]*>", re.I | re.S)
+_EXTERNAL_SRC = re.compile(r"(<(?:img|source|video|audio|embed|input)\b[^>]*?\bsrc\s*=\s*)"
+                           r"([\"'])\s*(?:https?:)?//[^\"']*\2", re.I)
+_EXTERNAL_IMPORT = re.compile(r"@import\s+(?:url\()?\s*[\"']?(?:https?:)?//[^;]*;", re.I)
 
+
+# --- HTML -----------------------------------------------------------------------------
 
 @cache
 def _exporter():
     """One HTMLExporter per process: building one costs ~0.1 s."""
     from nbconvert import HTMLExporter
+    from traitlets.config import Config
 
-    return HTMLExporter(template_name="krlib", extra_template_basedirs=[str(TEMPLATES)],
-                        exclude_input_prompt=True, exclude_output_prompt=True)
+    config = Config()
+    # Tag a cell "remove-cell" / "remove-input" / "remove-output" to leave that part out.
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell", "remove_cell"}
+    config.TagRemovePreprocessor.remove_input_tags = {"remove-input", "remove_input"}
+    config.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output", "remove_output"}
+    return HTMLExporter(config=config, template_name=TEMPLATE,
+                        extra_template_basedirs=[str(TEMPLATES)],
+                        exclude_input_prompt=True, exclude_output_prompt=True,
+                        language_code="th", embed_images=True)
+
+
+@cache
+def report_css() -> str:
+    """All the CSS of a report page: Sarabun, trimmed lab CSS, pygments, report, @page."""
+    from jupyterlab_pygments import JupyterStyle
+    from pygments.formatters import HtmlFormatter
+
+    pygments_css = HtmlFormatter(style=JupyterStyle).get_style_defs(".highlight")
+    own = "\n".join([pygments_css, LAB_INLINE_CSS, REPORT_CSS, PAGE_CSS])
+    return "\n".join([font_face_css(), _trimmed_lab_css(own), own])
+
+
+def _lab_dir() -> Path:
+    for d in _exporter().template_paths:
+        if (Path(d) / "static" / "index.css").is_file() and Path(d).name == "lab":
+            return Path(d)
+    raise KrlibError("nbconvert's lab template is missing: reinstall nbconvert")
+
+
+def _trimmed_lab_css(own_css: str) -> str:
+    """The lab template's index.css + theme-light.css without what this page cannot use.
+
+    Keeps a rule when one of its selectors names only classes the lab template writes (or
+    ansi/pygments classes); drops lumino/widget/editor rules, keyframes and every custom
+    property nothing refers to. ~256 KB -> ~20 KB, same look (checked by screenshots).
+    """
+    import tinycss2
+
+    lab = _lab_dir()
+    css = "\n".join((lab / "static" / name).read_text(encoding="utf-8")
+                    for name in ("index.css", "theme-light.css"))
+    markup = "\n".join(p.read_text(encoding="utf-8") for p in sorted(lab.glob("*.j2")))
+    allowed = set(_EXTRA_CLASSES)
+    for attr in re.findall(r'class="([^"]*)"', markup):
+        allowed.update(n for n in attr.split() if re.fullmatch(r"[\w-]+", n))
+
+    def keep(selector: str) -> bool:
+        return all(c in allowed or c.startswith(_EXTRA_PREFIXES) for c in _CLASS.findall(selector))
+
+    def declarations(content):
+        return [d for d in tinycss2.parse_blocks_contents(content, True, True)
+                if d.type == "declaration"]
+
+    def select(rules) -> list:
+        out = []
+        for r in rules:
+            if r.type == "qualified-rule":
+                selectors = [s.strip() for s in tinycss2.serialize(r.prelude).split(",")]
+                selectors = [s for s in selectors if keep(s)]
+                if selectors:
+                    out.append((", ".join(selectors), declarations(r.content)))
+            elif r.type == "at-rule" and r.lower_at_keyword in ("media", "supports"):
+                inner = select(tinycss2.parse_rule_list(r.content or [], True, True))
+                if inner:
+                    out.append((f"@{r.at_keyword} {tinycss2.serialize(r.prelude).strip()}", inner))
+            # other at-rules (keyframes, font-face, import, page) are not needed
+        return out
+
+    rules = select(tinycss2.parse_stylesheet(css, True, True))
+
+    definitions: dict[str, set[str]] = {}
+    used = set(_VAR.findall(own_css))
+
+    def scan(rs) -> None:
+        for _, body in rs:
+            if body and isinstance(body[0], tuple):
+                scan(body)
+                continue
+            for d in body:
+                if d.type != "declaration":
+                    continue
+                refs = _VAR.findall(tinycss2.serialize(d.value))
+                if d.name.startswith("--"):
+                    definitions.setdefault(d.name, set()).update(refs)
+                else:
+                    used.update(refs)
+
+    scan(rules)
+    todo = list(used)
+    while todo:
+        for ref in definitions.get(todo.pop(), ()):
+            if ref not in used:
+                used.add(ref)
+                todo.append(ref)
+
+    def write(rs) -> str:
+        parts = []
+        for head, body in rs:
+            if body and isinstance(body[0], tuple):
+                inner = write(body)
+                if inner:
+                    parts.append(f"{head} {{\n{inner}\n}}")
+                continue
+            items = [f"{d.name}: {' '.join(tinycss2.serialize(d.value).split())}"
+                     + (" !important" if d.important else "")
+                     for d in body if not (d.name.startswith("--") and d.name not in used)]
+            if items:
+                parts.append(f"{head} {{ {'; '.join(items)}; }}")
+        return "\n".join(parts)
+
+    return write(rules)
+
+
+def _stable_cells(nb):
+    """A shallow copy of ``nb`` whose volatile cell ids are stable.
+
+    papermill gives its injected-parameters cell a random id on every run, and the lab
+    template writes cell ids into the page: replace it so the same run gives the same HTML.
+    """
+    from nbformat import NotebookNode
+
+    copy = NotebookNode(nb)
+    copy.metadata = NotebookNode(nb.get("metadata", {}))
+    cells = []
+    for i, cell in enumerate(nb.get("cells", [])):
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell = NotebookNode(cell)
+            cell["id"] = "injected-parameters"
+        cells.append(cell)
+    copy.cells = cells
+    return copy
+
+
+def strip_external(html: str) -> str:
+    """Remove anything that would load from the network (scripts, styles, frames, media).
+
+    Links the reader may click (``<a href>``) stay; nothing loads them on its own.
+    """
+    html = _EXTERNAL_TAG.sub("", html)
+    html = _EXTERNAL_SRC.sub(r'\1\2\2 data-krlib-blocked="external"', html)
+    return _EXTERNAL_IMPORT.sub("", html)
 
 
 def notebook_to_html(nb, *, title: str) -> str:
-    """Render an executed notebook as one offline HTML page (deterministic)."""
-    nb = nb.copy()
-    nb.metadata["title"] = title
-    resources = {"krlib_css": font_face_css() + REPORT_CSS, "metadata": {"name": title}}
-    body, _ = _exporter().from_notebook_node(nb, resources=resources)
-    return body.replace('<html lang="en">', '<html lang="th">', 1)
+    """Render an executed notebook as one offline Thai HTML page (deterministic).
 
+    ``nb`` is not modified. Code is folded ("โค้ด (code)") and hidden in print; cells can be
+    left out with the tags remove-cell / remove-input / remove-output.
+    """
+    nb = _stable_cells(nb)
+    nb.metadata["title"] = title
+    resources = {"krlib_css": report_css(), "metadata": {"name": title}}
+    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    return strip_external(body)
+
+
+# --- PDF ------------------------------------------------------------------------------
 
 def chromium_path() -> str:
-    """The browser to print with: KRLIB_CHROMIUM, else Debian's chromium."""
+    """The browser to print with: ``KRLIB_CHROMIUM``, else Debian's ``chromium``."""
     path = os.environ.get("KRLIB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
+    if not Path(path).is_file():
         raise KrlibError(f"ไม่พบ Chromium สำหรับสร้าง PDF / Chromium not found at {path}: "
                          "run 'bash scripts/setup-system.sh' (or set KRLIB_CHROMIUM)")
     return path
 
 
-class PdfPrinter:
-    """One headless Chromium for a whole batch: ``with PdfPrinter() as p: p.print(html, pdf)``."""
+_PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}[^)]{0,8}\)")
 
-    def __enter__(self) -> "PdfPrinter":
+
+def pdf_date() -> datetime | None:
+    """The date to stamp in PDFs: ``SOURCE_DATE_EPOCH`` if set, else none at all."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return datetime.fromtimestamp(int(epoch), tz=timezone.utc) if epoch.isdigit() else None
+
+
+def fix_pdf_dates(data: bytes, when: datetime | None) -> bytes:
+    """Replace Chromium's print time in the Info dictionary, keeping every byte offset.
+
+    ``when=None`` blanks the entries (spaces are valid between dictionary entries), so
+    the xref table stays correct and the same page prints to the same bytes.
+    """
+    def repl(m: re.Match) -> bytes:
+        old = m.group(0)
+        if when is None:
+            return b" " * len(old)
+        new = f"/{m.group(1).decode()} (D:{when.astimezone(timezone.utc):%Y%m%d%H%M%S}Z)"
+        return new.encode("ascii").ljust(len(old))
+
+    return _PDF_DATE.sub(repl, data, count=2)
+
+
+class PdfPrinter:
+    """One headless Chromium for a whole batch.
+
+    >>> with PdfPrinter() as printer:          # doctest: +SKIP
+    ...     printer.print(Path("1001.html"), Path("1001.pdf"))
+
+    ``blocked`` lists every URL a page tried to load from the network (all aborted).
+    """
+
+    def __init__(self, executable: str | None = None, *, timeout_ms: int = PRINT_TIMEOUT_MS
+                 ) -> None:
+        self.executable = executable
+        self.timeout_ms = timeout_ms
+        self.blocked: list[str] = []
+        self._pw = self._browser = self._page = None
+
+    def __enter__(self) -> PdfPrinter:
         from playwright.sync_api import sync_playwright
 
+        path = self.executable or chromium_path()
         self._pw = sync_playwright().start()
         try:
-            self._browser = self._pw.chromium.launch(executable_path=chromium_path(),
-                                                     args=CHROMIUM_ARGS, headless=True)
-        except Exception:
+            self._browser = self._pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS,
+                                                     headless=True)
+        except Exception as exc:
             self._pw.stop()
-            raise
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise KrlibError(f"เปิด Chromium ไม่ได้ / cannot start Chromium at {path}: {first} "
+                             "- run 'bash scripts/setup-system.sh' (or set KRLIB_CHROMIUM)"
+                             ) from exc
         self._page = self._browser.new_page()
-        self._page.route("**/*", _only_local)
+        self._page.set_default_timeout(self.timeout_ms)
+        self._page.route("**/*", self._only_local)
         return self
 
+    def _only_local(self, route) -> None:
+        """Reports are self-contained: anything but file: and data: is a bug, never fetched."""
+        url = route.request.url
+        if url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort("blockedbyclient")
+
     def print(self, html_path: Path, pdf_path: Path) -> Path:
+        """Print ``html_path`` to ``pdf_path`` (A4, backgrounds, page numbers); returns it."""
+        if self._page is None:
+            raise RuntimeError("use PdfPrinter as a context manager: with PdfPrinter() as p: ...")
+        html_path, pdf_path = Path(html_path), Path(pdf_path)
+        if not html_path.is_file():
+            raise FileNotFoundError(html_path)
         page = self._page
-        page.goto(Path(html_path).resolve().as_uri(), wait_until="load")
+        page.goto(html_path.resolve().as_uri(), wait_until="load")
+        page.add_style_tag(content=PAGE_CSS)  # page numbers for any page, not only reports
         page.evaluate("document.fonts.ready.then(() => true)")
-        page.pdf(path=str(pdf_path), format="A4", print_background=True,
-                 prefer_css_page_size=True, display_header_footer=True,
-                 header_template="<div></div>", footer_template=FOOTER,
-                 margin={"top": "14mm", "bottom": "16mm", "left": "12mm", "right": "12mm"})
-        return Path(pdf_path)
+        data = page.pdf(format="A4", prefer_css_page_size=True, print_background=True,
+                        display_header_footer=False, outline=False, tagged=False)
+        data = fix_pdf_dates(data, pdf_date())
+        tmp = pdf_path.with_name(pdf_path.name + ".part")
+        tmp.write_bytes(data)
+        tmp.replace(pdf_path)
+        return pdf_path
 
     def __exit__(self, *exc) -> None:
         try:
-            self._browser.close()
+            if self._browser is not None:
+                self._browser.close()
         finally:
-            self._pw.stop()
+            if self._pw is not None:
+                self._pw.stop()
+            self._pw = self._browser = self._page = None
 
 
-def _only_local(route) -> None:
-    """Reports are self-contained: anything but file: and data: is a bug, never fetched."""
-    if route.request.url.startswith(("file:", "data:")):
-        route.continue_()
-    else:
-        route.abort()
-
-
-def html_to_pdf(pairs: list[tuple[Path, Path]]) -> list[Path]:
-    """Print several HTML files with one browser."""
+def html_to_pdf(html_paths_and_pdf_paths: list[tuple[Path, Path]]) -> list[Path]:
+    """Print several HTML files with one browser; returns the PDF paths."""
     with PdfPrinter() as printer:
-        return [printer.print(h, p) for h, p in pairs]
+        return [printer.print(h, p) for h, p in html_paths_and_pdf_paths]

@@ -130,14 +130,18 @@ def _stop_kernel() -> None:
         _KERNEL = None
 
 
-def _reset_kernel(km) -> None:
-    """Forget the previous report's variables (modules stay imported: that is the saving)."""
+def _reset_kernel(km, cwd: str) -> None:
+    """Forget the previous report's variables (modules stay imported: that is the saving)
+    and work in the report's folder (papermill's cwd only applies to kernels it starts)."""
     kc = km.client()
     kc.start_channels()
     try:
         kc.wait_for_ready(timeout=60)
-        kc.execute_interactive("%reset -f\nimport matplotlib.pyplot as _p; _p.close('all'); del _p",
-                               timeout=60, output_hook=lambda msg: None)
+        code = ("%reset -f\nimport os as _os, matplotlib.pyplot as _p\n"
+                f"_os.chdir({cwd!r}); _p.close('all'); del _os, _p")
+        reply = kc.execute_interactive(code, timeout=60, output_hook=lambda msg: None)
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"kernel reset failed: {reply['content'].get('evalue')}")
     finally:
         kc.stop_channels()
 
@@ -147,6 +151,8 @@ def sanitize_notebook(nb) -> None:
     nb.metadata.pop("papermill", None)
     count = 0
     for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"  # papermill gives it a random id
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":
@@ -172,22 +178,22 @@ def execute_job(job: Job) -> JobResult:
     out = JobResult(job.scope, ok=False, seconds=0.0, ipynb=str(ipynb))
     km = _kernel()
     try:
-        _reset_kernel(km)
+        _reset_kernel(km, job.folder)
         nb = pm.execute_notebook(
             job.notebook, None, parameters=job.parameters, kernel_name=KERNEL_NAME, km=km,
             progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-            cwd=str(Path(job.notebook).parent), execution_timeout=CELL_TIMEOUT,
+            cwd=job.folder, execution_timeout=CELL_TIMEOUT,
             record_timing=False,
         )
         out.ok = True
     except pm.PapermillExecutionError as exc:
         nb = None
         out.error = f"{exc.ename}: {exc.evalue}".splitlines()[0][:300]
-        _restart(km)
+        _stop_kernel()  # the next report gets a fresh kernel
     except Exception as exc:  # noqa: BLE001 - isolate the failure to this scope
         nb = None
         out.error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
-        _restart(km)
+        _stop_kernel()  # the next report gets a fresh kernel
     if nb is not None:
         sanitize_notebook(nb)
         nbformat.write(nb, ipynb)
@@ -196,13 +202,6 @@ def execute_job(job: Job) -> JobResult:
         out.html = str(page)
     out.seconds = time.perf_counter() - t0
     return out
-
-
-def _restart(km) -> None:
-    try:
-        km.restart_kernel(now=True)
-    except Exception:  # noqa: BLE001 - next job starts a fresh kernel if this failed
-        _stop_kernel()
 
 
 # --- executors ------------------------------------------------------------------------
@@ -279,7 +278,7 @@ def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[
     stages["load+clean+compute"] = time.perf_counter() - t
 
     params_base = {"data_dir": str(Path(data_dir).resolve()), "fiscal_year": fiscal_year,
-                   "quarter": quarter, "prepared": str(prepared.resolve()),
+                   "quarter": quarter, "prepared": prepared.name,  # relative to the folder
                    "suppress_below": suppress_below}
     jobs = [Job(s, str(notebook), str(folder.resolve()), dict(params_base, district=s),
                 f"KR {period.label} {scope_name(s)}") for s in scopes]

@@ -1,0 +1,59 @@
+"""Shared test helpers: write a small data drop from rows given inline in a test.
+
+``make_drop(homeless_registrations=[header, row, ...], ...)`` writes one CSV per table
+into a fresh folder under ``tmp_path`` and returns the folder. Rows are lists of cells
+(the first row is the header, written as given: Thai, English, title rows, anything) or
+dicts (the header is every key, in order of first appearance; absent keys are empty).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+#: The contract's worked example (a drop and the expected outputs for 2568-Q2 and -Q4).
+CONTRACT_EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "contract" / "example"
+
+
+def csv_text(rows: list) -> str:
+    """CSV text of rows given as lists (header first) or as dicts."""
+    if rows and isinstance(rows[0], dict):
+        header: list[str] = []
+        for r in rows:
+            header += [k for k in r if k not in header]
+        rows = [header] + [[r.get(k, "") for k in header] for r in rows]
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    return buf.getvalue()
+
+
+def write_csv(path: Path, rows: list, encoding: str = "utf-8") -> Path:
+    """Write rows to ``path`` in ``encoding`` (``utf-8``, ``utf-8-sig`` or ``cp874``)."""
+    path.write_bytes(csv_text(rows).encode(encoding))
+    return path
+
+
+@pytest.fixture
+def make_drop(tmp_path):
+    """A function writing tables (keyword = table name) as CSVs into a new drop folder."""
+    counter = iter(range(1_000_000))
+
+    def make(*, encoding: str = "utf-8", **tables: list) -> Path:
+        folder = tmp_path / f"drop{next(counter)}"
+        folder.mkdir()
+        for table, rows in tables.items():
+            write_csv(folder / f"{table}.csv", rows, encoding)
+        return folder
+
+    return make
+
+
+@pytest.fixture
+def contract_example() -> Path:
+    """The contract's worked example folder (``drop/``, ``expected-2568-Q2/``, ...)."""
+    if not CONTRACT_EXAMPLE.is_dir():
+        pytest.skip(f"contract example not found at {CONTRACT_EXAMPLE}")
+    return CONTRACT_EXAMPLE
