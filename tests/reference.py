@@ -1,0 +1,553 @@
+"""Naive, independent reference implementation of the data contract (DATA.md).
+
+Row-by-row pure Python (``csv``, dicts, sets; no pandas, nothing from ``krlib``,
+no geothai). It is the oracle for end-to-end tests and the "naive reference"
+the benchmark compares the production code against::
+
+    python tests/reference.py DATA_DIR FISCAL_YEAR QUARTER OUT_DIR
+
+Ambiguities in the contract and the choice made here. "MATCHED" = the
+alternatives give different figures on the worked example
+(/work/shared/contract/example) and only this choice reproduces the expected
+files; "UNTESTED" = the example cannot tell the alternatives apart.
+
+1. invalid_citizen_id counts rows AFTER exact-duplicate collapsing (MATCHED:
+   counting collapsed copies too gives 10 instead of 9 for registrations,
+   H000027's invalid id appears twice) and only KEPT rows (UNTESTED: no rejected
+   row of the example carries an invalid id, so "kept + rejected" gives the
+   same figures).
+2. unknown_district counts KEPT rows only. UNTESTED on the example (no
+   rejected row there has an unknown district); chosen for symmetry with 1.
+3. Exact-duplicate key = every cell of the row in the file, unknown extra
+   columns included, each cell's raw text stripped of surrounding spaces
+   (no other normalisation: "-" and "" differ, "2024-01-02" and a date cell
+   differ); trailing empty cells ignored. UNTESTED (the example's duplicates are
+   identical in all columns).
+4. Rows that share an id: the first row that passes every row-level check is
+   kept; any later row with that id is "conflicting duplicate" even when it is
+   otherwise valid; earlier invalid rows are rejected for their own reason.
+   MATCHED only for "later differing copy rejected" (H000081, R000111); see 14.
+5. Rehab domain: besides 1-4 / key / Thai name with or without "ด้าน", a Thai
+   name preceded by only the tail "น" of the prefix (e.g. "นสาธารณสุขและสุขภาพ",
+   the result of cutting 3 code points "ด้า" off "ด้าน") is accepted. MATCHED:
+   the example holds 8 such rows and its rehab_services data_quality (kept 26,
+   rejected 1 = the "กีฬา" row) requires them to be valid.
+6. Numerator AND breakdown use the same reach: the union of services in W over
+   every kept registration (referral) of the person, whatever its date or
+   eligibility. MATCHED for both (restricting either one to the cohort
+   registrations changes 1026/1033 figures). A service in W counts even when it
+   predates the person's registration (MATCHED: requiring service_date >=
+   registered_on changes the figures). District = earliest cohort record
+   (MATCHED; "latest" differs); tie on the date -> smallest id (UNTESTED, "largest"
+   gives the same figures).
+7. Fully blank rows (every cell missing) are skipped and not counted in rows_in.
+   UNTESTED (the example has none).
+8. The header row is searched within the first 11 rows (up to 10 title rows) in
+   CSV files too, not only XLSX. English headers are matched case-insensitively.
+   A file in which no such row exists is treated like an absent table.
+9. XLSX sheet: the sheet named exactly like the table if there is one, else the
+   first sheet. If both <table>.csv and <table>.xlsx exist, the CSV is used.
+10. A service table whose parent table (registrations / referrals) is absent:
+   the KR is skipped, but the service table still gets its data_quality row;
+   its rows are checked for their own fields only (no orphan check). UNTESTED.
+11. met_target compares the ROUNDED percent with the target (99.996 -> 100.00
+   -> true). UNTESTED.
+12. Unrecognised eligibility (not ผ่าน/passed, ไม่ผ่าน/failed, รอตรวจสอบ/pending)
+   keeps the row as not passed; it appears in no data_quality.csv column.
+13. Dates: an ISO date may carry a time suffix ("2024-05-01 00:00:00"); Thai
+   month names are accepted with or without dots/spaces ("ต.ค.", "ตค"); a
+   two-digit year is BE 25YY in every textual form. Numeric (serial) cells in
+   a date column are not dates. Year >= 2400 -> minus 543, date cells included
+   (MATCHED: without it 12 more registrations are rejected).
+14. Conflicting ids: the case "first row with an id is invalid, a later one
+   valid" does not occur in the example (UNTESTED); the rule is implemented as
+   written (the later valid row is kept).
+15. Output files are written with "\n" line endings; the expected example
+   files use "\r\n" (the csv module default). Tests compare parsed rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import sys
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+TABLES = ("homeless_registrations", "homeless_services", "rehab_referrals", "rehab_services")
+
+# table -> list of (column, Thai header, required)
+COLUMNS = {
+    "homeless_registrations": [
+        ("reg_id", "เลขทะเบียน", True), ("citizen_id", "เลขประจำตัวประชาชน", False),
+        ("first_name", "ชื่อ", False), ("last_name", "นามสกุล", False), ("sex", "เพศ", False),
+        ("birth_date", "วันเกิด", False), ("district", "เขต", True),
+        ("registered_on", "วันที่ลงทะเบียน", True), ("eligibility", "ผลการตรวจสอบสิทธิ", True),
+        ("service_point", "จุดบริการ", False)],
+    "homeless_services": [
+        ("service_id", "รหัสบริการ", False), ("reg_id", "เลขทะเบียน", True),
+        ("service_date", "วันที่รับบริการ", True), ("service_type", "ประเภทสวัสดิการ", True)],
+    "rehab_referrals": [
+        ("referral_id", "เลขที่การส่งต่อ", True), ("citizen_id", "เลขประจำตัวประชาชน", False),
+        ("first_name", "ชื่อ", False), ("last_name", "นามสกุล", False), ("sex", "เพศ", False),
+        ("birth_date", "วันเกิด", False), ("district", "เขต", True),
+        ("referred_on", "วันที่ส่งต่อ", True), ("source", "หน่วยส่งต่อ", False)],
+    "rehab_services": [
+        ("referral_id", "เลขที่การส่งต่อ", True), ("service_date", "วันที่ให้บริการ", True),
+        ("domain", "ด้านการฟื้นฟู", True), ("activity", "กิจกรรม", False)],
+}
+
+DISTRICTS = [  # DOPA code, Thai name, English name
+    (1001, "เขตพระนคร", "Phra Nakhon"), (1002, "เขตดุสิต", "Dusit"),
+    (1003, "เขตหนองจอก", "Nong Chok"), (1004, "เขตบางรัก", "Bang Rak"),
+    (1005, "เขตบางเขน", "Bang Khen"), (1006, "เขตบางกะปิ", "Bang Kapi"),
+    (1007, "เขตปทุมวัน", "Pathum Wan"), (1008, "เขตป้อมปราบศัตรูพ่าย", "Pom Prap Sattru Phai"),
+    (1009, "เขตพระโขนง", "Phra Khanong"), (1010, "เขตมีนบุรี", "Min Buri"),
+    (1011, "เขตลาดกระบัง", "Lat Krabang"), (1012, "เขตยานนาวา", "Yan Nawa"),
+    (1013, "เขตสัมพันธวงศ์", "Samphanthawong"), (1014, "เขตพญาไท", "Phaya Thai"),
+    (1015, "เขตธนบุรี", "Thon Buri"), (1016, "เขตบางกอกใหญ่", "Bangkok Yai"),
+    (1017, "เขตห้วยขวาง", "Huai Khwang"), (1018, "เขตคลองสาน", "Khlong San"),
+    (1019, "เขตตลิ่งชัน", "Taling Chan"), (1020, "เขตบางกอกน้อย", "Bangkok Noi"),
+    (1021, "เขตบางขุนเทียน", "Bang Khun Thian"), (1022, "เขตภาษีเจริญ", "Phasi Charoen"),
+    (1023, "เขตหนองแขม", "Nong Khaem"), (1024, "เขตราษฎร์บูรณะ", "Rat Burana"),
+    (1025, "เขตบางพลัด", "Bang Phlat"), (1026, "เขตดินแดง", "Din Daeng"),
+    (1027, "เขตบึงกุ่ม", "Bueng Kum"), (1028, "เขตสาทร", "Sathon"),
+    (1029, "เขตบางซื่อ", "Bang Sue"), (1030, "เขตจตุจักร", "Chatuchak"),
+    (1031, "เขตบางคอแหลม", "Bang Kho Laem"), (1032, "เขตประเวศ", "Prawet"),
+    (1033, "เขตคลองเตย", "Khlong Toei"), (1034, "เขตสวนหลวง", "Suan Luang"),
+    (1035, "เขตจอมทอง", "Chom Thong"), (1036, "เขตดอนเมือง", "Don Mueang"),
+    (1037, "เขตราชเทวี", "Ratchathewi"), (1038, "เขตลาดพร้าว", "Lat Phrao"),
+    (1039, "เขตวัฒนา", "Vadhana"), (1040, "เขตบางแค", "Bang Khae"),
+    (1041, "เขตหลักสี่", "Lak Si"), (1042, "เขตสายไหม", "Sai Mai"),
+    (1043, "เขตคันนายาว", "Khan Na Yao"), (1044, "เขตสะพานสูง", "Saphan Sung"),
+    (1045, "เขตวังทองหลาง", "Wang Thonglang"), (1046, "เขตคลองสามวา", "Khlong Sam Wa"),
+    (1047, "เขตบางนา", "Bang Na"), (1048, "เขตทวีวัฒนา", "Thawi Watthana"),
+    (1049, "เขตทุ่งครุ", "Thung Khru"), (1050, "เขตบางบอน", "Bang Bon"),
+]
+ENGLISH_VARIANTS = {  # common spellings besides the official English names
+    "Watthana": 1039, "Thonburi": 1015, "Pathumwan": 1007, "Rajthevi": 1037,
+    "Bangrak": 1004, "Klong Toey": 1033, "Khlongtoei": 1033, "Sathorn": 1028,
+    "Jatujak": 1030, "Phayathai": 1014, "Huaykwang": 1017, "Dindaeng": 1026,
+    "Bangsue": 1029, "Pomprap": 1008, "Sampanthawong": 1013, "Ladprao": 1038,
+    "Ladkrabang": 1011, "Bangkapi": 1006, "Bangna": 1047, "Don Muang": 1036,
+    "Minburi": 1010, "Nongchok": 1003, "Taling Chan": 1019,
+}
+THAI_NAME = {code: th for code, th, _ in DISTRICTS}
+
+
+def _en_key(s: str) -> str:
+    return re.sub(r"[\s\-]+", "", s).lower()
+
+
+DISTRICT_BY_THAI = {th[3:]: code for code, th, _ in DISTRICTS}  # name without เขต
+DISTRICT_BY_EN = {_en_key(en): code for code, _, en in DISTRICTS}
+DISTRICT_BY_EN.update({_en_key(en): code for en, code in ENGLISH_VARIANTS.items()})
+
+WELFARE_TYPES = {
+    "counseling": "บริการให้คำปรึกษาแนะนำ", "health": "การตรวจสุขภาพและการรักษาพยาบาล",
+    "id_card": "การทำบัตรประจำตัวประชาชน", "vocational": "การส่งเสริมการฝึกอาชีพ",
+    "mobile_wash": "บริการรถเคลื่อนที่ซัก อบ อาบ",
+    "food": "บริการจัดรับบริจาคอาหารและแจกอาหาร", "toilet": "ห้องสุขา",
+    "shower": "ห้องอาบน้ำ", "employment": "การรับสมัครงานและการจ้างงาน",
+    "housing": "ด้านที่พักอาศัย",
+}
+WELFARE_BY_LABEL = {re.sub(r"\s+", "", label): key for key, label in WELFARE_TYPES.items()}
+DOMAINS = [  # digit, key, Thai name without the ด้าน prefix
+    ("1", "family_community", "ครอบครัวและชุมชน"),
+    ("2", "welfare", "สวัสดิการสังคมและสังคมสงเคราะห์"),
+    ("3", "education", "การศึกษา"),
+    ("4", "health", "สาธารณสุขและสุขภาพ"),
+]
+DOMAIN_NAMES = {name for _, _, name in DOMAINS}
+THAI_MONTHS = {
+    "มกราคม": 1, "กุมภาพันธ์": 2, "มีนาคม": 3, "เมษายน": 4, "พฤษภาคม": 5, "มิถุนายน": 6,
+    "กรกฎาคม": 7, "สิงหาคม": 8, "กันยายน": 9, "ตุลาคม": 10, "พฤศจิกายน": 11, "ธันวาคม": 12,
+    "มค": 1, "กพ": 2, "มีค": 3, "เมย": 4, "พค": 5, "มิย": 6,
+    "กค": 7, "สค": 8, "กย": 9, "ตค": 10, "พย": 11, "ธค": 12,
+}
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+KRS = [  # code, target, registration table, service table, id column, date column, dimension
+    ("8207", 100, "homeless_registrations", "homeless_services", "reg_id", "registered_on",
+     "service_type"),
+    ("5122", 10, "rehab_referrals", "rehab_services", "referral_id", "referred_on", "domain"),
+]
+RESULT_COLUMNS = ["kr_code", "fiscal_year", "quarter", "scope_code", "scope_name_th",
+                  "numerator", "denominator", "percent", "target", "met_target"]
+BREAKDOWN_COLUMNS = ["kr_code", "fiscal_year", "quarter", "scope_code", "dimension",
+                     "category", "persons"]
+QUALITY_COLUMNS = ["table", "rows_in", "kept", "duplicates_collapsed", "rejected",
+                   "invalid_citizen_id", "unknown_district"]
+
+
+# ----------------------------------------------------------------- cell parsing
+def cell_text(value) -> str:
+    """The raw text of a cell (CSV text as is; XLSX numbers without a spurious .0)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def is_missing(value) -> bool:
+    text = cell_text(value).strip()
+    return text == "" or text == "-"
+
+
+def _make_date(year: int, month: int, day: int, two_digit: bool = False) -> dt.date | None:
+    if two_digit:
+        year = 2500 + year - 543
+    elif year >= 2400:
+        year -= 543
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def parse_date(value) -> dt.date | None:
+    """A date from a date cell or text in any form the contract lists; None if unparseable."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return _make_date(value.year, value.month, value.day)
+    if not isinstance(value, str) or is_missing(value):
+        return None
+    s = value.translate(THAI_DIGITS).strip()
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", s)
+    if m:
+        return _make_date(int(m[1]), int(m[2]), int(m[3]))
+    m = re.fullmatch(r"(\d{1,2})([/-])(\d{1,2})\2(\d{4}|\d{2})", s)
+    if m:
+        return _make_date(int(m[4]), int(m[3]), int(m[1]), two_digit=len(m[4]) == 2)
+    m = re.fullmatch(r"(\d{1,2})\s*([\u0e01-\u0e4f.\s]+?)\s*(\d{4}|\d{2})", s)
+    if m:
+        month = THAI_MONTHS.get(re.sub(r"[.\s]", "", m[2]))
+        if month:
+            return _make_date(int(m[3]), month, int(m[1]), two_digit=len(m[3]) == 2)
+    return None
+
+
+def parse_event_date(value) -> dt.date | None:
+    d = parse_date(value)
+    if d is None or not dt.date(2000, 1, 1) <= d <= dt.date(2100, 12, 31):
+        return None
+    return d
+
+
+def parse_citizen_id(value) -> tuple[str | None, bool]:
+    """(valid id or None, whether a non-empty invalid value was given)."""
+    if is_missing(value):
+        return None, False
+    digits = re.sub(r"[\s\-]", "", cell_text(value).translate(THAI_DIGITS))
+    if not re.fullmatch(r"[0-9]{13}", digits):
+        return None, True
+    total = sum(int(digits[i]) * (13 - i) for i in range(12))
+    if (11 - total % 11) % 10 != int(digits[12]):
+        return None, True
+    return digits, False
+
+
+def parse_district(value) -> int | None:
+    """DOPA code 1001-1050 or None (unknown)."""
+    text = cell_text(value).translate(THAI_DIGITS).strip()
+    if re.fullmatch(r"\d+", text) and 1001 <= int(text) <= 1050:
+        return int(text)
+    thai = re.sub(r"\s+", "", text)
+    if thai.startswith("เขต"):
+        thai = thai[3:]
+    if thai in DISTRICT_BY_THAI:
+        return DISTRICT_BY_THAI[thai]
+    return DISTRICT_BY_EN.get(_en_key(text))
+
+
+def parse_eligibility(value) -> str:
+    """'passed', 'failed', 'pending' or 'unrecognised'."""
+    text = cell_text(value).strip().lower()
+    return {"ผ่าน": "passed", "passed": "passed", "ไม่ผ่าน": "failed", "failed": "failed",
+            "รอตรวจสอบ": "pending", "pending": "pending"}.get(text, "unrecognised")
+
+
+def parse_service_type(value) -> str:
+    text = cell_text(value).strip()
+    if text.lower() in WELFARE_TYPES:
+        return text.lower()
+    return WELFARE_BY_LABEL.get(re.sub(r"\s+", "", text), "other")
+
+
+def parse_domain(value) -> str | None:
+    text = cell_text(value).translate(THAI_DIGITS).strip()
+    thai = re.sub(r"\s+", "", text)
+    for prefix in ("ด้าน", "น"):  # "น" = a prefix cut to its last letter (ambiguity 5)
+        if thai.startswith(prefix) and thai[len(prefix):] in DOMAIN_NAMES:
+            thai = thai[len(prefix):]
+            break
+    for digit, key, name in DOMAINS:
+        if text == digit or text.lower() == key or thai == name:
+            return key
+    return None
+
+
+# ------------------------------------------------------------------ file reading
+def _sheet_rows(path: Path, table: str) -> list[list]:
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    sheet = wb.get_sheet_by_name(table) if table in wb.sheet_names else wb.get_sheet_by_index(0)
+    return [list(r) for r in sheet.to_python(skip_empty_area=False)]
+
+
+def _csv_rows(path: Path) -> list[list]:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp874", errors="replace")
+    return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+
+
+def read_table(data_dir: Path, table: str) -> list[dict] | None:
+    """Data rows as dicts {column: raw cell, "_raw": duplicate key}, or None if absent."""
+    if (data_dir / f"{table}.csv").is_file():
+        rows = _csv_rows(data_dir / f"{table}.csv")
+    elif (data_dir / f"{table}.xlsx").is_file():
+        rows = _sheet_rows(data_dir / f"{table}.xlsx", table)
+    else:
+        return None
+    names = {}
+    for col, thai, _ in COLUMNS[table]:
+        names[col.lower()] = col
+        names[thai] = col
+    required = {c for c, _, req in COLUMNS[table] if req}
+    for h, header in enumerate(rows[:11]):
+        index = {}
+        for i, cell in enumerate(header):
+            name = cell_text(cell).strip().lstrip("\ufeff").strip()
+            col = names.get(name) or names.get(name.lower())
+            if col and col not in index:
+                index[col] = i
+        if required <= set(index):
+            break
+    else:
+        return None
+    out = []
+    for row in rows[h + 1:]:
+        raw = [cell_text(c).strip() for c in row]
+        while raw and raw[-1] == "":
+            raw.pop()
+        if all(is_missing(c) for c in row):
+            continue  # ambiguity 7
+        rec = {col: (row[i] if i < len(row) else "") for col, i in index.items()}
+        rec["_raw"] = tuple(raw)
+        out.append(rec)
+    return out
+
+
+# -------------------------------------------------------------------- cleaning
+@dataclass
+class Quality:
+    table: str
+    rows_in: int = 0
+    kept: int = 0
+    duplicates_collapsed: int = 0
+    rejected: int = 0
+    invalid_citizen_id: int = 0
+    unknown_district: int = 0
+    reasons: dict = field(default_factory=dict)
+
+    def reject(self, reason: str) -> None:
+        self.rejected += 1
+        self.reasons[reason] = self.reasons.get(reason, 0) + 1
+
+    def row(self) -> dict[str, str]:
+        return {c: str(getattr(self, c)) for c in QUALITY_COLUMNS}
+
+
+def collapse(rows: list[dict], q: Quality) -> list[dict]:
+    seen, unique = set(), []
+    q.rows_in = len(rows)
+    for r in rows:
+        if r["_raw"] in seen:
+            q.duplicates_collapsed += 1
+        else:
+            seen.add(r["_raw"])
+            unique.append(r)
+    return unique
+
+
+def clean_people(rows: list[dict], table: str, id_col: str, date_col: str) -> tuple[list, Quality]:
+    """Registrations or referrals: kept records as dicts (id, person, date, district, passed)."""
+    q = Quality(table)
+    kept, kept_ids = [], set()
+    for r in collapse(rows, q):
+        rid = cell_text(r[id_col]).strip()
+        if is_missing(r[id_col]):
+            q.reject(f"missing {id_col}")
+            continue
+        on = parse_event_date(r[date_col])
+        if on is None:
+            q.reject(f"missing or invalid {date_col}")
+            continue
+        if is_missing(r["district"]):
+            q.reject("missing district")
+            continue
+        if "eligibility" in r and is_missing(r["eligibility"]):
+            q.reject("missing eligibility")
+            continue
+        if rid in kept_ids:
+            q.reject(f"conflicting duplicate {id_col}")
+            continue
+        cid, invalid = parse_citizen_id(r.get("citizen_id"))
+        district = parse_district(r["district"])
+        q.invalid_citizen_id += invalid      # ambiguity 1: kept rows only
+        q.unknown_district += district is None  # ambiguity 2: kept rows only
+        prefix = "reg:" if id_col == "reg_id" else "ref:"
+        passed = parse_eligibility(r["eligibility"]) == "passed" if "eligibility" in r else True
+        kept_ids.add(rid)
+        kept.append({"id": rid, "person": cid or prefix + rid, "on": on,
+                     "district": district, "passed": passed})
+    q.kept = len(kept)
+    return kept, q
+
+
+def clean_services(rows: list[dict], table: str, id_col: str, parents: set | None,
+                   kind: str) -> tuple[list, Quality]:
+    """Service rows: kept as (parent id, date, category)."""
+    q = Quality(table)
+    kept = []
+    for r in collapse(rows, q):
+        if is_missing(r[id_col]):
+            q.reject(f"missing {id_col}")
+            continue
+        on = parse_event_date(r["service_date"])
+        if on is None:
+            q.reject("missing or invalid service_date")
+            continue
+        if kind == "service_type":
+            if is_missing(r["service_type"]):
+                q.reject("missing service_type")
+                continue
+            category = parse_service_type(r["service_type"])
+        else:
+            category = parse_domain(r["domain"])
+            if category is None:
+                q.reject("missing or unknown domain")
+                continue
+        pid = cell_text(r[id_col]).strip()
+        if parents is not None and pid not in parents:
+            q.reject(f"orphaned (no kept {id_col})")
+            continue
+        kept.append((pid, on, category))
+    q.kept = len(kept)
+    return kept, q
+
+
+# -------------------------------------------------------------------- counting
+def window(fiscal_year: int, quarter: int) -> tuple[dt.date, dt.date]:
+    start_year = fiscal_year - 544
+    ends = {1: dt.date(start_year, 12, 31), 2: dt.date(start_year + 1, 3, 31),
+            3: dt.date(start_year + 1, 6, 30), 4: dt.date(start_year + 1, 9, 30)}
+    return dt.date(start_year, 10, 1), ends[quarter]
+
+
+def format_percent(num: int, den: int) -> str:
+    """100*num/den rounded half-up to 2 decimals, exact integer arithmetic."""
+    if den == 0:
+        return ""
+    hundredths = (20000 * num + den) // (2 * den)  # floor(10000*num/den + 1/2)
+    return f"{hundredths // 100}.{hundredths % 100:02d}"
+
+
+def count_kr(records: list, services: list, start: dt.date, end: dt.date):
+    """{scope: (numerator persons, denominator persons, {category: persons})}."""
+    ids_of_person: dict[str, set] = {}
+    for rec in records:
+        ids_of_person.setdefault(rec["person"], set()).add(rec["id"])
+    home: dict[str, tuple] = {}  # person -> (date, id, district) of the earliest cohort record
+    for rec in records:
+        if rec["passed"] and start <= rec["on"] <= end:
+            key = (rec["on"], rec["id"], rec["district"])
+            if rec["person"] not in home or key[:2] < home[rec["person"]][:2]:
+                home[rec["person"]] = key
+    cats_of_id: dict[str, set] = {}
+    for pid, on, category in services:
+        if start <= on <= end:
+            cats_of_id.setdefault(pid, set()).add(category)
+    scopes = {code: [0, 0, {}] for code, _, _ in DISTRICTS}
+    scopes["BMA"] = [0, 0, {}]
+    for person, (_, _, district) in home.items():
+        cats = set()
+        for rid in ids_of_person[person]:
+            cats |= cats_of_id.get(rid, set())
+        for scope in ("BMA", district):
+            if scope is None:
+                continue
+            s = scopes[scope]
+            s[1] += 1
+            s[0] += bool(cats)
+            for c in cats:
+                s[2][c] = s[2].get(c, 0) + 1
+    return scopes
+
+
+@dataclass
+class Reference:
+    kr_results: list[dict[str, str]]
+    kr_breakdown: list[dict[str, str]]
+    data_quality: list[dict[str, str]]
+    reasons: dict = field(default_factory=dict)  # table -> {reason: rows}
+
+
+def compute(data_dir, fiscal_year: int, quarter: int) -> Reference:
+    data_dir = Path(data_dir)
+    start, end = window(fiscal_year, quarter)
+    fy, qt = str(fiscal_year), str(quarter)
+    results, breakdown, quality = [], [], {}
+    for code, target, reg_table, svc_table, id_col, date_col, dim in KRS:
+        reg_rows, svc_rows = read_table(data_dir, reg_table), read_table(data_dir, svc_table)
+        records = None
+        if reg_rows is not None:
+            records, quality[reg_table] = clean_people(reg_rows, reg_table, id_col, date_col)
+        if svc_rows is not None:
+            parents = {r["id"] for r in records} if records is not None else None
+            services, quality[svc_table] = clean_services(svc_rows, svc_table, id_col, parents, dim)
+        if reg_rows is None or svc_rows is None:
+            continue  # the KR is unavailable
+        scopes = count_kr(records, services, start, end)
+        for scope in [c for c, _, _ in DISTRICTS] + ["BMA"]:
+            num, den, cats = scopes[scope]
+            percent = format_percent(num, den)
+            met = "" if not percent else ("true" if Decimal(percent) >= target else "false")
+            results.append(dict(zip(RESULT_COLUMNS, [
+                code, fy, qt, str(scope), THAI_NAME.get(scope, "กรุงเทพมหานคร"),
+                str(num), str(den), percent, str(target), met])))
+            for cat in sorted(cats):
+                breakdown.append(dict(zip(BREAKDOWN_COLUMNS, [
+                    code, fy, qt, str(scope), dim, cat, str(cats[cat])])))
+    return Reference(results, breakdown, [quality[t].row() for t in TABLES if t in quality],
+                     {t: dict(quality[t].reasons) for t in TABLES if t in quality})
+
+
+def write_csvs(ref: Reference, out_dir) -> None:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, columns, rows in [("kr_results", RESULT_COLUMNS, ref.kr_results),
+                                ("kr_breakdown", BREAKDOWN_COLUMNS, ref.kr_breakdown),
+                                ("data_quality", QUALITY_COLUMNS, ref.data_quality)]:
+        with open(out / f"{name}.csv", "w", encoding="utf-8", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
+            w.writeheader()
+            w.writerows(rows)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 5:
+        sys.exit("usage: python tests/reference.py DATA_DIR FISCAL_YEAR QUARTER OUT_DIR")
+    write_csvs(compute(sys.argv[1], int(sys.argv[2]), int(sys.argv[3])), sys.argv[4])
