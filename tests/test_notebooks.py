@@ -37,7 +37,7 @@ def drop(tmp_path_factory) -> Path:
     return out
 
 
-def _expected_key_figures(drop: Path, scope: str) -> str:
+def _expected_key_figures(drop: Path, scope: str, skew: int = 0) -> str:
     """The key-figures text, from the reference implementation (not from krlib)."""
     sys.path.insert(0, str(ROOT / "tests"))
     import reference
@@ -46,9 +46,17 @@ def _expected_key_figures(drop: Path, scope: str) -> str:
     lines = []
     for code in ("8207", "5122"):
         row = next(r for r in ref.kr_results if r["kr_code"] == code and r["scope_code"] == scope)
-        lines.append(f"KR {code} {scope} {FY}-Q{Q}: {row['numerator']}/{row['denominator']} "
+        num = int(row["numerator"]) + skew
+        lines.append(f"KR {code} {scope} {FY}-Q{Q}: {num}/{row['denominator']} "
                      f"percent={row['percent']} met={row['met_target']}")
     return "\n".join(lines) + "\n"
+
+
+def _parameterize(name: str, params: dict):
+    from papermill.iorw import load_notebook_node
+
+    nb = load_notebook_node(str(ROOT / "notebooks" / name))  # adds papermill's metadata
+    return parameterize_notebook(nb, params)
 
 
 def _nbval(path: Path) -> subprocess.CompletedProcess:
@@ -61,10 +69,10 @@ def _nbval(path: Path) -> subprocess.CompletedProcess:
 @pytest.mark.slow
 @pytest.mark.parametrize("scope", ["1001", "BMA"])
 def test_district_report_key_figures_under_nbval(drop, tmp_path, scope):
-    nb = nbformat.read(ROOT / "notebooks" / "district_report.ipynb", as_version=4)
-    nb = parameterize_notebook(nb, {"data_dir": str(drop), "fiscal_year": FY, "quarter": Q,
-                                    "district": scope})
+    nb = _parameterize("district_report.ipynb", {"data_dir": str(drop), "fiscal_year": FY,
+                                                 "quarter": Q, "district": scope})
     key = next(c for c in nb.cells if "key-figures" in c.metadata.get("tags", []))
+    key.execution_count = 1  # nbval compares only cells that "ran"
     key.outputs = [nbformat.v4.new_output("stream", name="stdout",
                                           text=_expected_key_figures(drop, scope))]
     path = tmp_path / f"district_report_{scope}.ipynb"
@@ -76,9 +84,23 @@ def test_district_report_key_figures_under_nbval(drop, tmp_path, scope):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["data_quality.ipynb", "methods.ipynb"])
 def test_other_notebooks_run_under_nbval(drop, tmp_path, name):
-    nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
-    nb = parameterize_notebook(nb, {"data_dir": str(drop)})
+    nb = _parameterize(name, {"data_dir": str(drop)})
     path = tmp_path / name
     nbformat.write(nb, path)
     proc = _nbval(path)
     assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+@pytest.mark.slow
+def test_nbval_catches_a_wrong_figure(drop, tmp_path):
+    """The key-figures check can fail: one person more than the reference is caught."""
+    nb = _parameterize("district_report.ipynb", {"data_dir": str(drop), "fiscal_year": FY,
+                                                 "quarter": Q, "district": "BMA"})
+    key = next(c for c in nb.cells if "key-figures" in c.metadata.get("tags", []))
+    key.execution_count = 1
+    key.outputs = [nbformat.v4.new_output("stream", name="stdout",
+                                          text=_expected_key_figures(drop, "BMA", skew=1))]
+    path = tmp_path / "district_report_wrong.ipynb"
+    nbformat.write(nb, path)
+    proc = _nbval(path)
+    assert proc.returncode != 0 and "key_figures" in proc.stdout
