@@ -123,7 +123,8 @@ def test_service_and_rehab_dates_are_event_dates(make_drop):
         homeless_registrations=[REG_HEADER, reg("H1")],
         homeless_services=[SVC_HEADER, svc("H1", "1999-12-31"), svc("H1", "32/1/2567"),
                            svc("H1", "15 ต.ค. 2567")],
-        rehab_referrals=[REF_HEADER, ["R1", "", "1001", "ไม่ทราบ"], ["R2", "", "1001", "2024-11-01"]],
+        rehab_referrals=[REF_HEADER, ["R1", "", "1001", "ไม่ทราบ"],
+                         ["R2", "", "1001", "2024-11-01"]],
         rehab_services=[RSV_HEADER, ["R2", "2101-01-01", "1"], ["R2", "2024-11-05", "1"]],
     )
     clean = load_drop(drop)
@@ -218,12 +219,12 @@ def test_welfare_types(make_drop):
 
 
 def test_domains(make_drop):
+    domains = ["1", "๒", "education", "สาธารณสุขและสุขภาพ", "ด้านครอบครัวและชุมชน",  # rows 2-6
+               "5", "ด้านอาชีพ", "0",  # rows 7-9: not one of the four
+               ""]  # row 10: missing
     drop = make_drop(
         rehab_referrals=[REF_HEADER, ["R1", "", "1001", "2024-11-01"]],
-        rehab_services=[RSV_HEADER, *[["R1", "2024-11-02", d] for d in (
-            "1", "๒", "education", "สาธารณสุขและสุขภาพ", "ด้านครอบครัวและชุมชน",  # kept
-            "5", "ด้านอาชีพ", "0")]]  # rows 7-9: not one of the four
-        + [["R1", "2024-11-02", ""]])  # row 10: missing
+        rehab_services=[RSV_HEADER, *[["R1", "2024-11-02", d] for d in domains]])
     clean = load_drop(drop)
     a = account_of(clean, "rehab_services")
     assert rejected(a) == [(7, "invalid_domain", "domain"), (8, "invalid_domain", "domain"),

@@ -338,3 +338,35 @@ def test_missing_registrations_makes_8207_unavailable(make_drop):
     assert set(ind.unavailable) == {"8207"}
     assert "homeless_registrations" in ind.unavailable["8207"]
     assert fig(ind, BMA, "5122") == (1, 1, 100.0, True)
+
+
+def test_no_cohort_in_the_window(make_drop):
+    ind = compute_drop(make_drop, regs=[reg("H1", "2023-01-01")],
+                       svcs=[["H1", "2024-11-02", "food"]])
+    r = ind.results[ind.results.kr_code == "8207"]
+    assert len(r) == 51
+    assert (r.denominator == 0).all() and r.percent.isna().all()
+    assert fig(ind, BMA) == (0, 0, None, None)
+    assert breakdown(ind, BMA) == {}
+
+
+def test_every_registration_rejected(make_drop):
+    ind = compute_drop(make_drop, regs=[reg("H1", "abc"), reg("H2", district="")],
+                       svcs=[["H1", "2024-11-02", "food"]])
+    assert fig(ind, BMA) == (0, 0, None, None)
+
+
+def test_several_periods_from_one_drop(make_drop):
+    regs = [reg("H1", "2024-10-15"), reg("H2", "2025-02-01"), reg("H3", "2025-08-01")]
+    svcs = [["H1", "2025-05-01", "food"], ["H3", "2025-09-30", "toilet"]]
+    ind = compute_drop(make_drop, regs=regs, svcs=svcs, periods=[Period(2568, q)
+                                                                 for q in (1, 2, 3, 4)])
+    assert [fig(ind, BMA, period=Period(2568, q))[:2] for q in (1, 2, 3, 4)] == [
+        (0, 1), (0, 2), (1, 2), (2, 3)]
+
+
+def test_a_service_not_on_the_list_still_counts(make_drop):
+    ind = compute_drop(make_drop, regs=[reg("H1"), reg("H2")],
+                       svcs=[["H1", "2024-11-02", "แจกถุงยังชีพ"]])
+    assert fig(ind, BMA) == (1, 2, 50.0, False)
+    assert breakdown(ind, BMA) == {"other": 1}

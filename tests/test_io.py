@@ -230,3 +230,16 @@ def test_read_drop_finds_csv_and_xlsx_and_skips_absent_tables(tmp_path):
 def test_read_drop_missing_folder(tmp_path):
     with pytest.raises(InputError, match="nowhere"):
         read_drop(tmp_path / "nowhere")
+
+
+def test_crlf_blank_lines_and_quoted_commas(tmp_path):
+    text = ("reg_id,district,registered_on,eligibility,service_point\r\n"
+            "H1,1001,2024-11-01,ผ่าน,\"ใต้สะพาน, ฝั่งธน\"\r\n"
+            "\r\n"
+            "H2,1002,2024-11-02,ผ่าน,-\r\n")
+    path = tmp_path / "homeless_registrations.csv"
+    path.write_bytes(text.encode("utf-8"))
+    raw = read_table(path, REG)
+    assert list(raw.frame["reg_id"]) == ["H1", "H2"]
+    assert list(raw.frame["service_point"]) == ["ใต้สะพาน, ฝั่งธน", "-"]
+    assert list(raw.frame["_row"]) == [2, 4]

@@ -349,3 +349,18 @@ def test_invalid_domains(text):
 ])
 def test_missing_values(text, missing):
     assert is_missing(text) is missing
+
+
+@pytest.mark.parametrize("text", [
+    "1" + " " * 3000 + "x",  # was cubic backtracking in the Thai-month pattern (~5 min)
+    "12" + " " * 3000 + "ธ.ค.",
+    "1 ก" + " " * 3000 + "x",
+    "1 " + "ก " * 2000 + "x",
+    "1 " + "พ.ศ. " * 1000 + "x",
+])
+def test_parse_date_is_fast_on_long_text(text):
+    import time
+
+    start = time.perf_counter()
+    assert parse_date(text) is None
+    assert time.perf_counter() - start < 0.5

@@ -47,7 +47,10 @@ THAI_MONTHS: dict[str, int] = {
 }
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 _DMY = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{2}|\d{4})")
-_THAI = re.compile(r"(\d{1,2})\s*([ก-๛.\s]+?)\s*(?:(?:พ\.?\s*ศ\.?)\s*)?(\d{2}|\d{4})")
+# The month name starts and ends with a Thai letter or dot, so the spaces around it can be
+# matched one way only (a space-only month made backtracking cubic on long blank runs).
+_THAI = re.compile(r"(\d{1,2})\s*([ก-๛.](?:[ก-๛.\s]*?[ก-๛.])?)\s*(?:พ\.?\s*ศ\.?\s*)?"
+                   r"(\d{2}|\d{4})")
 
 
 def full_year(year_text: str) -> int:

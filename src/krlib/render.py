@@ -71,6 +71,7 @@ h1, h2, h3, h4, h5, h6, .jp-RenderedHTMLCommon h1, .jp-RenderedHTMLCommon h2,
 .jp-RenderedText pre {{ font-size: 13px; line-height: 1.5; }}
 details.krlib-code > summary {{ cursor: pointer; color: #666; font-size: 12px; }}
 details.krlib-code[open] > summary {{ margin-bottom: 4px; }}
+.jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th {{ line-height: 1.45; }}
 table.krlib-table {{ border-collapse: collapse; font-size: 14px; margin: .5em 0; }}
 table.krlib-table th, table.krlib-table td {{ border: 1px solid #ccc; padding: 2px 8px; }}
 table.krlib-table th {{ background: #f3f3f3; }}
@@ -79,6 +80,7 @@ table.krlib-table th {{ background: #f3f3f3; }}
   body {{ max-width: none; padding: 0; }}
   details.krlib-code {{ display: none; }}
   .jp-RenderedImage img, table.krlib-table, tr {{ break-inside: avoid; }}
+  .jp-RenderedImage img {{ max-height: 245mm; }}  /* a tall chart still fits one page */
   h1, h2, h3, h4 {{ break-after: avoid; }}
 }}
 """
@@ -86,7 +88,11 @@ table.krlib-table th {{ background: #f3f3f3; }}
 # Classes outside the lab template's markup whose rules the trimmed CSS must keep.
 _EXTRA_CLASSES = {"highlight", "anchor-link", "dataframe"}
 _EXTRA_PREFIXES = ("ansi-", "hl-")
+# ... and classes of lab markup the krlib template never writes (prompts, mermaid, widgets).
+_UNUSED_CLASSES = {"jp-InputPrompt", "jp-InputArea-prompt", "jp-OutputPrompt",
+                   "jp-OutputArea-prompt", "jp-Mermaid", "mermaid", "jupyter-widgets"}
 _CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+_NOT = re.compile(r":not\([^()]*\)")
 _VAR = re.compile(r"var\(\s*(--[\w-]+)")
 _EXTERNAL_TAG = re.compile(
     r"<(script|iframe)\b[^>]*\bsrc\s*=\s*[\"']?\s*(?:https?:)?//[^>]*>.*?</\1\s*>"
@@ -150,9 +156,11 @@ def _trimmed_lab_css(own_css: str) -> str:
     allowed = set(_EXTRA_CLASSES)
     for attr in re.findall(r'class="([^"]*)"', markup):
         allowed.update(n for n in attr.split() if re.fullmatch(r"[\w-]+", n))
+    allowed -= _UNUSED_CLASSES
 
     def keep(selector: str) -> bool:
-        return all(c in allowed or c.startswith(_EXTRA_PREFIXES) for c in _CLASS.findall(selector))
+        required = _NOT.sub("", selector)  # ul:not(.list-inline) needs no class at all
+        return all(c in allowed or c.startswith(_EXTRA_PREFIXES) for c in _CLASS.findall(required))
 
     def declarations(content):
         return [d for d in tinycss2.parse_blocks_contents(content, True, True)
@@ -229,7 +237,7 @@ def _stable_cells(nb):
     copy = NotebookNode(nb)
     copy.metadata = NotebookNode(nb.get("metadata", {}))
     cells = []
-    for i, cell in enumerate(nb.get("cells", [])):
+    for cell in nb.get("cells", []):
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
             cell = NotebookNode(cell)
             cell["id"] = "injected-parameters"
@@ -306,10 +314,11 @@ class PdfPrinter:
     ``blocked`` lists every URL a page tried to load from the network (all aborted).
     """
 
-    def __init__(self, executable: str | None = None, *, timeout_ms: int = PRINT_TIMEOUT_MS
-                 ) -> None:
+    def __init__(self, executable: str | None = None, *, timeout_ms: int = PRINT_TIMEOUT_MS,
+                 tagged: bool = False) -> None:
         self.executable = executable
         self.timeout_ms = timeout_ms
+        self.tagged = tagged  # tagged PDF + outline: for screen readers, ~2x the size
         self.blocked: list[str] = []
         self._pw = self._browser = self._page = None
 
@@ -353,7 +362,7 @@ class PdfPrinter:
         page.add_style_tag(content=PAGE_CSS)  # page numbers for any page, not only reports
         page.evaluate("document.fonts.ready.then(() => true)")
         data = page.pdf(format="A4", prefer_css_page_size=True, print_background=True,
-                        display_header_footer=False, outline=False, tagged=False)
+                        display_header_footer=False, outline=self.tagged, tagged=self.tagged)
         data = fix_pdf_dates(data, pdf_date())
         tmp = pdf_path.with_name(pdf_path.name + ".part")
         tmp.write_bytes(data)
