@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="folder to write into")
     p.add_argument("--seed", type=int, default=None, help="random seed (default: 2568)")
     p.add_argument("--scale", type=float, default=1.0,
-                   help="size multiplier; 1.0 is about 8k rows, 80 about 620k")
+                   help="size multiplier; 1.0 is about 8k rows, 75 about 620k")
     p.add_argument("--fiscal-year", type=int, default=2568, metavar="YYYY",
                    help="fiscal year the records centre on (default 2568)")
     p.add_argument("--format", choices=("mixed", "csv"), default="mixed",
