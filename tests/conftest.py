@@ -14,8 +14,11 @@ from pathlib import Path
 
 import pytest
 
-#: The contract's worked example (a drop and the expected outputs for 2568-Q2 and -Q4).
-CONTRACT_EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "contract" / "example"
+#: The contract's worked example (a drop and the expected outputs for 2568-Q2 and -Q4),
+#: copied from ../shared/contract/example so the suite runs in any clone;
+#: tests/test_fixtures.py checks the copy against the shared one when it is there.
+CONTRACT_EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "contract_example"
+SHARED_EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "contract" / "example"
 
 
 def csv_text(rows: list) -> str:
@@ -55,5 +58,5 @@ def make_drop(tmp_path):
 def contract_example() -> Path:
     """The contract's worked example folder (``drop/``, ``expected-2568-Q2/``, ...)."""
     if not CONTRACT_EXAMPLE.is_dir():
-        pytest.skip(f"contract example not found at {CONTRACT_EXAMPLE}")
+        pytest.fail(f"contract example not found at {CONTRACT_EXAMPLE}")
     return CONTRACT_EXAMPLE

@@ -13,7 +13,7 @@ import pytest
 
 from krlib.cli import main
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "contract" / "example" / "drop"
+EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "contract_example" / "drop"
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from krlib.indicators import BMA
 from krlib.kr import KRS
 from krlib.prepare import Prepared, prepare
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "contract" / "example" / "drop"
+EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "contract_example" / "drop"
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import reference as ref  # noqa: E402
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "contract" / "example"
+EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "contract_example"
 PERIODS = [(2568, 2), (2568, 4)]
 
 

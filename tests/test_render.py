@@ -189,7 +189,7 @@ def needs_chromium() -> str:
     try:
         return render.chromium_path()
     except KrlibError as exc:
-        pytest.skip(str(exc))
+        pytest.fail(str(exc))  # make test installs it: a missing browser is a failure
 
 
 @pytest.fixture(scope="module")
@@ -242,7 +242,7 @@ def test_page_in_chromium_loads_offline_with_sarabun(html_file, tmp_path):
 def pdf_tools() -> None:
     for tool in ("pdftotext", "pdfinfo"):
         if shutil.which(tool) is None:
-            pytest.skip(f"{tool} missing: run 'bash scripts/setup-system.sh' (poppler-utils)")
+            pytest.fail(f"{tool} missing: run 'bash scripts/setup-system.sh' (poppler-utils)")
 
 
 def pdftotext(pdf: Path) -> str:
