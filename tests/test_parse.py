@@ -364,3 +364,30 @@ def test_parse_date_is_fast_on_long_text(text):
     start = time.perf_counter()
     assert parse_date(text) is None
     assert time.perf_counter() - start < 0.5
+
+
+# --- the vectorised citizen-id parser agrees with the one-value parser ------------------
+
+from hypothesis import given as _given, settings as _settings, strategies as _st  # noqa: E402
+
+from krlib.parse import parse_citizen_ids as _parse_citizen_ids  # noqa: E402
+
+
+def _with_check_digit(twelve: str) -> str:
+    total = sum(int(twelve[i]) * (13 - i) for i in range(12))
+    return twelve + str((11 - total % 11) % 10)
+
+
+@_settings(max_examples=200, deadline=None)
+@_given(_st.lists(_st.one_of(
+    _st.text(max_size=20),
+    _st.from_regex(r"[0-9]{12}", fullmatch=True).map(_with_check_digit),
+    _st.from_regex(r"[0-9 \-๐-๙]{10,20}", fullmatch=True),
+), max_size=30))
+def test_vectorised_citizen_ids_match_scalar(values):
+    import pandas as pd
+
+    from krlib.parse import parse_citizen_id
+
+    got = _parse_citizen_ids(pd.Series(values, dtype=object)).tolist()
+    assert got == [parse_citizen_id(v) for v in values]

@@ -88,9 +88,10 @@ def read_table(path: Path | str, spec: TableSpec) -> RawTable:
         raw = pd.DataFrame(body, columns=range(width), dtype=object)
     else:
         text, encoding = decode_csv(path, data)
-        head = _csv_head(path, text)
+        head, line_ends = _csv_head(path, text)
         header_idx, mapping, ignored = _find_header(path, head, spec)
-        raw = _csv_body(path, text, header_idx, width=len(head[header_idx]))
+        body = text[_after_line(text, line_ends[header_idx]):]
+        raw = _csv_body(path, body, width=max(len(head[header_idx]), max(mapping) + 1))
     frame = _frame(raw, mapping, spec, first_row=header_idx + 2)
     if frame.empty:
         raise InputError(path, "มีแต่หัวตาราง ไม่มีข้อมูล", "the table has a header but no data rows",
@@ -117,25 +118,70 @@ def decode_csv(path: Path, data: bytes) -> tuple[str, str]:
                      fix="save as CSV UTF-8 / บันทึกเป็น CSV UTF-8")
 
 
-def _csv_head(path: Path, text: str) -> list[list[str]]:
-    """The first rows of a CSV (title rows have other widths, so read them one by one)."""
+def _csv_head(path: Path, text: str) -> tuple[list[list[str]], list[int]]:
+    """The first rows of a CSV (title rows have other widths, so read them one by one),
+    with the number of physical lines each row ends on."""
+    head = text[:_after_line(text, 8 * (MAX_TITLE_ROWS + 1))]
     try:
-        reader = csv.reader(_io.StringIO(text, newline=""), strict=True)
-        return list(itertools.islice(reader, MAX_TITLE_ROWS + 1))
+        reader = csv.reader(_io.StringIO(head, newline=""), strict=True)
+        rows, ends = [], []
+        for row in itertools.islice(reader, MAX_TITLE_ROWS + 1):
+            rows.append(row)
+            ends.append(reader.line_num)
+        return rows, ends
     except csv.Error as exc:
         raise _broken_csv(path, exc) from None
 
 
-def _csv_body(path: Path, text: str, header_idx: int, width: int) -> pd.DataFrame:
-    """The rows below the header, all as text, with pandas' C parser (fast, exact quoting)."""
+def _after_line(text: str, n: int) -> int:
+    """Offset just after the n-th newline (or the end of the text)."""
+    pos = -1
+    for _ in range(n):
+        pos = text.find("\n", pos + 1)
+        if pos < 0:
+            return len(text)
+    return pos + 1
+
+
+def _csv_body(path: Path, text: str, width: int) -> pd.DataFrame:
+    """The rows below the header, all as text, by pyarrow's multithreaded CSV reader.
+
+    Blank lines are kept (and dropped later as non-records) so row numbers stay true.
+    Files it cannot take as a clean rectangle (rows with fewer cells) go through
+    pandas' C parser, which pads short rows.
+    """
+    import pyarrow as pa
+    from pyarrow import csv as pacsv
+
+    if not text.strip():
+        return pd.DataFrame(columns=range(width))
+    if text.count('"') % 2:
+        raise _broken_csv(path, ValueError("a quoted cell is never closed"))
+    names = [str(i) for i in range(width)]
+    try:
+        table = pacsv.read_csv(
+            _io.BytesIO(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(ignore_empty_lines=False, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                quoted_strings_can_be_null=False))
+    except pa.ArrowInvalid:
+        return _csv_body_pandas(path, text, width)
+    frame = table.to_pandas()
+    frame.columns = range(width)
+    return frame
+
+
+def _csv_body_pandas(path: Path, text: str, width: int) -> pd.DataFrame:
+    """The tolerant path: short rows padded; rows with extra cells are a file error."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
             return pd.read_csv(
-                _io.StringIO(text), header=None, skiprows=header_idx + 1, names=range(width),
-                index_col=False, dtype=str, keep_default_na=False, na_filter=False,
-                skip_blank_lines=False, engine="c",
-            )
+                _io.StringIO(text), header=None, names=range(width), index_col=False,
+                dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                engine="c")
         except pd.errors.ParserWarning:
             raise InputError(path, "บางแถวมีจำนวนช่องมากกว่าหัวตาราง",
                              "some rows have more cells than the header (an unquoted comma?)",
@@ -230,14 +276,11 @@ def _frame(raw: pd.DataFrame, mapping: dict[int, str], spec: TableSpec,
            first_row: int) -> pd.DataFrame:
     """Known columns as stripped text; rows with no text in any cell are not records."""
     position = {name: pos for pos, name in mapping.items()}
-    cells = raw.fillna("").astype(str)
-    data = {}
-    for col in spec.names:
-        pos = position.get(col)
-        data[col] = cells[pos].str.strip() if pos is not None else ""
+    stripped = {pos: raw[pos].fillna("").astype(str).str.strip() for pos in raw.columns}
+    data = {col: stripped[position[col]] if col in position else "" for col in spec.names}
     frame = pd.DataFrame(data, index=raw.index)
     frame.insert(0, ROW, raw.index.to_numpy() + first_row)
-    if len(cells):
-        blank = (cells.apply(lambda s: s.str.strip()) == "").all(axis=1).to_numpy()
-        frame = frame[~blank]
+    if len(raw):
+        blank = pd.concat([s.eq("") for s in stripped.values()], axis=1).all(axis=1)
+        frame = frame[~blank.to_numpy()]
     return frame.reset_index(drop=True)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 from krlib.schema import DOMAINS, WELFARE_TYPES
@@ -30,9 +31,10 @@ def is_missing(text: str) -> bool:
 
 def map_distinct(values: pd.Series, parse: Callable[[str], object]) -> pd.Series:
     """Apply ``parse`` once per distinct value and map the results back (same index)."""
-    uniques = pd.unique(values.to_numpy())
-    lookup = {u: parse(u) for u in uniques}
-    return values.map(lookup)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    parsed = np.empty(len(uniques), dtype=object)
+    parsed[:] = [parse(u) for u in uniques]
+    return pd.Series(parsed[codes], index=values.index, dtype=object)
 
 
 # --- dates --------------------------------------------------------------------------
@@ -113,6 +115,24 @@ def parse_citizen_id(text: str) -> str | None:
     if len(t) == 13 and t.isascii() and t.isdigit() and citizen_id_checksum_ok(t):
         return t
     return None
+
+
+_WEIGHTS = np.arange(13, 1, -1)
+
+
+def parse_citizen_ids(values: pd.Series) -> pd.Series:
+    """:func:`parse_citizen_id` for a whole column at once (vectorised; same results)."""
+    text = values.astype(str).str.translate(THAI_DIGITS).str.replace(r"[\s\-]", "", regex=True)
+    shape_ok = text.str.fullmatch(r"[0-9]{13}").fillna(False).to_numpy(dtype=bool)
+    out = np.full(len(values), None, dtype=object)
+    if shape_ok.any():
+        raw = np.array(text[shape_ok].tolist(), dtype="S13")
+        digits = np.frombuffer(raw.tobytes(), dtype=np.uint8).reshape(-1, 13) - ord("0")
+        check = (11 - (digits[:, :12] * _WEIGHTS).sum(axis=1) % 11) % 10
+        good = check == digits[:, 12]
+        idx = np.flatnonzero(shape_ok)[good]
+        out[idx] = raw[good].astype(str)
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 # --- districts ----------------------------------------------------------------------
