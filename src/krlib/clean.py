@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from krlib import parse
-from krlib.io import ROW, RawTable
+from krlib.io import ROW, RawTable, in_threads
 from krlib.schema import TABLES, TableSpec
 
 UNKNOWN = "unknown"
@@ -211,25 +211,31 @@ def clean_drop(raw: dict[str, RawTable]) -> CleanDrop:
     tables: dict[str, pd.DataFrame] = {}
     accounts: dict[str, TableAccount] = {}
     ids_of: dict[str, np.ndarray] = {}
-    for name in ("homeless_registrations", "rehab_referrals"):
-        if name in raw:
-            kept, account = clean_table(raw[name])
-            cohort = _cohort_columns(kept, TABLES[name], account)
-            tables[name], ids_of[name] = _code_ids(cohort)
-            accounts[name] = account
-    for name in ("homeless_services", "rehab_services"):
-        if name in raw:
-            spec = TABLES[name]
-            parent_ids = ids_of.get(spec.parent)
-            kept, account = clean_table(raw[name], parent_ids)
-            id_col = TABLES[spec.parent].id_column
-            rec = index_in(kept[id_col], parent_ids) if parent_ids is not None else []
-            tables[name] = pd.DataFrame({ROW: kept[ROW], "rec": rec,
-                                         "event_date": kept["event_date"],
-                                         "category": kept["category"]})
-            if name == "homeless_services":
-                account.flags["other_service_type"] = int(kept["category"].eq("other").sum())
-            accounts[name] = account
+
+    def cohort(name: str) -> tuple[pd.DataFrame, np.ndarray, TableAccount]:
+        kept, account = clean_table(raw[name])
+        coded, ids = _code_ids(_cohort_columns(kept, TABLES[name], account))
+        return coded, ids, account
+
+    def services(name: str) -> tuple[pd.DataFrame, TableAccount]:
+        spec = TABLES[name]
+        parent_ids = ids_of.get(spec.parent)
+        kept, account = clean_table(raw[name], parent_ids)
+        id_col = TABLES[spec.parent].id_column
+        rec = index_in(kept[id_col], parent_ids) if parent_ids is not None else []
+        table = pd.DataFrame({ROW: kept[ROW], "rec": rec, "event_date": kept["event_date"],
+                              "category": kept["category"]})
+        if name == "homeless_services":
+            account.flags["other_service_type"] = int(kept["category"].eq("other").sum())
+        return table, account
+
+    # The two KRs' tables are independent: clean them on two threads (see io.in_threads).
+    first = [n for n in ("homeless_registrations", "rehab_referrals") if n in raw]
+    for name, (coded, ids, account) in zip(first, in_threads(cohort, first)):
+        tables[name], ids_of[name], accounts[name] = coded, ids, account
+    second = [n for n in ("homeless_services", "rehab_services") if n in raw]
+    for name, (table, account) in zip(second, in_threads(services, second)):
+        tables[name], accounts[name] = table, account
     ordered = {n: accounts[n] for n in TABLES if n in accounts}
     return CleanDrop({n: tables[n] for n in TABLES if n in tables}, ordered)
 

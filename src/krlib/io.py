@@ -64,12 +64,23 @@ def read_drop(data_dir: Path | str) -> dict[str, RawTable]:
     if not data_dir.is_dir():
         raise InputError(data_dir, "ไม่พบโฟลเดอร์ข้อมูล", "data directory not found",
                          fix="check --data / ตรวจสอบ --data")
-    tables = {}
-    for name, spec in TABLES.items():
-        path = find_table_file(data_dir, name)
-        if path is not None:
-            tables[name] = read_table(path, spec)
-    return tables
+    paths = {name: find_table_file(data_dir, name) for name in TABLES}
+    found = {name: path for name, path in paths.items() if path is not None}
+    # Tables are independent and the heavy lifting (Arrow parsing, string kernels)
+    # releases the GIL, so two threads read a drop ~1.5x faster than one.
+    results = in_threads(lambda name: read_table(found[name], TABLES[name]), list(found))
+    return dict(zip(found, results))
+
+
+def in_threads(fn, items: list) -> list:
+    """``[fn(x) for x in items]`` on up to two threads; errors surface in item order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if len(items) <= 1:
+        return [fn(x) for x in items]
+    with ThreadPoolExecutor(max_workers=min(2, len(items))) as pool:
+        futures = [pool.submit(fn, x) for x in items]
+        return [f.result() for f in futures]
 
 
 def read_table(path: Path | str, spec: TableSpec) -> RawTable:
