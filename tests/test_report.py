@@ -115,38 +115,32 @@ def test_manifest_verifies_and_flags_tampering(batch, tmp_path):
     assert "added: extra.txt" in proc.stdout
 
 
-def _identifiers(drop: Path) -> set[str]:
-    """Every personal identifier in the drop, as written and normalised."""
-    from krlib.io import read_drop
-    from krlib.parse import parse_citizen_id
-
-    found: set[str] = set()
-    for raw in read_drop(drop).values():
-        f = raw.frame
-        for col in ("reg_id", "referral_id", "service_id", "first_name", "last_name",
-                    "birth_date", "citizen_id"):
-            if col in f:
-                found.update(v for v in f[col] if len(v) >= 4)
-        if "citizen_id" in f:
-            found.update(c for c in map(parse_citizen_id, f["citizen_id"]) if c)
-    return found
-
-
 def test_no_personal_identifier_in_any_output(batch, drop):
+    from krlib.privacy import identifiers, scan
+
     folder, _ = batch
-    ids = _identifiers(drop)
-    assert len(ids) > 100
-    pattern = re.compile("|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True)))
-    for path in folder.rglob("*"):
-        if not path.is_file():
-            continue
-        if path.suffix == ".pdf":
-            text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
-                                  text=True, check=True).stdout
-        else:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        hit = pattern.search(text)
-        assert hit is None, f"{path.name} contains a personal identifier"
+    ids = identifiers(drop)
+    assert len(ids) > 100 and {"citizen_id", "first_name", "reg_id", "referral_id",
+                                "birth_date"} <= set(ids.values())
+    assert scan(folder, ids) == []
+    proc = run_cli(["privacy-scan", "--data", str(drop), str(folder)])
+    assert proc.returncode == 0 and "OK" in proc.stdout
+
+
+def test_privacy_scan_finds_a_leak_without_printing_it(batch, drop, tmp_path):
+    from krlib.privacy import identifiers
+
+    folder, _ = batch
+    leaky = tmp_path / "leaky"
+    shutil.copytree(folder, leaky)
+    ids = identifiers(drop)
+    secret = next(i for i, kind in ids.items() if kind == "citizen_id" and i.isdigit())
+    page = leaky / "1001.html"
+    page.write_text(page.read_text("utf-8") + f"<p>{secret}</p>", encoding="utf-8")
+    proc = run_cli(["privacy-scan", "--data", str(drop), str(leaky)])
+    assert proc.returncode == 1
+    assert "personal data (citizen_id) found in 1001.html" in proc.stdout
+    assert secret not in proc.stdout + proc.stderr
 
 
 def test_same_epoch_same_outputs(batch, drop, tmp_path):

@@ -101,7 +101,34 @@ def build_parser() -> argparse.ArgumentParser:
                                    "missing or was added; exit 1 if any did.")
     p.add_argument("folder", type=Path, metavar="FOLDER")
     p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("privacy-scan", help="search an output folder for the drop's personal data",
+                       description="Collect every name, citizen id, birth date and record id of "
+                                   "the data drop and search every file under FOLDER for them "
+                                   "(PDF text included). Prints file and kind of identifier, "
+                                   "never the identifier; exits 1 if any is found.")
+    p.add_argument("--data", type=Path, required=True, metavar="DIR", help="the data drop")
+    p.add_argument("folder", type=Path, metavar="FOLDER", help="e.g. reports/2568-Q2")
+    p.set_defaults(func=cmd_privacy_scan)
     return parser
+
+
+def cmd_privacy_scan(args: argparse.Namespace) -> int:
+    from krlib.privacy import identifiers, scan
+
+    if not args.folder.is_dir():
+        raise OptionError(f"ไม่พบโฟลเดอร์ / folder not found: {args.folder}")
+    ids = identifiers(args.data)
+    findings = scan(args.folder, ids)
+    for f in findings:
+        print(f"personal data ({f.kind}) found in {f.file}")
+    files = sum(1 for p in args.folder.rglob("*") if p.is_file())
+    if findings:
+        print(f"krlib privacy-scan: {len(findings)} finding(s) / พบข้อมูลส่วนบุคคล", file=sys.stderr)
+        return 1
+    print(f"krlib privacy-scan: OK — none of {len(ids):,} identifiers in {files} files "
+          "/ ไม่พบข้อมูลส่วนบุคคล")
+    return 0
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
