@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,7 @@ MISSING_TEXT = frozenset({"", "-"})
 EVENT_DATE_MIN, EVENT_DATE_MAX = date(2000, 1, 1), date(2100, 12, 31)
 BE_THRESHOLD = 2400  # a year >= 2400 is Buddhist Era
 BE_OFFSET = 543
+MAX_DATE_TEXT = 64  # characters; "31 พฤศจิกายน พ.ศ. 2567 12:00:00" has 31
 
 
 def is_missing(text: str) -> bool:
@@ -68,9 +69,13 @@ def parse_date(text: str) -> date | None:
 
     ISO ``YYYY-MM-DD`` (also from XLSX date cells), day-first ``D/M/YYYY`` or
     ``D-M-YYYY``, Thai month names (``15 ต.ค. 2567``, ``15 ตุลาคม 2567``), Thai digits
-    anywhere, Buddhist-Era years in every form, two-digit BE years.
+    anywhere, Buddhist-Era years in every form, two-digit BE years. Text longer than
+    :data:`MAX_DATE_TEXT` is no date (the longest form has ~30 characters), which also
+    keeps every pattern's work bounded on junk cells.
     """
     t = text.strip().translate(THAI_DIGITS)
+    if len(t) > MAX_DATE_TEXT:
+        return None
     if m := _ISO.fullmatch(t):
         y, mo, d = m.group(1), m.group(2), m.group(3)
     elif m := _DMY.fullmatch(t):
@@ -88,14 +93,33 @@ def parse_date(text: str) -> date | None:
         return None
 
 
+@lru_cache(maxsize=1 << 17)
 def parse_event_date(text: str) -> date | str:
-    """An event date, or the reason it rejects its row (``unparseable`` / ``out_of_range``)."""
+    """An event date, or the reason it rejects its row (``unparseable`` / ``out_of_range``).
+
+    Cached: the four tables of a drop share most of their distinct date texts.
+    """
     parsed = parse_date(text)
     if parsed is None:
         return "unparseable"
     if not EVENT_DATE_MIN <= parsed <= EVENT_DATE_MAX:
         return "out_of_range"
     return parsed
+
+
+def parse_event_dates(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`parse_event_date` for a whole column, once per distinct value.
+
+    Returns the dates (``datetime64[s]``, NaT where not valid) and two masks: the rows
+    whose date cannot be read, and those outside 2000-01-01..2100-12-31.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    parsed = [parse_event_date(str(u)) for u in uniques]
+    dates = np.array([p if isinstance(p, date) else None for p in parsed],
+                     dtype="datetime64[s]")
+    unparseable = np.array([p == "unparseable" for p in parsed], dtype=bool)
+    out_of_range = np.array([p == "out_of_range" for p in parsed], dtype=bool)
+    return dates[codes], unparseable[codes], out_of_range[codes]
 
 
 # --- citizen ids --------------------------------------------------------------------
@@ -120,18 +144,47 @@ def parse_citizen_id(text: str) -> str | None:
 _WEIGHTS = np.arange(13, 1, -1)
 
 
+#: What ``_NOT_DIGITS_SEP`` removes from ASCII text (Python's ``\\s`` there, and ``-``),
+#: spelled out for Arrow's RE2, whose ``\\s`` is narrower.
+_ASCII_SEP = r"[\t\n\x0b\x0c\r\x1c-\x1f \-]"
+
+
 def parse_citizen_ids(values: pd.Series) -> pd.Series:
-    """:func:`parse_citizen_id` for a whole column at once (vectorised; same results)."""
-    text = values.astype(str).str.translate(THAI_DIGITS).str.replace(r"[\s\-]", "", regex=True)
-    shape_ok = text.str.fullmatch(r"[0-9]{13}").fillna(False).to_numpy(dtype=bool)
+    """:func:`parse_citizen_id` for a whole column at once (same results).
+
+    Thai digits become ASCII, then ASCII cells lose their separators and have their
+    check digit verified in Arrow and numpy; the rare cells still not ASCII (odd
+    spaces, letters) go through :func:`parse_citizen_id` once per distinct value.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.array(values, type=pa.string(), from_pandas=True).fill_null("")
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    thai = pc.invert(pc.string_is_ascii(text))
+    if pc.any(thai).as_py():  # Thai digits -> ASCII, on the non-ASCII cells only
+        sub = pc.filter(text, thai)
+        for thai_digit, digit in zip("๐๑๒๓๔๕๖๗๘๙", "0123456789"):
+            sub = pc.replace_substring(sub, thai_digit, digit)
+        text = pc.replace_with_mask(text, thai, sub)
+    ascii_ = pc.string_is_ascii(text).to_numpy(zero_copy_only=False)
+    bare = pc.replace_substring_regex(text, _ASCII_SEP, "")
+    shape = pc.match_substring_regex(bare, r"^[0-9]{13}$")
+    shape = pc.and_(shape, pa.array(ascii_))
     out = np.full(len(values), None, dtype=object)
-    if shape_ok.any():
-        raw = np.array(text[shape_ok].tolist(), dtype="S13")
-        digits = np.frombuffer(raw.tobytes(), dtype=np.uint8).reshape(-1, 13) - ord("0")
-        check = (11 - (digits[:, :12] * _WEIGHTS).sum(axis=1) % 11) % 10
-        good = check == digits[:, 12]
-        idx = np.flatnonzero(shape_ok)[good]
-        out[idx] = raw[good].astype(str)
+    if pc.any(shape).as_py():
+        ids = pc.filter(bare, shape)
+        fixed = ids.cast(pa.binary()).cast(pa.binary(13))
+        digits = np.frombuffer(fixed.buffers()[1], dtype=np.uint8, count=13 * len(fixed),
+                               offset=13 * fixed.offset).reshape(-1, 13) - ord("0")
+        good = (11 - (digits[:, :12] * _WEIGHTS).sum(axis=1) % 11) % 10 == digits[:, 12]
+        where = np.flatnonzero(shape.to_numpy(zero_copy_only=False))[good]
+        out[where] = pc.filter(ids, pa.array(good)).to_numpy(zero_copy_only=False)
+    if not ascii_.all():
+        rest = np.flatnonzero(~ascii_)
+        messy = pd.Series(text.take(pa.array(rest)).to_numpy(zero_copy_only=False))
+        out[rest] = map_distinct(messy, parse_citizen_id).to_numpy()
     return pd.Series(out, index=values.index, dtype=object)
 
 
