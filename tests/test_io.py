@@ -209,6 +209,30 @@ def test_csv_encodings_read_the_same(tmp_path, encoding, detected):
     assert records(raw) == EXPECTED
 
 
+@pytest.mark.parametrize("short_row", [False, True])
+def test_tis620_body_below_an_ascii_header_and_many_ascii_rows(tmp_path, short_row):
+    # the header and the first rows look like UTF-8; Thai bytes come far down the file
+    ascii_rows = [[f"A{i}", "", "1001", "2024-11-01", "passed"] for i in range(300)]
+    thai = ["H9", "", "เขตบางรัก", "15 ต.ค. 2567", "ผ่าน"]
+    rows = [EN, *ascii_rows, thai[:4] if short_row else thai]
+    path = write_csv(tmp_path / "homeless_registrations.csv", rows, "cp874")
+    raw = read_table(path, REG)
+    assert raw.encoding == "cp874"
+    last = raw.frame.iloc[-1]
+    assert (last["district"], last["registered_on"]) == ("เขตบางรัก", "15 ต.ค. 2567")
+    assert last["eligibility"] == ("" if short_row else "ผ่าน")
+    assert len(raw.frame) == 301
+
+
+def test_bom_file_with_bytes_that_are_not_utf8_is_a_clear_error(tmp_path):
+    path = tmp_path / "homeless_registrations.csv"
+    utf8 = ",".join(EN) + "\nH1,,1001,2024-11-01,ผ่าน\n"
+    tis620 = "H2,,1001,2024-11-01,ผ่าน\n"
+    path.write_bytes(b"\xef\xbb\xbf" + utf8.encode("utf-8") + tis620.encode("cp874"))
+    with pytest.raises(InputError, match="encoding"):
+        read_table(path, REG)
+
+
 def test_bom_and_thai_header_in_first_column(tmp_path):
     # a BOM must not stick to the first header cell (เลขทะเบียน)
     path = write_csv(tmp_path / "homeless_registrations.csv", [TH, *ROWS], "utf-8-sig")

@@ -13,6 +13,7 @@ import hashlib
 import io as _io
 import itertools
 import math
+import re
 import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -87,7 +88,7 @@ def read_table(path: Path | str, spec: TableSpec) -> RawTable:
     """Read one table file (CSV or XLSX) into a :class:`RawTable`."""
     path = Path(path)
     data = path.read_bytes()
-    if not data.strip():
+    if not data or data.isspace():
         raise InputError(path, "ไฟล์ว่างเปล่า", "the file is empty",
                          fix="export the table again / ส่งออกข้อมูลใหม่")
     digest = hashlib.sha256(data).hexdigest()
@@ -98,11 +99,7 @@ def read_table(path: Path | str, spec: TableSpec) -> RawTable:
         body = [r + [""] * (width - len(r)) for r in grid[header_idx + 1:]]
         raw = pd.DataFrame(body, columns=range(width), dtype=object)
     else:
-        text, encoding = decode_csv(path, data)
-        head, line_ends = _csv_head(path, text)
-        header_idx, mapping, ignored = _find_header(path, head, spec)
-        body = text[_after_line(text, line_ends[header_idx]):]
-        raw = _csv_body(path, body, width=max(len(head[header_idx]), max(mapping) + 1))
+        raw, encoding, header_idx, mapping, ignored = _read_csv(path, data, spec)
     frame = _frame(raw, mapping, spec, first_row=header_idx + 2)
     if frame.empty:
         raise InputError(path, "มีแต่หัวตาราง ไม่มีข้อมูล", "the table has a header but no data rows",
@@ -110,31 +107,66 @@ def read_table(path: Path | str, spec: TableSpec) -> RawTable:
     return RawTable(spec.name, path, frame, encoding, header_idx + 1, digest, ignored)
 
 
-def decode_csv(path: Path, data: bytes) -> tuple[str, str]:
-    """Decode CSV bytes as UTF-8 (with or without BOM), else TIS-620 / Windows-874."""
+_BOM = b"\xef\xbb\xbf"
+
+
+class _NotUtf8(Exception):
+    """The CSV bytes are not valid UTF-8 (so: TIS-620 / Windows-874)."""
+
+
+def _read_csv(path: Path, data: bytes, spec: TableSpec
+              ) -> tuple[pd.DataFrame, str, int, dict[int, str], list[str]]:
+    """A CSV table: raw cells, encoding, header index, column mapping, ignored headers.
+
+    UTF-8 files (most exports) go to Arrow as bytes, undecoded; only when Arrow finds
+    bytes that are not UTF-8 is the file decoded as TIS-620 / Windows-874 and re-encoded.
+    """
     if b"\x00" in data:
         raise InputError(path, "ไม่ใช่ไฟล์ CSV (พบข้อมูลไบนารี)", "not a CSV text file (binary data)",
                          fix="save as CSV UTF-8 or XLSX / บันทึกเป็น CSV หรือ XLSX")
-    if data.startswith(b"\xef\xbb\xbf"):
-        encodings = ("utf-8-sig",)
+    if data.startswith(_BOM):
+        encoding, start = "utf-8-bom", len(_BOM)
     else:
-        encodings = ("utf-8", "cp874")
-    for enc in encodings:
-        try:
-            return data.decode(enc), ("utf-8-bom" if enc == "utf-8-sig" else enc)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(path, "อ่านรหัสอักขระไม่ได้ (ไม่ใช่ UTF-8 หรือ TIS-620)",
-                     "unknown text encoding (neither UTF-8 nor TIS-620/Windows-874)",
-                     fix="save as CSV UTF-8 / บันทึกเป็น CSV UTF-8")
+        encoding, start = "utf-8", 0
+    try:
+        return _csv_table(path, data, start, spec, encoding)
+    except _NotUtf8:
+        if encoding == "utf-8-bom":
+            raise _undecodable(path) from None
+    try:
+        text = data.decode("cp874")
+    except UnicodeDecodeError:
+        raise _undecodable(path) from None
+    return _csv_table(path, text.encode("utf-8"), 0, spec, "cp874")
+
+
+def _undecodable(path: Path) -> InputError:
+    return InputError(path, "อ่านรหัสอักขระไม่ได้ (ไม่ใช่ UTF-8 หรือ TIS-620)",
+                      "unknown text encoding (neither UTF-8 nor TIS-620/Windows-874)",
+                      fix="save as CSV UTF-8 / บันทึกเป็น CSV UTF-8")
+
+
+def _csv_table(path: Path, data: bytes, start: int, spec: TableSpec, encoding: str
+               ) -> tuple[pd.DataFrame, str, int, dict[int, str], list[str]]:
+    """Header search in the first rows, then the body from ``data[start:]`` (UTF-8 bytes)."""
+    cut = _after_line(data, 8 * (MAX_TITLE_ROWS + 1), start)
+    try:
+        head_text = data[start:cut].decode("utf-8")
+    except UnicodeDecodeError:
+        raise _NotUtf8 from None
+    head, line_ends = _csv_head(path, head_text)
+    header_idx, mapping, ignored = _find_header(path, head, spec)
+    body_start = _after_line(data, line_ends[header_idx], start)
+    width = max(len(head[header_idx]), max(mapping) + 1)
+    raw = _csv_body(path, data, body_start, width)
+    return raw, encoding, header_idx, mapping, ignored
 
 
 def _csv_head(path: Path, text: str) -> tuple[list[list[str]], list[int]]:
     """The first rows of a CSV (title rows have other widths, so read them one by one),
     with the number of physical lines each row ends on."""
-    head = text[:_after_line(text, 8 * (MAX_TITLE_ROWS + 1))]
     try:
-        reader = csv.reader(_io.StringIO(head, newline=""), strict=True)
+        reader = csv.reader(_io.StringIO(text, newline=""), strict=True)
         rows, ends = [], []
         for row in itertools.islice(reader, MAX_TITLE_ROWS + 1):
             rows.append(row)
@@ -144,40 +176,51 @@ def _csv_head(path: Path, text: str) -> tuple[list[list[str]], list[int]]:
         raise _broken_csv(path, exc) from None
 
 
-def _after_line(text: str, n: int) -> int:
-    """Offset just after the n-th newline (or the end of the text)."""
-    pos = -1
+def _after_line(data: bytes, n: int, start: int = 0) -> int:
+    """Offset just after the n-th newline from ``start`` (or the end of the data)."""
+    pos = start - 1
     for _ in range(n):
-        pos = text.find("\n", pos + 1)
+        pos = data.find(b"\n", pos + 1)
         if pos < 0:
-            return len(text)
+            return len(data)
     return pos + 1
 
 
-def _csv_body(path: Path, text: str, width: int) -> pd.DataFrame:
-    """The rows below the header, all as text, by pyarrow's multithreaded CSV reader.
+_NOT_SPACE = re.compile(rb"\S")
+
+
+def _csv_body(path: Path, data: bytes, start: int, width: int) -> pd.DataFrame:
+    """The rows of ``data[start:]``, all as text, by pyarrow's multithreaded CSV reader.
 
     Blank lines are kept (and dropped later as non-records) so row numbers stay true.
     Files it cannot take as a clean rectangle (rows with fewer cells) go through
-    pandas' C parser, which pads short rows.
+    pandas' C parser, which pads short rows. Raises :class:`_NotUtf8` on bytes that are
+    not UTF-8.
     """
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
-    if not text.strip():
+    if _NOT_SPACE.search(data, start) is None:
         return pd.DataFrame(columns=range(width))
-    if text.count('"') % 2:
+    if data.count(b'"', start) % 2:
         raise _broken_csv(path, ValueError("a quoted cell is never closed"))
     names = [str(i) for i in range(width)]
+    body = pa.BufferReader(pa.py_buffer(memoryview(data)[start:]))
     try:
         table = pacsv.read_csv(
-            _io.BytesIO(text.encode("utf-8")),
+            body,
             read_options=pacsv.ReadOptions(column_names=names),
             parse_options=pacsv.ParseOptions(ignore_empty_lines=False, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
                 column_types={n: pa.string() for n in names}, strings_can_be_null=False,
                 quoted_strings_can_be_null=False))
-    except pa.ArrowInvalid:
+    except pa.ArrowInvalid as exc:
+        if "UTF8" in str(exc):
+            raise _NotUtf8 from None
+        try:
+            text = bytes(memoryview(data)[start:]).decode("utf-8")
+        except UnicodeDecodeError:
+            raise _NotUtf8 from None
         return _csv_body_pandas(path, text, width)
     frame = table.to_pandas()
     frame.columns = range(width)
