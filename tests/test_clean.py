@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from krlib.clean import REASONS, load_drop
@@ -354,3 +355,18 @@ def test_cleaned_tables_hold_no_text_ids(make_drop):
         for column in table.columns:
             values = {str(v) for v in table[column]}
             assert not values & {"H1", VALID_A}, column
+
+
+# --- the fast exact-duplicate finder agrees with pandas' DataFrame.duplicated ----------
+
+from hypothesis import given as _given, settings as _settings, strategies as _st  # noqa: E402
+
+from krlib.clean import exact_duplicates  # noqa: E402
+
+
+@_settings(max_examples=200, deadline=None)
+@_given(_st.lists(_st.tuples(*[_st.sampled_from(["", "a", "b", " a", "ก"])] * 3), max_size=40))
+def test_exact_duplicates_match_pandas(rows):
+    frame = pd.DataFrame(rows, columns=["x", "y", "z"], dtype=object)
+    expected = frame.duplicated(keep="first").to_numpy() if len(frame) else []
+    assert list(exact_duplicates(frame, ["x", "y", "z"])) == list(expected)

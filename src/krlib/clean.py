@@ -23,6 +23,7 @@ from krlib.io import ROW, RawTable, in_threads
 from krlib.schema import TABLES, TableSpec
 
 UNKNOWN = "unknown"
+_COLLAPSED = "collapsed"  # internal marker: an exact duplicate, counted apart from rejections
 
 #: Why a row was rejected: reason code -> (Thai, English) wording for reports.
 REASONS: dict[str, tuple[str, str]] = {
@@ -96,51 +97,68 @@ def index_in(values: pd.Series, ids) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    found = pc.index_in(pa.array(values, type=pa.string()),
-                        value_set=pa.array(ids, type=pa.string()))
+    if not isinstance(ids, (pa.Array, pa.ChunkedArray)):
+        ids = pa.array(ids, type=pa.string())
+    found = pc.index_in(pa.array(values, type=pa.string()), value_set=ids)
     return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def exact_duplicates(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Rows equal in every column to an earlier row (``DataFrame.duplicated``, faster).
+
+    Members of a duplicate group share each column's value, so one cheap single-column
+    pass after another narrows the candidates; the full comparison runs on those few.
+    """
+    candidates = np.arange(len(frame))
+    for col in columns:
+        if len(candidates) < 2:
+            break
+        values = frame[col].iloc[candidates]
+        candidates = candidates[values.duplicated(keep=False).to_numpy()]
+    out = np.zeros(len(frame), dtype=bool)
+    if len(candidates) > 1:
+        sub = frame[columns].iloc[candidates]
+        out[candidates] = sub.duplicated(keep="first").to_numpy()
+    return out
 
 
 def _is_missing(values: pd.Series) -> pd.Series:
     return values.eq("") | values.eq("-")
 
 
-def _reject(reason: pd.Series, column: pd.Series, mask: pd.Series, code: str,
-            col: str = "") -> None:
+def _reject(reason: pd.Series, column: pd.Series, mask, code: str, col: str = "") -> None:
     """Give ``code`` to rows in ``mask`` that have no reason yet (first failing check wins)."""
-    new = mask & reason.isna()
+    new = np.asarray(mask, dtype=bool) & reason.isna().to_numpy()
     reason[new] = code
     column[new] = col
 
 
-def _validate(frame: pd.DataFrame, spec: TableSpec) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
-    """Per-row rejection reason (None = valid) in check order, and the parsed values."""
-    reason = pd.Series(None, index=frame.index, dtype=object)
-    column = pd.Series("", index=frame.index, dtype=object)
+def _validate(frame: pd.DataFrame, spec: TableSpec, reason: pd.Series, column: pd.Series
+              ) -> pd.DataFrame:
+    """Give each row its first failing check (in contract order); return parsed values."""
     parsed = pd.DataFrame(index=frame.index)
     for col in spec.required:
         _reject(reason, column, _is_missing(frame[col]), "missing_value", col)
-    dates = parse.map_distinct(frame[spec.event_date], parse.parse_event_date)
-    unparseable, out_of_range = dates.eq("unparseable"), dates.eq("out_of_range")
+    dates, unparseable, out_of_range = parse.parse_event_dates(frame[spec.event_date])
     _reject(reason, column, unparseable, "invalid_date", spec.event_date)
     _reject(reason, column, out_of_range, "date_out_of_range", spec.event_date)
-    parsed["event_date"] = pd.to_datetime(dates.where(~(unparseable | out_of_range))
-                                          ).astype("datetime64[s]")
+    parsed["event_date"] = dates
     if spec.name == "rehab_services":
         domain = parse.map_distinct(frame["domain"], parse.parse_domain)
         _reject(reason, column, domain.isna(), "invalid_domain", "domain")
         parsed["category"] = domain
     if spec.name == "homeless_services":
         parsed["category"] = parse.map_distinct(frame["service_type"], parse.parse_welfare_type)
-    return reason, column, parsed
+    return parsed
 
 
-def clean_table(raw: RawTable, parent_ids: np.ndarray | None = None
-                ) -> tuple[pd.DataFrame, TableAccount]:
-    """Clean one table; ``parent_ids`` are the kept ids a service table must reference.
+def clean_table(raw: RawTable, parent_ids=None) -> tuple[pd.DataFrame, TableAccount]:
+    """Clean one table; ``parent_ids`` are the kept ids (sorted) a service table must reference.
 
-    Returns the kept rows (text ids still present: :func:`clean_drop` codes them) and
-    the account.
+    Returns the kept rows and the account. Cohort tables keep the text columns
+    :func:`_cohort_columns` needs (coded right after); service tables keep only the row
+    number, the parsed values and ``rec``, the position of their id in ``parent_ids``.
+    Checks run over the whole table and the kept rows are taken once, at the end.
     """
     spec = TABLES[raw.name]
     frame = raw.frame
@@ -148,86 +166,95 @@ def clean_table(raw: RawTable, parent_ids: np.ndarray | None = None
                            encoding=raw.encoding, header_row=raw.header_row,
                            ignored_columns=list(raw.ignored_columns))
 
-    collapsed = frame.duplicated(subset=list(spec.names), keep="first")
+    # Exact duplicates go first: marked so that no check below gives them a reason.
+    collapsed = exact_duplicates(frame, list(spec.names))
     account.collapsed = int(collapsed.sum())
-    frame = frame[~collapsed]
+    reason = pd.Series(np.where(collapsed, _COLLAPSED, None), index=frame.index, dtype=object)
+    column = pd.Series("", index=frame.index, dtype=object)
 
-    reason, column, parsed = _validate(frame, spec)
+    parsed = _validate(frame, spec, reason, column)
     if spec.id_column:
-        valid = reason.isna()
-        clash = frame[spec.id_column].where(valid).duplicated(keep="first") & valid
+        valid = reason.isna().to_numpy()
+        codes = pd.factorize(frame[spec.id_column])[0]
+        clash = np.zeros(len(frame), dtype=bool)
+        rows = np.flatnonzero(valid)
+        clash[rows] = pd.Series(codes[rows]).duplicated(keep="first").to_numpy()
         _reject(reason, column, clash, "conflicting_duplicate", spec.id_column)
     if spec.parent:
         id_col = TABLES[spec.parent].id_column
-        known = parent_ids if parent_ids is not None else []
-        orphan = pd.Series(index_in(frame[id_col], known) < 0, index=frame.index)
-        _reject(reason, column, orphan, "orphaned", id_col)
+        rec = index_in(frame[id_col], parent_ids if parent_ids is not None else [])
+        _reject(reason, column, rec < 0, "orphaned", id_col)
+        parsed["rec"] = rec
 
-    rejected = reason.notna()
+    rejected = (reason.notna() & ~collapsed).to_numpy()
     account.reasons = Counter(reason[rejected].tolist())
     account.rejected_rows = pd.DataFrame(
         {"source_row": frame.loc[rejected, ROW], "reason": reason[rejected],
          "column": column[rejected]}).reset_index(drop=True)
-    kept = frame[~rejected].join(parsed[~rejected])
+    text = [ROW, *spec.used] if spec.id_column else [ROW]
+    kept = pd.concat([frame[text], parsed], axis=1)[reason.isna().to_numpy()]
     account.kept = len(kept)
-    return kept, account
+    return kept.reset_index(drop=True), account
 
 
 # --- cohort tables: persons and districts -------------------------------------------
 
 def _cohort_columns(kept: pd.DataFrame, spec: TableSpec, account: TableAccount
-                    ) -> pd.DataFrame:
-    """Person key, district code and (registrations) eligibility of kept cohort rows."""
+                    ) -> tuple[pd.DataFrame, pd.Series]:
+    """District, eligibility and integer person codes of kept cohort rows, and their ids.
+
+    A person is a valid citizen id; a record without one is a person of its own.
+    """
     present = ~_is_missing(kept["citizen_id"])
     cid = parse.parse_citizen_ids(kept["citizen_id"])
     account.flags["invalid_citizen_id"] = int((present & cid.isna()).sum())
-    prefix = "reg:" if spec.id_column == "reg_id" else "ref:"
-    person_key = ("cid:" + cid).where(cid.notna(), prefix + kept[spec.id_column])
+    person = pd.factorize(cid)[0]
+    alone = person < 0
+    person[alone] = person.max(initial=-1) + 1 + np.arange(int(alone.sum()))
 
     district = parse.map_distinct(kept["district"], parse.parse_district)
     account.flags["unknown_district"] = int(district.isna().sum())
-    out = pd.DataFrame({ROW: kept[ROW], "id": kept[spec.id_column], "person_key": person_key,
+    out = pd.DataFrame({ROW: kept[ROW], "person": person,
                         "district": district.fillna(UNKNOWN), "event_date": kept["event_date"]})
     if spec.name == "homeless_registrations":
         status = parse.map_distinct(kept["eligibility"], parse.parse_eligibility)
         account.flags["eligibility_unrecognised"] = int(status.eq("unrecognised").sum())
         out["eligible"] = status.eq("passed")
-    return out
+    return out, kept[spec.id_column]
 
 
-def _code_ids(cohort: pd.DataFrame) -> tuple[pd.DataFrame, pd.Index]:
-    """Replace text ids and person keys by integer codes.
+def _code_ids(cohort: pd.DataFrame, ids: pd.Series):
+    """Add ``rec``, each row's position among the sorted kept ids (unique after cleaning).
 
-    ``rec`` codes follow the ids' string order, so "smallest id" ties stay decidable.
+    Codes follow the ids' string order, so "smallest id" ties stay decidable; the sorted
+    ids are returned for the service tables to look their references up in.
     """
-    ids = np.sort(cohort["id"].to_numpy().astype(str))
-    coded = cohort.assign(rec=index_in(cohort["id"], ids),
-                          person=pd.factorize(cohort["person_key"])[0])
-    return coded.drop(columns=["id", "person_key"]), ids
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.array(ids, type=pa.string())
+    order = pc.sort_indices(text).to_numpy()
+    rec = np.empty(len(order), dtype=np.int64)
+    rec[order] = np.arange(len(order))
+    return cohort.assign(rec=rec), text.take(pa.array(order))
 
 
 def clean_drop(raw: dict[str, RawTable]) -> CleanDrop:
     """Clean every table present; cohort tables first, then their service tables."""
     tables: dict[str, pd.DataFrame] = {}
     accounts: dict[str, TableAccount] = {}
-    ids_of: dict[str, np.ndarray] = {}
+    ids_of: dict[str, object] = {}  # table -> its kept ids, sorted (Arrow)
 
     def cohort(name: str) -> tuple[pd.DataFrame, np.ndarray, TableAccount]:
         kept, account = clean_table(raw[name])
-        coded, ids = _code_ids(_cohort_columns(kept, TABLES[name], account))
+        coded, ids = _code_ids(*_cohort_columns(kept, TABLES[name], account))
         return coded, ids, account
 
     def services(name: str) -> tuple[pd.DataFrame, TableAccount]:
-        spec = TABLES[name]
-        parent_ids = ids_of.get(spec.parent)
-        kept, account = clean_table(raw[name], parent_ids)
-        id_col = TABLES[spec.parent].id_column
-        rec = index_in(kept[id_col], parent_ids) if parent_ids is not None else []
-        table = pd.DataFrame({ROW: kept[ROW], "rec": rec, "event_date": kept["event_date"],
-                              "category": kept["category"]})
+        kept, account = clean_table(raw[name], ids_of.get(TABLES[name].parent))
         if name == "homeless_services":
             account.flags["other_service_type"] = int(kept["category"].eq("other").sum())
-        return table, account
+        return kept[[ROW, "rec", "event_date", "category"]], account
 
     # The two KRs' tables are independent: clean them on two threads (see io.in_threads).
     first = [n for n in ("homeless_registrations", "rehab_referrals") if n in raw]

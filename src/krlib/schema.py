@@ -36,6 +36,11 @@ class TableSpec:
         return tuple(c.name for c in self.columns)
 
     @property
+    def used(self) -> tuple[str, ...]:
+        """Columns cleaning and indicators read; the others only tell duplicates apart."""
+        return tuple(c.name for c in self.columns if c.required or c.name == "citizen_id")
+
+    @property
     def personal(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns if c.personal)
 
