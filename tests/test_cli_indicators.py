@@ -206,3 +206,11 @@ def test_worked_example_is_reproduced(contract_example, tmp_path, quarter):
     assert names == ["data_quality.csv", "kr_breakdown.csv", "kr_results.csv"]
     for name in names:
         assert lines(out / name) == lines(expected / name), name
+
+
+def test_installed_version_is_the_package_version():
+    from importlib.metadata import version
+
+    import krlib
+
+    assert version("krlib") == krlib.__version__

@@ -1,10 +1,7 @@
 """krlib: clean BMA social-welfare records and compute key results (KR 8207, KR 5122)."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("krlib")
-except PackageNotFoundError:  # running from a source tree without install
-    __version__ = "0.0.0+unknown"
+# The one place the version is written (pyproject.toml reads it from here). A literal,
+# not importlib.metadata: that import alone costs ~50 ms on every CLI call.
+__version__ = "0.1.0"
 
 __all__ = ["__version__"]
