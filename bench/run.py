@@ -125,11 +125,14 @@ def bench_batch(n_scopes: int) -> dict:
     demo(drop, 1.0, fmt="mixed")
     scopes = list(all_scopes()["scope_code"])[:n_scopes - 1] + ["BMA"]
     district = ",".join(scopes)
-    krlib_html = [str(BIN / "krlib"), "report", "--data", str(drop), "--fiscal-year", str(FY),
-                  "--quarter", str(Q), "--district", district, "--format", "html",
-                  "--out", str(OUT / "batch-html"), "--quiet"]
-    krlib_pdf = krlib_html[:-4] + ["--format", "html,pdf", "--out", str(OUT / "batch-pdf"),
-                                   "--quiet"]
+
+    def krlib_report(fmt: str, out: str) -> list[str]:
+        return [str(BIN / "krlib"), "report", "--data", str(drop), "--fiscal-year", str(FY),
+                "--quarter", str(Q), "--district", district, "--format", fmt,
+                "--out", str(OUT / out), "--quiet"]
+
+    krlib_html = krlib_report("html", "batch-html")
+    krlib_pdf = krlib_report("html,pdf", "batch-pdf")
     t_html = measure(krlib_html)[0]
     t_naive = naive_loop(drop, scopes, OUT / "naive")
     t_pdf = measure(krlib_pdf)[0]
@@ -168,6 +171,11 @@ print(json.dumps(dict(kernel_start_stop=kernel + stop, data_load=load, compute=c
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def save(res: dict) -> None:
+    """Write what is measured so far: a late failure keeps the earlier figures."""
+    (OUT / "results.json").write_text(json.dumps(res, indent=1), encoding="utf-8")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
@@ -180,10 +188,12 @@ def main() -> int:
     big = 0.05 * 620_000 / rows_at_1 if args.quick else 620_000 / rows_at_1
     res = {"cpu_count": os.cpu_count(), "indicators": bench_indicators(round(big, 2))}
     curve = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
+    save(res)
     res["curve"] = bench_curve(curve, rows_at_1)
+    save(res)
     if not args.skip_batch:
         res["batch"] = bench_batch(6 if args.quick else 51)
-    (OUT / "results.json").write_text(json.dumps(res, indent=1), encoding="utf-8")
+        save(res)
     print_table(res)
     return 0
 
