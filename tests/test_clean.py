@@ -7,8 +7,11 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings, strategies as st
 
-from krlib.clean import REASONS, load_drop
+from krlib.clean import REASONS, clean_drop, exact_duplicates, load_drop
+from krlib.demo import write_demo_drop
+from krlib.io import read_drop
 
 VALID_A = "1101700203450"  # check digit worked out in test_parse.py
 VALID_B = "3434943068961"
@@ -359,14 +362,26 @@ def test_cleaned_tables_hold_no_text_ids(make_drop):
 
 # --- the fast exact-duplicate finder agrees with pandas' DataFrame.duplicated ----------
 
-from hypothesis import given as _given, settings as _settings, strategies as _st  # noqa: E402
-
-from krlib.clean import exact_duplicates  # noqa: E402
-
-
-@_settings(max_examples=200, deadline=None)
-@_given(_st.lists(_st.tuples(*[_st.sampled_from(["", "a", "b", " a", "ก"])] * 3), max_size=40))
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(*[st.sampled_from(["", "a", "b", " a", "ก"])] * 3), max_size=40))
 def test_exact_duplicates_match_pandas(rows):
     frame = pd.DataFrame(rows, columns=["x", "y", "z"], dtype=object)
     expected = frame.duplicated(keep="first").to_numpy() if len(frame) else []
     assert list(exact_duplicates(frame, ["x", "y", "z"])) == list(expected)
+
+
+# --- load_drop (one thread per KR) gives what cleaning the whole read drop gives -------
+
+@pytest.mark.parametrize("absent", [None, "homeless_registrations", "rehab_services"])
+def test_load_drop_equals_clean_drop_of_read_drop(tmp_path, absent):
+    write_demo_drop(tmp_path, scale=0.02)
+    if absent:
+        next(tmp_path.glob(absent + ".*")).unlink()
+    fast, plain = load_drop(tmp_path), clean_drop(read_drop(tmp_path))
+    assert list(fast.tables) == list(plain.tables) and list(fast.accounts) == list(plain.accounts)
+    for name in plain.tables:
+        pd.testing.assert_frame_equal(fast.tables[name], plain.tables[name])
+        a, b = fast.accounts[name], plain.accounts[name]
+        assert (a.rows_in, a.kept, a.collapsed, a.reasons, a.flags) == (
+            b.rows_in, b.kept, b.collapsed, b.reasons, b.flags)
+        pd.testing.assert_frame_equal(a.rejected_rows, b.rejected_rows)
