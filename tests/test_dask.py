@@ -7,10 +7,13 @@ import os
 import pytest
 
 pytestmark = pytest.mark.slow
-SCOPES = ["1002", "BMA"]
+SCOPES = ["1002", "1039", "1050", "BMA"]
 
 
-def test_dask_executor_matches_local(tmp_path, monkeypatch):
+@pytest.mark.parametrize("workers, threads", [(2, 1), (1, 2)])
+def test_dask_executor_matches_local(tmp_path, monkeypatch, workers, threads):
+    """Two worker processes, and one worker running two reports at once on two threads
+    (``dask worker``'s default): each thread must have a kernel of its own."""
     from distributed import LocalCluster
 
     from krlib.demo import write_demo_drop
@@ -21,7 +24,7 @@ def test_dask_executor_matches_local(tmp_path, monkeypatch):
     write_demo_drop(drop, seed=3, scale=0.2)
     local = run_report(drop, 2568, 2, SCOPES, ["html"], tmp_path / "local", workers=1,
                        show_progress=False)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+    with LocalCluster(n_workers=workers, threads_per_worker=threads, processes=True,
                       dashboard_address=None, env={"SOURCE_DATE_EPOCH": "1767225600"}) as cluster:
         remote = run_report(drop, 2568, 2, SCOPES, ["html"], tmp_path / "dask",
                             executor="dask", scheduler=cluster.scheduler_address,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -94,40 +95,64 @@ def parse_formats(text: str) -> list[str]:
     return formats
 
 
-# --- worker side: one kernel per process ----------------------------------------------
+# --- worker side: one kernel per worker thread ---------------------------------------
 
-_KERNEL = None  # the worker's kernel manager, started on first use
+# Thread id -> kernel manager. Process pools run one thread per process; a Dask worker
+# may run several task threads, and two reports must never share a kernel.
+_KERNELS: dict[int, object] = {}
+_KERNELS_LOCK = threading.Lock()
+_CLEANUP: list[bool] = []  # non-empty once the exit hooks are registered
 
 
 def _kernel():
-    global _KERNEL
+    """This thread's kernel, started on first use and reused by its next reports."""
+    import subprocess
+
     from jupyter_client.manager import KernelManager
 
-    if _KERNEL is None or not _KERNEL.is_alive():
-        import subprocess
+    key = threading.get_ident()
+    km = _KERNELS.get(key)
+    if km is not None and km.is_alive():
+        return km
+    km = KernelManager(kernel_name=KERNEL_NAME)
+    env = dict(os.environ, MPLBACKEND="agg", PYDEVD_DISABLE_FILE_VALIDATION="1")
+    # The kernel's own log ("running over TCP without encryption", shutdown notes) is
+    # noise for a batch; cell errors still arrive as messages and fail the scope.
+    km.start_kernel(env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with _KERNELS_LOCK:
+        _KERNELS[key] = km
+        if not _CLEANUP:
+            import atexit
+            from multiprocessing import util
 
-        km = KernelManager(kernel_name=KERNEL_NAME)
-        env = dict(os.environ, MPLBACKEND="agg", PYDEVD_DISABLE_FILE_VALIDATION="1")
-        # The kernel's own log ("running over TCP without encryption", shutdown notes) is
-        # noise for a batch; cell errors still arrive as messages and fail the scope.
-        km.start_kernel(env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _KERNEL = km
-        import atexit
-        from multiprocessing import util
+            atexit.register(_stop_kernels)  # the main process
+            util.Finalize(None, _stop_kernels, exitpriority=10)  # pool workers skip atexit
+            _CLEANUP.append(True)
+    return km
 
-        atexit.register(_stop_kernel)  # the main process
-        util.Finalize(None, _stop_kernel, exitpriority=10)  # pool workers skip atexit
-    return _KERNEL
+
+def _shutdown(km) -> None:
+    try:
+        km.shutdown_kernel(now=True)
+    except Exception:  # noqa: BLE001 - best effort: the kernel may be gone already
+        pass
 
 
 def _stop_kernel() -> None:
-    global _KERNEL
-    if _KERNEL is not None:
-        try:
-            _KERNEL.shutdown_kernel(now=True)
-        except Exception:  # noqa: BLE001 - best effort at exit
-            pass
-        _KERNEL = None
+    """Stop this thread's kernel (after a failure the next report gets a fresh one)."""
+    with _KERNELS_LOCK:
+        km = _KERNELS.pop(threading.get_ident(), None)
+    if km is not None:
+        _shutdown(km)
+
+
+def _stop_kernels() -> None:
+    """Stop every kernel this process started (at exit, or when a Dask batch ends)."""
+    with _KERNELS_LOCK:
+        kms = list(_KERNELS.values())
+        _KERNELS.clear()
+    for km in kms:
+        _shutdown(km)
 
 
 def _reset_kernel(km, cwd: str) -> None:
@@ -238,7 +263,7 @@ def run_dask(jobs: list[Job], scheduler: str, progress: Callable[[JobResult], No
                 results[by_key[fut.key]] = res
                 progress(res)
         finally:
-            client.run(_stop_kernel)  # workers outlive the batch: stop the kernels we started
+            client.run(_stop_kernels)  # workers outlive the batch: stop the kernels we started
     return [r for r in results if r is not None]
 
 
