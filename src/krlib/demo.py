@@ -321,6 +321,21 @@ def _event_days(rng: np.random.Generator, n: int, fy: int, before_share: float) 
     return np.where(before, prior, inside).astype(np.int64)
 
 
+def _person_details(rng, n_p: int, person: np.ndarray, *, born: tuple[date, int],
+                    type0: float, empty: float, male: float) -> tuple[np.ndarray, dict]:
+    """Birth days, and the personal columns of each record (a person's records agree):
+    citizen id, names, sex, birth date as written. ``born`` = (earliest, span in years)."""
+    first, last = _names(rng, n_p, person)
+    birth = (_day(born[0]) + rng.integers(0, 365 * born[1], size=n_p))[person]
+    return birth, {
+        "citizen_id": _citizen_ids(rng, n_p, person, type0=type0, empty=empty, invalid=0.04),
+        "first_name": first,
+        "last_name": last,
+        "sex": _sex(rng, n_p, person, male=male),
+        "birth_date": _format_dates(rng, birth),
+    }
+
+
 def _sex(rng: np.random.Generator, n_persons: int, person: np.ndarray, male: float) -> np.ndarray:
     truth = _pick(rng, [0, 1, 2], n_persons, [male, 0.95 - male, 0.05]).astype(int)[person]
     table = np.array([["ชาย", "หญิง", "ไม่ระบุ"], ["M", "F", "ไม่ระบุ"],
@@ -382,16 +397,12 @@ def _homeless(rng: np.random.Generator, scale: float, fy: int
         ["Passed", "ไม่ผ่าน", "รอตรวจสอบ", "ตรวจแล้ว"],
         ["PASSED", "FAILED", "PENDING", "-"],
     ], dtype=object)
-    first, last = _names(rng, n_p, person)
-    birth = (_day(date(1950, 1, 1)) + rng.integers(0, 365 * 55, size=n_p))[person]
+    birth, details = _person_details(rng, n_p, person, born=(date(1950, 1, 1), 55),
+                                     type0=0.2, empty=0.1, male=0.68)
     reg_id = _numbered("DEMO-H", np.arange(1, n + 1), 7)
     reg = pd.DataFrame(dtype=object, data={
         "reg_id": reg_id,
-        "citizen_id": _citizen_ids(rng, n_p, person, type0=0.2, empty=0.1, invalid=0.04),
-        "first_name": first,
-        "last_name": last,
-        "sex": _sex(rng, n_p, person, male=0.68),
-        "birth_date": _format_dates(rng, birth),
+        **details,
         "district": _district_text(rng, dist, unknown=0.03),
         "registered_on": _format_dates(rng, day),
         "eligibility": _written(rng, elig_table, status, [0.55, 0.1, 0.03, 0.15, 0.12, 0.05]),
@@ -469,16 +480,12 @@ def _rehab(rng: np.random.Generator, scale: float, fy: int
     source = _written(rng, src_table, rng.choice(len(src_keys), size=n,
                                                  p=[0.3, 0.25, 0.2, 0.15, 0.1]),
                       [0.72, 0.18, 0.08, 0.02])
-    first, last = _names(rng, n_p, person)
-    birth = (_day(date(1965, 1, 1)) + rng.integers(0, 365 * 42, size=n_p))[person]
+    birth, details = _person_details(rng, n_p, person, born=(date(1965, 1, 1), 42),
+                                     type0=0.06, empty=0.05, male=0.8)
     ref_id = _numbered("DEMO-R", np.arange(1, n + 1), 7)
     ref = pd.DataFrame(dtype=object, data={
         "referral_id": ref_id,
-        "citizen_id": _citizen_ids(rng, n_p, person, type0=0.06, empty=0.05, invalid=0.04),
-        "first_name": first,
-        "last_name": last,
-        "sex": _sex(rng, n_p, person, male=0.8),
-        "birth_date": _format_dates(rng, birth),
+        **details,
         "district": _district_text(rng, dist, unknown=0.03),
         "referred_on": _format_dates(rng, day),
         "source": source,

@@ -47,6 +47,15 @@ class TableSpec:
 
 C = Column
 
+#: The person columns both cohort tables carry, in export order.
+_PERSON_DETAILS = (
+    C("citizen_id", "เลขประจำตัวประชาชน", personal=True),
+    C("first_name", "ชื่อ", personal=True),
+    C("last_name", "นามสกุล", personal=True),
+    C("sex", "เพศ"),
+    C("birth_date", "วันเกิด", personal=True),
+)
+
 TABLES: dict[str, TableSpec] = {
     t.name: t
     for t in (
@@ -55,11 +64,7 @@ TABLES: dict[str, TableSpec] = {
             "ทะเบียนคนไร้บ้าน",
             (
                 C("reg_id", "เลขทะเบียน", True, True),
-                C("citizen_id", "เลขประจำตัวประชาชน", personal=True),
-                C("first_name", "ชื่อ", personal=True),
-                C("last_name", "นามสกุล", personal=True),
-                C("sex", "เพศ"),
-                C("birth_date", "วันเกิด", personal=True),
+                *_PERSON_DETAILS,
                 C("district", "เขต", True),
                 C("registered_on", "วันที่ลงทะเบียน", True),
                 C("eligibility", "ผลการตรวจสอบสิทธิ", True),
@@ -85,11 +90,7 @@ TABLES: dict[str, TableSpec] = {
             "การส่งต่อเพื่อฟื้นฟูสภาพทางสังคม",
             (
                 C("referral_id", "เลขที่การส่งต่อ", True, True),
-                C("citizen_id", "เลขประจำตัวประชาชน", personal=True),
-                C("first_name", "ชื่อ", personal=True),
-                C("last_name", "นามสกุล", personal=True),
-                C("sex", "เพศ"),
-                C("birth_date", "วันเกิด", personal=True),
+                *_PERSON_DETAILS,
                 C("district", "เขต", True),
                 C("referred_on", "วันที่ส่งต่อ", True),
                 C("source", "หน่วยส่งต่อ"),
