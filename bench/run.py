@@ -27,7 +27,7 @@ OUT = ROOT / "bench" / "out"
 PY = sys.executable
 BIN = Path(PY).parent
 FY, Q = 2568, 2
-ROWS_PER_SCALE = None  # measured from the generated drop
+REPEAT = 5  # interleaved runs of krlib and the reference; the best of each is reported
 
 
 def measure(cmd: list[str], **kw) -> tuple[float, float]:
@@ -76,9 +76,10 @@ def bench_indicators(scale: float) -> dict:
     krlib = [str(BIN / "krlib"), "indicators", "--data", str(drop), "--fiscal-year", str(FY),
              "--quarter", str(Q), "--out", str(k_out), "--quiet"]
     ref = [PY, str(ROOT / "tests" / "reference.py"), str(drop), str(FY), str(Q), str(r_out)]
-    # interleave runs so both see the same machine load; keep the best of each
+    # interleave runs so both see the same machine load; keep the best of each (the
+    # least disturbed run: on a shared machine noise only ever adds time)
     kt, kp, rt, rp = [], [], [], []
-    for _ in range(2):
+    for _ in range(REPEAT):
         t, p = measure(krlib)
         kt.append(t), kp.append(p)
         t, p = measure(ref)
@@ -96,7 +97,7 @@ def bench_curve(targets: list[int], rows_at_1: int) -> list[dict]:
         rows = demo(drop, scale)
         cmd = [str(BIN / "krlib"), "indicators", "--data", str(drop), "--fiscal-year",
                str(FY), "--quarter", str(Q), "--out", str(OUT / "c-out"), "--quiet"]
-        t = min(measure(cmd)[0] for _ in range(2))
+        t = min(measure(cmd)[0] for _ in range(REPEAT))
         out.append({"rows": rows, "seconds": t, "us_per_row": 1e6 * t / rows})
     return out
 
@@ -200,7 +201,7 @@ def main() -> int:
 
 def print_table(res: dict) -> None:
     i = res["indicators"]
-    print(f"\nkrlib benchmarks ({res['cpu_count']} cores; best of 2, interleaved)\n")
+    print(f"\nkrlib benchmarks ({res['cpu_count']} cores; best of {REPEAT}, interleaved)\n")
     print("| measure | value | goal |\n|---|---|---|")
     print(f"| input rows | {i['rows']:,} | ~620k |")
     print(f"| krlib indicators wall | {i['krlib_s']:.2f} s | |")
