@@ -4,6 +4,9 @@ example. Every expected figure below is worked out by hand from the rows written
 from __future__ import annotations
 
 import csv
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -214,3 +217,23 @@ def test_installed_version_is_the_package_version():
     import krlib
 
     assert version("krlib") == krlib.__version__
+
+
+def test_command_exit_keeps_exit_code_output_and_exit_handlers(tmp_path):
+    """``krlib`` skips the interpreter's teardown: the exit code, everything printed
+    (to a pipe, so buffered) and the exit handlers must all survive that."""
+    code = ("import atexit, sys\n"
+            "from krlib import cli\n"
+            "atexit.register(lambda: print('exit handler ran'))\n"
+            f"sys.argv = ['krlib', 'demo-data', {str(tmp_path / 'd')!r}, '--scale', '0.01']\n"
+            "print('x' * 100000)\n"  # more than one buffer's worth, still buffered at exit
+            "cli.run()\n")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffer for real
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("x") >= 100000 and "homeless_services:" in proc.stdout
+    assert proc.stdout.rstrip().endswith("exit handler ran")
+    bad = subprocess.run([sys.executable, "-c", code.replace("'0.01'", "'-1'")],
+                         capture_output=True, text=True, env=env)
+    assert bad.returncode == 2 and "--scale" in bad.stderr and "Traceback" not in bad.stderr
+    assert "exit handler ran" in bad.stdout

@@ -293,5 +293,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def run() -> None:
+    """The ``krlib`` command: :func:`main`, then exit without tearing the interpreter down.
+
+    Freeing pandas, Arrow and a cleaned drop module by module takes ~0.1 s after every
+    file is written, a tenth of ``krlib indicators`` on a large drop. Exit handlers
+    (kernel shutdown, logging) still run, then output streams are flushed.
+    """
+    import atexit
+
+    code = main()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more to say
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
