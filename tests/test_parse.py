@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,11 +16,13 @@ from krlib.parse import (
     full_year,
     is_missing,
     parse_citizen_id,
+    parse_citizen_ids,
     parse_date,
     parse_district,
     parse_domain,
     parse_eligibility,
     parse_event_date,
+    parse_event_dates,
     parse_welfare_type,
 )
 
@@ -383,43 +387,52 @@ def test_longest_real_form_fits_the_length_limit():
 
 # --- the vectorised citizen-id parser agrees with the one-value parser ------------------
 
-from hypothesis import given as _given, settings as _settings, strategies as _st  # noqa: E402
-
-from krlib.parse import parse_citizen_ids as _parse_citizen_ids  # noqa: E402
-
-
 def _with_check_digit(twelve: str) -> str:
     total = sum(int(twelve[i]) * (13 - i) for i in range(12))
     return twelve + str((11 - total % 11) % 10)
 
 
-@_settings(max_examples=200, deadline=None)
-@_given(_st.lists(_st.one_of(
-    _st.text(max_size=20),
-    _st.from_regex(r"[0-9]{12}", fullmatch=True).map(_with_check_digit),
-    _st.from_regex(r"[0-9 \-๐-๙]{10,20}", fullmatch=True),
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(
+    st.text(max_size=20),
+    st.from_regex(r"[0-9]{12}", fullmatch=True).map(_with_check_digit),
+    st.from_regex(r"[0-9 \-๐-๙]{10,20}", fullmatch=True),
     # every kind of space Python's \s knows (Arrow's RE2 knows fewer), among digits
-    _st.from_regex("[0-9\t\n\x0b\x0c\r\x1c\x1f\x85\xa0\u2003\u3000๑-]{13,16}",
+    st.from_regex("[0-9\t\n\x0b\x0c\r\x1c\x1f\x85\xa0\u2003\u3000๑-]{13,16}",
                    fullmatch=True),
 ), max_size=30))
 def test_vectorised_citizen_ids_match_scalar(values):
-    import pandas as pd
-
-    from krlib.parse import parse_citizen_id
-
-    got = _parse_citizen_ids(pd.Series(values, dtype=object)).tolist()
+    got = parse_citizen_ids(pd.Series(values, dtype=object)).tolist()
     assert got == [parse_citizen_id(v) for v in values]
 
 
 @pytest.mark.parametrize("sep", ["\t", "\x0b", "\x0c", "\x1c", "\x1f", "\xa0", "\u3000", "-"])
 def test_vectorised_citizen_ids_remove_every_python_space(sep):
     """Arrow's RE2 ``\\s`` is narrower than Python's: each separator must still go."""
-    import pandas as pd
-
-    from krlib.parse import parse_citizen_id
-
     valid = _with_check_digit("110170020345")
     spaced = sep.join([valid[:1], valid[1:5], valid[5:10], valid[10:12], valid[12]])
     thai = spaced.translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))
-    got = _parse_citizen_ids(pd.Series([spaced, thai], dtype=object)).tolist()
+    got = parse_citizen_ids(pd.Series([spaced, thai], dtype=object)).tolist()
     assert got == [parse_citizen_id(spaced), parse_citizen_id(thai)] == [valid, valid]
+
+
+# --- the column date parser agrees with the one-value parser ------------------------------
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(
+    st.text(max_size=12),
+    st.dates(date(1, 1, 1), date(9999, 12, 31)).map(str),  # ISO, in and out of range
+    st.dates(date(1990, 1, 1), date(2110, 12, 31)).map(
+        lambda d: f"{d.day}/{d.month}/{d.year + 543}"),  # BE, day first
+    st.sampled_from(["", "-", "1999-12-31", "2000-01-01", "2100-12-31", "2101-01-01"]),
+), max_size=30))
+def test_column_dates_match_scalar(values):
+    dates, unparseable, out_of_range = parse_event_dates(pd.Series(values, dtype="str"))
+    for i, text in enumerate(values):
+        one = parse_event_date(text)
+        assert unparseable[i] == (one == "unparseable"), text
+        assert out_of_range[i] == (one == "out_of_range"), text
+        if isinstance(one, date):
+            assert dates[i] == np.datetime64(one, "s"), text
+        else:
+            assert np.isnat(dates[i]), text
