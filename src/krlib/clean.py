@@ -23,6 +23,9 @@ from krlib.io import ROW, RawTable, in_threads
 from krlib.schema import TABLES, TableSpec
 
 UNKNOWN = "unknown"
+#: Cohort tables (registrations, referrals): cleaned before the service tables that
+#: reference their ids.
+COHORTS = tuple(n for n, spec in TABLES.items() if spec.id_column and not spec.parent)
 _COLLAPSED = "collapsed"  # internal marker: an exact duplicate, counted apart from rejections
 
 #: Why a row was rejected: reason code -> (Thai, English) wording for reports.
@@ -257,10 +260,10 @@ def clean_drop(raw: dict[str, RawTable]) -> CleanDrop:
         return kept[[ROW, "rec", "event_date", "category"]], account
 
     # The two KRs' tables are independent: clean them on two threads (see io.in_threads).
-    first = [n for n in ("homeless_registrations", "rehab_referrals") if n in raw]
+    first = [n for n in COHORTS if n in raw]
     for name, (coded, ids, account) in zip(first, in_threads(cohort, first)):
         tables[name], ids_of[name], accounts[name] = coded, ids, account
-    second = [n for n in ("homeless_services", "rehab_services") if n in raw]
+    second = [n for n in TABLES if TABLES[n].parent and n in raw]
     for name, (table, account) in zip(second, in_threads(services, second)):
         tables[name], accounts[name] = table, account
     ordered = {n: accounts[n] for n in TABLES if n in accounts}
@@ -277,9 +280,8 @@ def load_drop(data_dir) -> CleanDrop:
     from krlib.io import drop_files, read_table
 
     files = drop_files(data_dir)
-    cohorts = [n for n, spec in TABLES.items() if spec.id_column and not spec.parent]
     groups = [[n for n in TABLES if n in files and (n == c or TABLES[n].parent == c)]
-              for c in cohorts]
+              for c in COHORTS]
 
     def read_and_clean(names: list[str]) -> CleanDrop:
         return clean_drop({n: read_table(files[n], TABLES[n]) for n in names})
