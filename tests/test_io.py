@@ -267,3 +267,29 @@ def test_crlf_blank_lines_and_quoted_commas(tmp_path):
     assert list(raw.frame["reg_id"]) == ["H1", "H2"]
     assert list(raw.frame["service_point"]) == ["ใต้สะพาน, ฝั่งธน", "-"]
     assert list(raw.frame["_row"]) == [2, 4]
+
+
+# --- the krlib command's process settings (each in a fresh interpreter: they are global) --
+
+def _in_fresh_python(code: str, **env: str) -> str:
+    import os
+    import subprocess
+    import sys
+
+    clean_env = {k: v for k, v in os.environ.items()
+                 if k not in ("ARROW_DEFAULT_MEMORY_POOL", "OPENBLAS_NUM_THREADS")}
+    out = subprocess.run([sys.executable, "-c", code], env={**clean_env, **env},
+                         capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+def test_arrow_gets_an_allocator_without_huge_pages_unless_the_user_chose_one():
+    code = "from krlib.io import use_lean_arrow_memory; print(use_lean_arrow_memory())"
+    assert _in_fresh_python(code) in ("jemalloc", "system")
+    assert _in_fresh_python(code, ARROW_DEFAULT_MEMORY_POOL="mimalloc") == "mimalloc"
+
+
+def test_the_command_starts_one_blas_thread_unless_the_user_chose_more():
+    code = "import os, krlib.cli; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    assert _in_fresh_python(code) == "1"
+    assert _in_fresh_python(code, OPENBLAS_NUM_THREADS="4") == "4"

@@ -15,6 +15,11 @@ from pathlib import Path
 from krlib import __version__
 from krlib.errors import KrlibError, OptionError
 
+# krlib does no linear algebra, yet OpenBLAS starts a thread per core at numpy import,
+# and they spin for CPU the cleaning threads need (~8 % of `krlib indicators` on 2
+# cores, see README "Performance"). Set before numpy loads; the user's setting wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a bad option in one line and exits 2 (no usage dump)."""
@@ -275,6 +280,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
+        if args.func in (cmd_indicators, cmd_report):
+            from krlib.io import use_lean_arrow_memory
+
+            use_lean_arrow_memory()
         if not getattr(args, "func", None):
             parser.print_help()
             return 2

@@ -13,6 +13,7 @@ import hashlib
 import io as _io
 import itertools
 import math
+import os
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -67,6 +68,27 @@ def drop_files(data_dir: Path | str) -> dict[str, Path]:
                          fix="check --data / ตรวจสอบ --data")
     paths = {name: find_table_file(data_dir, name) for name in TABLES}
     return {name: path for name, path in paths.items() if path is not None}
+
+
+def use_lean_arrow_memory() -> str:
+    """Give Arrow jemalloc (or the system allocator) instead of its default, mimalloc.
+
+    mimalloc asks for 2 MiB transparent huge pages, and each one is zeroed whole when
+    first touched. Where freed memory goes back to the host between runs (a VM's balloon
+    driver, as on the benchmark machine) that zeroing cost ~0.6 s of a 1.9 s
+    ``krlib indicators`` on 620k rows; jemalloc touches only the pages it uses (README
+    "Performance"). Called by the ``krlib`` command, not on import: a library should not
+    change its host's allocator. ``ARROW_DEFAULT_MEMORY_POOL``, if set, wins.
+    Returns the backend in use.
+    """
+    import pyarrow as pa
+
+    if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        try:
+            pa.set_memory_pool(pa.jemalloc_memory_pool())
+        except NotImplementedError:  # a pyarrow build without jemalloc (e.g. Windows)
+            pa.set_memory_pool(pa.system_memory_pool())
+    return pa.default_memory_pool().backend_name
 
 
 def read_drop(data_dir: Path | str) -> dict[str, RawTable]:
@@ -240,7 +262,7 @@ def _csv_body_pandas(path: Path, text: str, width: int) -> pd.DataFrame:
             return pd.read_csv(
                 _io.StringIO(text), header=None, names=range(width), index_col=False,
                 dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False,
-                engine="c")
+                engine="c").fillna("")
         except pd.errors.ParserWarning:
             raise InputError(path, "บางแถวมีจำนวนช่องมากกว่าหัวตาราง",
                              "some rows have more cells than the header (an unquoted comma?)",
@@ -335,7 +357,8 @@ def _frame(raw: pd.DataFrame, mapping: dict[int, str], spec: TableSpec,
            first_row: int) -> pd.DataFrame:
     """Known columns as stripped text; rows with no text in any cell are not records."""
     position = {name: pos for pos, name in mapping.items()}
-    stripped = {pos: raw[pos].fillna("").astype(str).str.strip() for pos in raw.columns}
+    # every reader fills cells with text, never with NA: no fillna (it costs a full scan)
+    stripped = {pos: raw[pos].astype(str).str.strip() for pos in raw.columns}
     data = {col: stripped[position[col]] if col in position else "" for col in spec.names}
     frame = pd.DataFrame(data, index=raw.index)
     frame.insert(0, ROW, raw.index.to_numpy() + first_row)
