@@ -116,7 +116,9 @@ def exact_duplicates(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     for col in columns:
         if len(candidates) < 2:
             break
-        values = frame[col].iloc[candidates]
+        values = frame[col]
+        if len(candidates) < len(frame):  # the first pass reads the column whole, no copy
+            values = values.iloc[candidates]
         candidates = candidates[values.duplicated(keep=False).to_numpy()]
     out = np.zeros(len(frame), dtype=bool)
     if len(candidates) > 1:
@@ -129,26 +131,42 @@ def _is_missing(values: pd.Series) -> pd.Series:
     return values.eq("") | values.eq("-")
 
 
-def _reject(reason: pd.Series, column: pd.Series, mask, code: str, col: str = "") -> None:
-    """Give ``code`` to rows in ``mask`` that have no reason yet (first failing check wins)."""
-    new = np.asarray(mask, dtype=bool) & reason.isna().to_numpy()
-    reason[new] = code
-    column[new] = col
+#: Verdict codes: 0 = no reason yet (kept so far), 1 = collapsed, then REASONS in order.
+_VERDICTS = (None, _COLLAPSED, *REASONS)
+_CODE = {v: i for i, v in enumerate(_VERDICTS)}
 
 
-def _validate(frame: pd.DataFrame, spec: TableSpec, reason: pd.Series, column: pd.Series
-              ) -> pd.DataFrame:
+class _Verdicts:
+    """Each row's first failing check (a small integer code) and the column it failed on."""
+
+    def __init__(self, collapsed: np.ndarray) -> None:
+        self.code = collapsed.astype(np.int8)  # 1 where collapsed, else 0
+        self.column = np.full(len(collapsed), "", dtype=object)
+
+    def reject(self, mask, reason: str, col: str = "") -> None:
+        """Give ``reason`` to rows in ``mask`` that have none yet (first failing check wins)."""
+        new = np.asarray(mask, dtype=bool) & (self.code == 0)
+        self.code[new] = _CODE[reason]
+        self.column[new] = col
+
+    @property
+    def open(self) -> np.ndarray:
+        """Rows with no reason so far (kept, unless a later check fails)."""
+        return self.code == 0
+
+
+def _validate(frame: pd.DataFrame, spec: TableSpec, verdicts: _Verdicts) -> pd.DataFrame:
     """Give each row its first failing check (in contract order); return parsed values."""
     parsed = pd.DataFrame(index=frame.index)
     for col in spec.required:
-        _reject(reason, column, _is_missing(frame[col]), "missing_value", col)
+        verdicts.reject(_is_missing(frame[col]), "missing_value", col)
     dates, unparseable, out_of_range = parse.parse_event_dates(frame[spec.event_date])
-    _reject(reason, column, unparseable, "invalid_date", spec.event_date)
-    _reject(reason, column, out_of_range, "date_out_of_range", spec.event_date)
+    verdicts.reject(unparseable, "invalid_date", spec.event_date)
+    verdicts.reject(out_of_range, "date_out_of_range", spec.event_date)
     parsed["event_date"] = dates
     if spec.name == "rehab_services":
         domain = parse.map_distinct(frame["domain"], parse.parse_domain)
-        _reject(reason, column, domain.isna(), "invalid_domain", "domain")
+        verdicts.reject(domain.isna(), "invalid_domain", "domain")
         parsed["category"] = domain
     if spec.name == "homeless_services":
         parsed["category"] = parse.map_distinct(frame["service_type"], parse.parse_welfare_type)
@@ -172,30 +190,30 @@ def clean_table(raw: RawTable, parent_ids=None) -> tuple[pd.DataFrame, TableAcco
     # Exact duplicates go first: marked so that no check below gives them a reason.
     collapsed = exact_duplicates(frame, list(spec.names))
     account.collapsed = int(collapsed.sum())
-    reason = pd.Series(np.where(collapsed, _COLLAPSED, None), index=frame.index, dtype=object)
-    column = pd.Series("", index=frame.index, dtype=object)
+    verdicts = _Verdicts(collapsed)
 
-    parsed = _validate(frame, spec, reason, column)
+    parsed = _validate(frame, spec, verdicts)
     if spec.id_column:
-        valid = reason.isna().to_numpy()
         codes = pd.factorize(frame[spec.id_column])[0]
         clash = np.zeros(len(frame), dtype=bool)
-        rows = np.flatnonzero(valid)
+        rows = np.flatnonzero(verdicts.open)
         clash[rows] = pd.Series(codes[rows]).duplicated(keep="first").to_numpy()
-        _reject(reason, column, clash, "conflicting_duplicate", spec.id_column)
+        verdicts.reject(clash, "conflicting_duplicate", spec.id_column)
     if spec.parent:
         id_col = TABLES[spec.parent].id_column
         rec = index_in(frame[id_col], parent_ids if parent_ids is not None else [])
-        _reject(reason, column, rec < 0, "orphaned", id_col)
+        verdicts.reject(rec < 0, "orphaned", id_col)
         parsed["rec"] = rec
 
-    rejected = (reason.notna() & ~collapsed).to_numpy()
-    account.reasons = Counter(reason[rejected].tolist())
+    counts = np.bincount(verdicts.code, minlength=len(_VERDICTS))
+    account.reasons = Counter({r: int(counts[_CODE[r]]) for r in REASONS if counts[_CODE[r]]})
+    rejected = verdicts.code > _CODE[_COLLAPSED]
     account.rejected_rows = pd.DataFrame(
-        {"source_row": frame.loc[rejected, ROW], "reason": reason[rejected],
-         "column": column[rejected]}).reset_index(drop=True)
+        {"source_row": frame[ROW].to_numpy()[rejected],
+         "reason": np.array(_VERDICTS, dtype=object)[verdicts.code[rejected]],
+         "column": verdicts.column[rejected]})
     text = [ROW, *spec.used] if spec.id_column else [ROW]
-    kept = pd.concat([frame[text], parsed], axis=1)[reason.isna().to_numpy()]
+    kept = pd.concat([frame[text], parsed], axis=1)[verdicts.open]
     account.kept = len(kept)
     return kept.reset_index(drop=True), account
 
@@ -208,10 +226,14 @@ def _cohort_columns(kept: pd.DataFrame, spec: TableSpec, account: TableAccount
 
     A person is a valid citizen id; a record without one is a person of its own.
     """
-    present = ~_is_missing(kept["citizen_id"])
-    cid = parse.parse_citizen_ids(kept["citizen_id"])
-    account.flags["invalid_citizen_id"] = int((present & cid.isna()).sum())
-    person = pd.factorize(cid)[0]
+    import pyarrow.compute as pc
+
+    present = ~_is_missing(kept["citizen_id"]).to_numpy()
+    cid = parse.citizen_id_array(kept["citizen_id"])
+    invalid = cid.is_null().to_numpy(zero_copy_only=False)
+    account.flags["invalid_citizen_id"] = int((present & invalid).sum())
+    # codes in order of first appearance (as pd.factorize), null -> -1
+    person = pc.dictionary_encode(cid).indices.fill_null(-1).to_numpy().astype(np.int64)
     alone = person < 0
     person[alone] = person.max(initial=-1) + 1 + np.arange(int(alone.sum()))
 

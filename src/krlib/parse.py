@@ -156,11 +156,18 @@ _ASCII_SEP = r"[\t\n\x0b\x0c\r\x1c-\x1f \-]"
 
 
 def parse_citizen_ids(values: pd.Series) -> pd.Series:
-    """:func:`parse_citizen_id` for a whole column at once (same results).
+    """:func:`parse_citizen_id` for a whole column at once (same results, None if invalid)."""
+    ids = citizen_id_array(values)
+    return pd.Series(ids.to_numpy(zero_copy_only=False), index=values.index, dtype=object)
+
+
+def citizen_id_array(values: pd.Series):
+    """:func:`parse_citizen_id` for a whole column, as an Arrow string array (null if invalid).
 
     Thai digits become ASCII, then ASCII cells lose their separators and have their
-    check digit verified in Arrow and numpy; the rare cells still not ASCII (odd
-    spaces, letters) go through :func:`parse_citizen_id` once per distinct value.
+    check digit verified in Arrow and numpy, so no Python string is made per row; the
+    rare cells still not ASCII (odd spaces, letters) go through :func:`parse_citizen_id`
+    once per distinct value.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -174,24 +181,38 @@ def parse_citizen_ids(values: pd.Series) -> pd.Series:
         for thai_digit, digit in zip("๐๑๒๓๔๕๖๗๘๙", "0123456789"):
             sub = pc.replace_substring(sub, thai_digit, digit)
         text = pc.replace_with_mask(text, thai, sub)
-    ascii_ = pc.string_is_ascii(text).to_numpy(zero_copy_only=False)
-    bare = pc.replace_substring_regex(text, _ASCII_SEP, "")
-    shape = pc.match_substring_regex(bare, r"^[0-9]{13}$")
-    shape = pc.and_(shape, pa.array(ascii_))
-    out = np.full(len(values), None, dtype=object)
+    ascii_ = pc.string_is_ascii(text)
+    bare = _without_separators(text)
+    shape = pc.and_(pc.and_(pc.equal(pc.binary_length(bare), 13), pc.ascii_is_decimal(bare)),
+                    ascii_)
+    good = np.zeros(len(text), dtype=bool)
     if pc.any(shape).as_py():
         ids = pc.filter(bare, shape)
         fixed = ids.cast(pa.binary()).cast(pa.binary(13))
         digits = np.frombuffer(fixed.buffers()[1], dtype=np.uint8, count=13 * len(fixed),
                                offset=13 * fixed.offset).reshape(-1, 13) - ord("0")
-        good = (11 - (digits[:, :12] * _WEIGHTS).sum(axis=1) % 11) % 10 == digits[:, 12]
-        where = np.flatnonzero(shape.to_numpy(zero_copy_only=False))[good]
-        out[where] = pc.filter(ids, pa.array(good)).to_numpy(zero_copy_only=False)
-    if not ascii_.all():
-        rest = np.flatnonzero(~ascii_)
-        messy = pd.Series(text.take(pa.array(rest)).to_numpy(zero_copy_only=False))
-        out[rest] = map_distinct(messy, parse_citizen_id).to_numpy()
-    return pd.Series(out, index=values.index, dtype=object)
+        ok = (11 - (digits[:, :12] * _WEIGHTS).sum(axis=1) % 11) % 10 == digits[:, 12]
+        good[np.flatnonzero(shape.to_numpy(zero_copy_only=False))[ok]] = True
+    out = pc.if_else(pa.array(good), bare, pa.scalar(None, pa.string()))
+    messy = pc.invert(ascii_)
+    if pc.any(messy).as_py():
+        rest = pd.Series(pc.filter(text, messy).to_numpy(zero_copy_only=False))
+        parsed = map_distinct(rest, parse_citizen_id).to_numpy()
+        out = pc.replace_with_mask(out, messy, pa.array(parsed, type=pa.string()))
+    return out
+
+
+def _without_separators(text):
+    """ASCII spaces and ``-`` removed: plain passes for ``-`` and space, the usual ones;
+    the regex only on the few cells still too long to be an id."""
+    import pyarrow.compute as pc
+
+    bare = pc.replace_substring(pc.replace_substring(text, "-", ""), " ", "")
+    long_ = pc.greater(pc.binary_length(bare), 13)
+    if pc.any(long_).as_py():
+        shorter = pc.replace_substring_regex(pc.filter(bare, long_), _ASCII_SEP, "")
+        bare = pc.replace_with_mask(bare, long_, shorter)
+    return bare
 
 
 # --- districts ----------------------------------------------------------------------
