@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from conftest import write_csv
@@ -267,6 +268,33 @@ def test_crlf_blank_lines_and_quoted_commas(tmp_path):
     assert list(raw.frame["reg_id"]) == ["H1", "H2"]
     assert list(raw.frame["service_point"]) == ["ใต้สะพาน, ฝั่งธน", "-"]
     assert list(raw.frame["_row"]) == [2, 4]
+
+
+def test_early_parse_gives_the_same_clean_drop_as_reading_in_place(contract_example):
+    from krlib.clean import load_drop
+    from krlib.io import parse_drop_early
+
+    drop = contract_example / "drop"
+    plain, early = load_drop(drop), load_drop(drop, parse_drop_early(drop))
+    assert list(early.tables) == list(plain.tables)
+    for name, frame in plain.tables.items():
+        pd.testing.assert_frame_equal(early.tables[name], frame)
+    assert list(early.accounts) == list(plain.accounts)
+    for name, a in plain.accounts.items():
+        b = early.accounts[name]
+        pd.testing.assert_frame_equal(b.rejected_rows, a.rejected_rows)
+        assert (b.sha256, b.rows_in, b.kept, b.collapsed, b.reasons, b.flags) == \
+            (a.sha256, a.rows_in, a.kept, a.collapsed, a.reasons, a.flags)
+
+
+def test_early_parse_raises_a_bad_files_error_when_its_table_is_taken(tmp_path):
+    from krlib.clean import load_drop
+    from krlib.io import parse_drop_early
+
+    write_csv(tmp_path / "homeless_registrations.csv", [["reg_id", "district"], ["H1", "1001"]])
+    futures = parse_drop_early(tmp_path)
+    with pytest.raises(InputError, match="homeless_registrations.csv"):
+        load_drop(tmp_path, futures)
 
 
 # --- the krlib command's process settings (each in a fresh interpreter: they are global) --

@@ -16,14 +16,18 @@ import math
 import os
 import re
 import warnings
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING, Union
 
 from krlib.errors import InputError
 from krlib.schema import TABLES, TableSpec
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
 
 #: Up to this many title rows may stand above the header row.
 MAX_TITLE_ROWS = 10
@@ -102,8 +106,6 @@ def read_drop(data_dir: Path | str) -> dict[str, RawTable]:
 
 def in_threads(fn, items: list) -> list:
     """``[fn(x) for x in items]`` on up to two threads; errors surface in item order."""
-    from concurrent.futures import ThreadPoolExecutor
-
     if len(items) <= 1:
         return [fn(x) for x in items]
     with ThreadPoolExecutor(max_workers=min(2, len(items))) as pool:
@@ -111,8 +113,47 @@ def in_threads(fn, items: list) -> list:
         return [f.result() for f in futures]
 
 
+#: What a file's rows are before pandas: an Arrow table (CSV), CSV text for pandas'
+#: tolerant parser, XLSX rows, or None (no rows below the header).
+Body = Union["pa.Table", str, list, None]
+
+
+@dataclass
+class ParsedFile:
+    """A table file read as far as it goes without pandas: stage one of :func:`read_table`."""
+
+    path: Path
+    spec: TableSpec
+    sha256: str
+    encoding: str
+    header_idx: int  # 0-based
+    mapping: dict[int, str]  # column position -> contract column
+    ignored: list[str]
+    width: int
+    body: Body
+
+
 def read_table(path: Path | str, spec: TableSpec) -> RawTable:
     """Read one table file (CSV or XLSX) into a :class:`RawTable`."""
+    return to_raw_table(parse_file(path, spec))
+
+
+def parse_drop_early(data_dir: Path | str) -> dict[str, Future]:
+    """Start :func:`parse_file` for every table of a drop on two background threads.
+
+    Parsing needs only pyarrow, so a command that starts it before importing pandas
+    (~0.35 s) hides most of the parse behind that import; :func:`to_raw_table` then
+    finishes each table. A bad file raises its error when its result is taken.
+    """
+    found = drop_files(data_dir)
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="krlib-parse")
+    futures = {name: pool.submit(parse_file, path, TABLES[name]) for name, path in found.items()}
+    pool.shutdown(wait=False)
+    return futures
+
+
+def parse_file(path: Path | str, spec: TableSpec) -> ParsedFile:
+    """Bytes, hash, encoding, header and the rows of one table file (no pandas)."""
     path = Path(path)
     data = path.read_bytes()
     if not data or data.isspace():
@@ -123,15 +164,32 @@ def read_table(path: Path | str, spec: TableSpec) -> RawTable:
         grid, encoding = _xlsx_grid(path, data, spec), "xlsx"
         header_idx, mapping, ignored = _find_header(path, grid, spec)
         width = max(len(grid[header_idx]), max(mapping) + 1)
-        body = [r + [""] * (width - len(r)) for r in grid[header_idx + 1:]]
-        raw = pd.DataFrame(body, columns=range(width), dtype=object)
+        body: Body = [r + [""] * (width - len(r)) for r in grid[header_idx + 1:]]
     else:
-        raw, encoding, header_idx, mapping, ignored = _read_csv(path, data, spec)
-    frame = _frame(raw, mapping, spec, first_row=header_idx + 2)
+        body, encoding, header_idx, mapping, ignored, width = _read_csv(path, data, spec)
+    return ParsedFile(path, spec, digest, encoding, header_idx, mapping, ignored, width, body)
+
+
+def to_raw_table(parsed: ParsedFile) -> RawTable:
+    """Stage two of :func:`read_table`: the parsed rows as a frame of stripped text."""
+    import pandas as pd
+
+    p, width = parsed, parsed.width
+    if p.body is None:
+        raw = pd.DataFrame(columns=range(width))
+    elif isinstance(p.body, str):
+        raw = _csv_body_pandas(p.path, p.body, width)
+    elif isinstance(p.body, list):
+        raw = pd.DataFrame(p.body, columns=range(width), dtype=object)
+    else:
+        raw = p.body.to_pandas()
+        raw.columns = range(width)
+    frame = _frame(raw, p.mapping, p.spec, first_row=p.header_idx + 2)
     if frame.empty:
-        raise InputError(path, "มีแต่หัวตาราง ไม่มีข้อมูล", "the table has a header but no data rows",
+        raise InputError(p.path, "มีแต่หัวตาราง ไม่มีข้อมูล", "the table has a header but no data rows",
                          fix="export the rows too / ส่งออกพร้อมข้อมูล")
-    return RawTable(spec.name, path, frame, encoding, header_idx + 1, digest, ignored)
+    return RawTable(p.spec.name, p.path, frame, p.encoding, p.header_idx + 1, p.sha256,
+                    p.ignored)
 
 
 _BOM = b"\xef\xbb\xbf"
@@ -142,8 +200,8 @@ class _NotUtf8(Exception):
 
 
 def _read_csv(path: Path, data: bytes, spec: TableSpec
-              ) -> tuple[pd.DataFrame, str, int, dict[int, str], list[str]]:
-    """A CSV table: raw cells, encoding, header index, column mapping, ignored headers.
+              ) -> tuple[Body, str, int, dict[int, str], list[str], int]:
+    """A CSV table: body, encoding, header index, column mapping, ignored headers, width.
 
     UTF-8 files (most exports) go to Arrow as bytes, undecoded; only when Arrow finds
     bytes that are not UTF-8 is the file decoded as TIS-620 / Windows-874 and re-encoded.
@@ -174,7 +232,7 @@ def _undecodable(path: Path) -> InputError:
 
 
 def _csv_table(path: Path, data: bytes, start: int, spec: TableSpec, encoding: str
-               ) -> tuple[pd.DataFrame, str, int, dict[int, str], list[str]]:
+               ) -> tuple[Body, str, int, dict[int, str], list[str], int]:
     """Header search in the first rows, then the body from ``data[start:]`` (UTF-8 bytes)."""
     cut = _after_line(data, 8 * (MAX_TITLE_ROWS + 1), start)
     try:
@@ -185,8 +243,8 @@ def _csv_table(path: Path, data: bytes, start: int, spec: TableSpec, encoding: s
     header_idx, mapping, ignored = _find_header(path, head, spec)
     body_start = _after_line(data, line_ends[header_idx], start)
     width = max(len(head[header_idx]), max(mapping) + 1)
-    raw = _csv_body(path, data, body_start, width)
-    return raw, encoding, header_idx, mapping, ignored
+    body = _csv_body(path, data, body_start, width)
+    return body, encoding, header_idx, mapping, ignored, width
 
 
 def _csv_head(path: Path, text: str) -> tuple[list[list[str]], list[int]]:
@@ -216,19 +274,19 @@ def _after_line(data: bytes, n: int, start: int = 0) -> int:
 _NOT_SPACE = re.compile(rb"\S")
 
 
-def _csv_body(path: Path, data: bytes, start: int, width: int) -> pd.DataFrame:
+def _csv_body(path: Path, data: bytes, start: int, width: int) -> Body:
     """The rows of ``data[start:]``, all as text, by pyarrow's multithreaded CSV reader.
 
     Blank lines are kept (and dropped later as non-records) so row numbers stay true.
-    Files it cannot take as a clean rectangle (rows with fewer cells) go through
-    pandas' C parser, which pads short rows. Raises :class:`_NotUtf8` on bytes that are
-    not UTF-8.
+    Files it cannot take as a clean rectangle (rows with fewer cells) are returned as
+    text, for pandas' C parser, which pads short rows (:func:`_csv_body_pandas`).
+    None if there is no row. Raises :class:`_NotUtf8` on bytes that are not UTF-8.
     """
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
     if _NOT_SPACE.search(data, start) is None:
-        return pd.DataFrame(columns=range(width))
+        return None
     if data.count(b'"', start) % 2:
         raise _broken_csv(path, ValueError("a quoted cell is never closed"))
     names = [str(i) for i in range(width)]
@@ -245,17 +303,16 @@ def _csv_body(path: Path, data: bytes, start: int, width: int) -> pd.DataFrame:
         if "UTF8" in str(exc):
             raise _NotUtf8 from None
         try:
-            text = bytes(memoryview(data)[start:]).decode("utf-8")
+            return bytes(memoryview(data)[start:]).decode("utf-8")
         except UnicodeDecodeError:
             raise _NotUtf8 from None
-        return _csv_body_pandas(path, text, width)
-    frame = table.to_pandas()
-    frame.columns = range(width)
-    return frame
+    return table
 
 
 def _csv_body_pandas(path: Path, text: str, width: int) -> pd.DataFrame:
     """The tolerant path: short rows padded; rows with extra cells are a file error."""
+    import pandas as pd
+
     with warnings.catch_warnings():
         warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
@@ -356,6 +413,8 @@ def _find_header(path: Path, grid: list[list[str]], spec: TableSpec
 def _frame(raw: pd.DataFrame, mapping: dict[int, str], spec: TableSpec,
            first_row: int) -> pd.DataFrame:
     """Known columns as stripped text; rows with no text in any cell are not records."""
+    import pandas as pd
+
     position = {name: pos for pos, name in mapping.items()}
     # every reader fills cells with text, never with NA: no fillna (it costs a full scan)
     stripped = {pos: raw[pos].astype(str).str.strip() for pos in raw.columns}
