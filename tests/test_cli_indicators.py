@@ -191,6 +191,12 @@ def test_missing_data_option_exits_2_with_one_line(tmp_path, capsys):
     assert len(err) == 1 and "--data" in err[0]
 
 
+def test_no_command_prints_help_and_exits_2(capsys):
+    assert main([]) == 2
+    out = capsys.readouterr()
+    assert "indicators" in out.out and "internal error" not in out.err
+
+
 def test_missing_required_column_exits_2_naming_file_and_column(make_drop, tmp_path, capsys):
     bad = [[c for c in r[:5]] + r[6:] for r in REGS]  # drop the district column
     drop = make_drop(homeless_registrations=bad, homeless_services=SVCS)

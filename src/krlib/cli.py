@@ -284,13 +284,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return 2
         if args.func in (cmd_indicators, cmd_report):
             from krlib.io import use_lean_arrow_memory
 
             use_lean_arrow_memory()
-        if not getattr(args, "func", None):
-            parser.print_help()
-            return 2
         return args.func(args)
     except KrlibError as exc:
         print(f"krlib: error: {exc}", file=sys.stderr)
