@@ -124,6 +124,35 @@ def test_html_is_deterministic_and_leaves_the_notebook_alone(notebook, html):
     assert render.notebook_to_html(other, title=TITLE) == html
 
 
+_RACE = """
+import sys, threading
+from concurrent.futures import ThreadPoolExecutor
+import nbformat
+from krlib import render
+nbs = [nbformat.read(sys.argv[1], as_version=4) for _ in range(4)]
+start = threading.Barrier(4)
+def export(i):
+    start.wait()
+    return render.notebook_to_html(nbs[i], title=f"t{i}")
+with ThreadPoolExecutor(4) as pool:
+    together = list(pool.map(export, range(4)))
+alone = [render.notebook_to_html(nbs[i], title=f"t{i}") for i in range(4)]
+print(together == alone)
+"""
+
+
+def test_html_export_on_threads_at_once_in_a_fresh_process(notebook, tmp_path):
+    """A Dask worker exports on several threads; cold, pygments' lazy imports raced."""
+    import sys
+
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(notebook, path)
+    run = subprocess.run([sys.executable, "-c", _RACE, str(path)], capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stderr.strip().splitlines()[-1:]
+    assert run.stdout.strip() == "True"
+
+
 def test_html_is_small(html):
     # Sarabun (subset WOFF) ~70 KB + trimmed lab CSS ~20 KB + one chart; stock nbconvert ~290 KB
     assert len(html.encode()) < 160_000

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
 from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
@@ -28,6 +29,11 @@ from krlib.errors import KrlibError
 from krlib.fonts import FAMILY, font_face_css
 
 TEMPLATES = Path(__file__).parent / "templates"
+#: One HTML export at a time per process. A Dask worker runs several notebooks on
+#: threads, and the export is not thread-safe: the cached exporter re-registers filters on
+#: every call, and the first calls race through pygments' lazy formatter imports ("cannot
+#: import name 'HtmlFormatter'"). The export is GIL-bound Python, so little is lost.
+_EXPORT_LOCK = threading.Lock()
 TEMPLATE = "krlib"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update",
@@ -264,8 +270,9 @@ def notebook_to_html(nb, *, title: str) -> str:
     """
     nb = _stable_cells(nb)
     nb.metadata["title"] = title
-    resources = {"krlib_css": report_css(), "metadata": {"name": title}}
-    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    with _EXPORT_LOCK:
+        resources = {"krlib_css": report_css(), "metadata": {"name": title}}
+        body, _ = _exporter().from_notebook_node(nb, resources=resources)
     return strip_external(body)
 
 
