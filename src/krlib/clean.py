@@ -43,6 +43,10 @@ REASONS: dict[str, tuple[str, str]] = {
 FLAGS: dict[str, tuple[str, str]] = {
     "invalid_citizen_id": ("เลขประจำตัวประชาชนไม่ถูกต้อง (ถือว่าไม่มี)",
                            "citizen id invalid (treated as missing)"),
+    "citizen_id_scientific": ("เลขประจำตัวประชาชนถูกแปลงเป็นตัวเลขแบบวิทยาศาสตร์ (เช่น 1.10370E+12) "
+                              "ตัวเลขสูญหาย ให้ส่งออกคอลัมน์นี้ใหม่เป็นข้อความ",
+                              "citizen id in scientific notation (e.g. 1.10370E+12), digits "
+                              "lost: re-export the column as text"),
     "unknown_district": ("ไม่ทราบเขต (นับเฉพาะภาพรวม กทม.)",
                          "district not recognised (counted in Bangkok only)"),
     "eligibility_unrecognised": ("ผลตรวจสอบสิทธิอ่านไม่ได้ (ถือว่าไม่ผ่าน)",
@@ -68,6 +72,7 @@ class TableAccount:
     reasons: Counter = field(default_factory=Counter)  # rejected rows by reason code
     flags: Counter = field(default_factory=Counter)  # kept rows by flag
     rejected_rows: pd.DataFrame = field(default_factory=pd.DataFrame)  # _row, reason, column
+    notes: list[str] = field(default_factory=list)  # the reader's remarks (RawTable.notes)
 
     @property
     def rejected(self) -> int:
@@ -185,7 +190,8 @@ def clean_table(raw: RawTable, parent_ids=None) -> tuple[pd.DataFrame, TableAcco
     frame = raw.frame
     account = TableAccount(raw.name, raw.path.name, raw.sha256, rows_in=len(frame),
                            encoding=raw.encoding, header_row=raw.header_row,
-                           ignored_columns=list(raw.ignored_columns))
+                           ignored_columns=list(raw.ignored_columns),
+                           notes=list(getattr(raw, "notes", [])))
 
     # Exact duplicates go first: marked so that no check below gives them a reason.
     collapsed = exact_duplicates(frame, list(spec.names))
@@ -226,12 +232,19 @@ def _cohort_columns(kept: pd.DataFrame, spec: TableSpec, account: TableAccount
 
     A person is a valid citizen id; a record without one is a person of its own.
     """
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     present = ~_is_missing(kept["citizen_id"]).to_numpy()
     cid = parse.citizen_id_array(kept["citizen_id"])
     invalid = cid.is_null().to_numpy(zero_copy_only=False)
     account.flags["invalid_citizen_id"] = int((present & invalid).sum())
+    # Only cells holding an E can be Excel's scientific notation: the rest skip Python.
+    has_e = pc.match_substring(pa.array(kept["citizen_id"], type=pa.string(), from_pandas=True),
+                               "e", ignore_case=True).fill_null(False)
+    maybe = kept["citizen_id"][has_e.to_numpy(zero_copy_only=False)]
+    scientific = parse.map_distinct(maybe, parse.is_scientific_notation)
+    account.flags["citizen_id_scientific"] = int(scientific.astype(bool).sum())
     # codes in order of first appearance (as pd.factorize), null -> -1
     person = pc.dictionary_encode(cid).indices.fill_null(-1).to_numpy().astype(np.int64)
     alone = person < 0

@@ -22,7 +22,7 @@ MISSING_TEXT = frozenset({"", "-"})
 EVENT_DATE_MIN, EVENT_DATE_MAX = date(2000, 1, 1), date(2100, 12, 31)
 BE_THRESHOLD = 2400  # a year >= 2400 is Buddhist Era
 BE_OFFSET = 543
-MAX_DATE_TEXT = 64  # characters; "31 พฤศจิกายน พ.ศ. 2567 12:00:00" has 31
+MAX_DATE_TEXT = 64  # characters; "วันที่ 30 พฤศจิกายน พ.ศ. 2567 เวลา 12:00:00 น." has 45
 
 
 def is_missing(text: str) -> bool:
@@ -48,58 +48,165 @@ THAI_MONTHS: dict[str, int] = {
     **{m: i for i, m in enumerate(_MONTHS_FULL, 1)},
     **{m.replace(".", ""): i for i, m in enumerate(_MONTHS_ABBR, 1)},
 }
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_EN_FULL = ("january february march april may june july august september october "
+            "november december").split()
+#: English month names, full or abbreviated (``sept`` too), lower case, no dots.
+ENGLISH_MONTHS: dict[str, int] = {
+    **{m: i for i, m in enumerate(_EN_FULL, 1)},
+    **{m[:3]: i for i, m in enumerate(_EN_FULL, 1)},
+    "sept": 9,
+}
+SERIAL_MIN, SERIAL_MAX = 20000, 80000  # an Excel serial day written as digits alone
+_SERIAL_DAY0 = date(1899, 12, 30)
+
+# Every pattern below runs on at most MAX_DATE_TEXT characters and has no nested
+# quantifier over the same characters, so its work stays linear in the text.
+_LEADING_WORD = re.compile(r"วันที่\s*")
+# A time of day at the end: `10:30`, `10:30:00`, `9:5:7`, `10.30 น.`, `T10:30`, `.123456`,
+# after a space, `T` or the word เวลา.
+_TIME = re.compile(r"(?:\s*T|\s*เวลา\s*|\s+)(\d{1,2})[:.](\d{1,2})(?:[:.](\d{1,2})(?:\.\d{1,6})?)?"
+                   r"(?:\s*น\.?)?")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DMY = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{2}|\d{4})")
-# The month name starts and ends with a Thai letter or dot, so the spaces around it can be
-# matched one way only (a space-only month made backtracking cubic on long blank runs).
-_THAI = re.compile(r"(\d{1,2})\s*([ก-๛.](?:[ก-๛.\s]*?[ก-๛.])?)\s*(?:พ\.?\s*ศ\.?\s*)?"
-                   r"(\d{2}|\d{4})")
+_ERA = r"(?:(พ\.?\s*ศ|ค\.?\s*ศ)\.?\s*)?"  # group: the era marker, before the year
+_DMY_SPACES = re.compile(r"(\d{1,2})\s+(\d{1,2})\s+" + _ERA + r"(\d{2}|\d{4})")
+# Day, month name (anything without digits: checked against the month tables), year.
+_NAMED = re.compile(r"(\d{1,2})(\D+?)" + _ERA + r"(\d{2}|\d{4})")
+_NAME_EDGES = re.compile(r"^[\s/-]+|[\s/-]+$")
+_NAME_NOISE = re.compile(r"[.\s]")
 
 
-def full_year(year_text: str) -> int:
-    """A year as written -> CE: >= 2400 is BE (minus 543); two digits are BE 25YY."""
+def full_year(year_text: str, ce_century: bool = False) -> int:
+    """A year as written -> CE: >= 2400 is BE (minus 543); two digits are BE 25YY.
+
+    ``ce_century``: a two-digit year beside an English month name or after ค.ศ. is 20YY.
+    """
     year = int(year_text)
     if len(year_text) == 2:
-        year += 2500
+        year += 2000 if ce_century else 2500
     return year - BE_OFFSET if year >= BE_THRESHOLD else year
 
 
-def parse_date(text: str) -> date | None:
-    """Read a date in any form the contract lists; None if it is not a valid date.
+def _strip_time(t: str) -> str | None:
+    """The text without a trailing time of day; None if that time is no time of day."""
+    found = None
+    for m in _TIME.finditer(t):  # the last match that ends the text
+        if m.end() == len(t):
+            found = m
+    if found is None:
+        return t
+    hour, minute, second = (int(g) if g else 0 for g in found.groups())
+    if hour > 23 or minute > 59 or second > 59:
+        return None  # `15/10/2567 25:99` is not a date followed by a time
+    return t[:found.start()]
 
-    ISO ``YYYY-MM-DD`` (also from XLSX date cells), day-first ``D/M/YYYY`` or
-    ``D-M-YYYY``, Thai month names (``15 ต.ค. 2567``, ``15 ตุลาคม 2567``), Thai digits
-    anywhere, Buddhist-Era years in every form, two-digit BE years. Text longer than
-    :data:`MAX_DATE_TEXT` is no date (the longest form has ~30 characters), which also
-    keeps every pattern's work bounded on junk cells.
+
+def date_parts(text: str) -> tuple[int, int, str, bool] | None:
+    """(day, month, year text, two-digit year is 20YY) of a date in a contract form.
+
+    Thai digits, a leading วันที่, a trailing time of day and an era marker are handled
+    here; the year is left as written so that callers choose its century (event dates
+    and birth dates differ). None if the text is no date form at all.
     """
     t = text.strip().translate(THAI_DIGITS)
     if len(t) > MAX_DATE_TEXT:
         return None
-    if m := _ISO.fullmatch(t):
-        y, mo, d = m.group(1), m.group(2), m.group(3)
-    elif m := _DMY.fullmatch(t):
-        d, mo, y = m.group(1), m.group(3), m.group(4)
-    elif m := _THAI.fullmatch(t):
-        month = THAI_MONTHS.get(re.sub(r"[.\s]", "", m.group(2)))
-        if month is None:
-            return None
-        d, mo, y = m.group(1), str(month), m.group(3)
-    else:
+    if t.startswith("วันที่"):
+        t = _LEADING_WORD.sub("", t, count=1)
+    t = _strip_time(t)
+    if not t:
         return None
+    if m := _ISO.fullmatch(t):
+        return int(m.group(3)), int(m.group(2)), m.group(1), False
+    if m := _DMY.fullmatch(t):
+        return int(m.group(1)), int(m.group(3)), m.group(4), False
+    if m := _DMY_SPACES.fullmatch(t):
+        era = m.group(3)
+        return int(m.group(1)), int(m.group(2)), m.group(4), bool(era and era[0] == "ค")
+    if m := _NAMED.fullmatch(t):
+        name = _NAME_NOISE.sub("", _NAME_EDGES.sub("", m.group(2)))
+        era = m.group(3)
+        if month := THAI_MONTHS.get(name):
+            ce = bool(era and era[0] == "ค")
+        elif month := ENGLISH_MONTHS.get(name.lower()):
+            ce = not (era and era[0] == "พ")  # an explicit พ.ศ. wins over the English name
+        else:
+            return None
+        return int(m.group(1)), month, m.group(4), ce
+    return None
+
+
+def _make(day: int, month: int, year: int) -> date | None:
     try:
-        return date(full_year(y), int(mo), int(d))
+        return date(year, month, day)
     except ValueError:
         return None
+
+
+@lru_cache(maxsize=1 << 16)
+def parse_date(text: str) -> date | None:
+    """Read a date in any form the contract lists; None if it is not a valid date.
+
+    ISO ``YYYY-MM-DD``, day-first ``D/M/YYYY`` or ``D-M-YYYY`` (or ``D M YYYY``), Thai
+    month names full or abbreviated (``15 ต.ค. 2567``, ``15-ต.ค.-2567``, ``15ตค67``),
+    English ones (``15-Oct-24``, ``15 October 2024``), an optional leading วันที่ and
+    พ.ศ. / ค.ศ. before the year, Thai digits anywhere, a trailing time of day (ignored).
+    Buddhist-Era years in every form; a two-digit year is BE 25YY, or 20YY beside an
+    English month name or after ค.ศ. Text longer than :data:`MAX_DATE_TEXT` is no
+    date (the longest form has ~45 characters), which also bounds every pattern's work.
+    """
+    parts = date_parts(text)
+    if parts is None:
+        return None
+    day, month, year_text, ce = parts
+    return _make(day, month, full_year(year_text, ce))
+
+
+def parse_birth_date(text: str, window_end: date) -> date | None:
+    """A birth date; a two-digit year is the latest century not after ``window_end``.
+
+    Contract: BE 25YY when that date is not after the last day of W, else BE 24YY
+    (``15/10/93`` is 2493 BE = 1950 CE). Beside an English month name or after ค.ศ.
+    the same choice is made between 20YY and 19YY. Never serial-repaired.
+    """
+    return _parse_birth_date(text, window_end)
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse_birth_date(text: str, window_end: date) -> date | None:
+    parts = date_parts(text)
+    if parts is None:
+        return None
+    day, month, year_text, ce = parts
+    if len(year_text) != 2:
+        return _make(day, month, full_year(year_text))
+    latest = (2000 if ce else 2500 - BE_OFFSET) + int(year_text)
+    if (latest, month, day) > (window_end.year, window_end.month, window_end.day):
+        latest -= 100
+    return _make(day, month, latest)
+
+
+def excel_serial(text: str) -> date | None:
+    """An Excel serial day written as digits alone, 20000..80000 (day 0 = 1899-12-30)."""
+    t = text.strip().translate(THAI_DIGITS)
+    if not (t.isascii() and t.isdigit() and len(t) == 5):
+        return None
+    n = int(t)
+    if not SERIAL_MIN <= n <= SERIAL_MAX:
+        return None
+    return date.fromordinal(_SERIAL_DAY0.toordinal() + n)
 
 
 @lru_cache(maxsize=1 << 17)
 def parse_event_date(text: str) -> date | str:
     """An event date, or the reason it rejects its row (``unparseable`` / ``out_of_range``).
 
+    Any :func:`parse_date` form, or an Excel serial day (:func:`excel_serial`).
     Cached: the four tables of a drop share most of their distinct date texts.
     """
     parsed = parse_date(text)
+    if parsed is None:
+        parsed = excel_serial(text)
     if parsed is None:
         return "unparseable"
     if not EVENT_DATE_MIN <= parsed <= EVENT_DATE_MAX:
@@ -137,6 +244,19 @@ def citizen_id_checksum_ok(digits: str) -> bool:
     """The official check digit: (11 - sum(d[i] * (13 - i), i < 12) mod 11) mod 10."""
     total = sum(int(digits[i]) * (13 - i) for i in range(12))
     return (11 - total % 11) % 10 == int(digits[12])
+
+
+_SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d*)?[eE][+-]?\d{1,3}")
+
+
+def is_scientific_notation(text: str) -> bool:
+    """Excel's scientific notation of a long number (``1.10370E+12``, ``1,1037E+12``).
+
+    Such a citizen id has lost its last digits for good: it stays invalid, and is
+    counted apart so that staff learn to re-export the column as text.
+    """
+    t = text.strip().translate(THAI_DIGITS)
+    return len(t) <= 32 and _SCIENTIFIC.fullmatch(t) is not None
 
 
 def parse_citizen_id(text: str) -> str | None:
