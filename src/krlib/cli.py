@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, metavar="OUT",
                    help="folder to write the CSV files into (created if needed)")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    p.add_argument("--strict", action="store_true",
+                   help="exit 3 after writing the outputs if the run raised any warning")
     p.set_defaults(func=cmd_indicators)
 
     p = sub.add_parser("demo-data", help="write a synthetic, deterministic data drop",
@@ -98,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the report notebook to execute (default: notebooks/district_report.ipynb)"
                         "; analysts can render a modified copy")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--strict", action="store_true",
+                   help="exit 3 before rendering if cleaning raised any warning")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("verify", help="re-check an output folder against its manifest.json",
@@ -206,6 +210,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                        parse_formats(str(o["format"])), Path(o["out"]), workers=workers,
                        suppress_below=suppress, executor=o["executor"],
                        scheduler=o["scheduler"], show_progress=not args.quiet,
+                       **({"strict": True} if args.strict else {}),
                        **({"notebook": args.notebook} if args.notebook else {}))
     ok = len(batch.results) - len(batch.failed)
     print(f"krlib report: {ok}/{len(batch.results)} รายงานสำเร็จ / reports rendered -> "
@@ -230,6 +235,10 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     ind = compute(clean, period)
     for reason in ind.unavailable.values():
         print(f"krlib: warning: {reason}", file=sys.stderr)
+    from krlib import alerts
+
+    warnings = alerts.collect(clean, ind, period)
+    alerts.announce(warnings)
     write_outputs(ind, clean, args.out)
     from krlib.manifest import write_manifest
     from krlib.prepare import sources_of
@@ -237,9 +246,12 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     write_manifest(args.out, sources_of(clean),
                    {"command": "indicators", "fiscal_year": period.fiscal_year,
                     "quarter": period.quarter, "data": args.data.name,
-                    "unavailable": ind.unavailable})
+                    "unavailable": ind.unavailable},
+                   warnings=alerts.as_dicts(warnings))
     if not args.quiet:
         print(summary_text(ind, clean, period, args.out))
+    if args.strict:
+        alerts.check_strict(warnings)
     return 0
 
 

@@ -30,3 +30,14 @@ class InputError(KrlibError):
 
 class OptionError(KrlibError):
     """An option value that is out of range (quarter 7, fiscal year 1999, unknown district)."""
+
+
+class StrictWarningError(KrlibError):
+    """``--strict`` was given and the run raised warnings: exit code 3 (outputs of
+    ``krlib indicators`` are written first; ``krlib report`` stops before rendering)."""
+
+    exit_code = 3
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        super().__init__(f"--strict: {count} คำเตือน (ดูด้านบน) / {count} warning(s), see above")

@@ -33,7 +33,9 @@ def output_files(folder: Path) -> dict[str, str]:
             and p.relative_to(folder).as_posix() != MANIFEST}
 
 
-def write_manifest(folder: Path | str, inputs: list[dict], parameters: dict) -> Path:
+def write_manifest(folder: Path | str, inputs: list[dict], parameters: dict,
+                   warnings: list[dict] | None = None) -> Path:
+    """Write ``folder``/manifest.json; ``warnings`` (krlib.alerts dicts) under "warnings"."""
     folder = Path(folder)
     doc = {
         "format": FORMAT,
@@ -43,6 +45,8 @@ def write_manifest(folder: Path | str, inputs: list[dict], parameters: dict) -> 
         "inputs": inputs,
         "outputs": output_files(folder),
     }
+    if warnings is not None:
+        doc["warnings"] = warnings
     path = folder / MANIFEST
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
                     encoding="utf-8")

@@ -35,6 +35,7 @@ class Prepared:
     reasons: pd.DataFrame  # table, reason, rows
     flags: pd.DataFrame  # table, flag, rows
     sources: list[dict] = field(default_factory=list)  # table, file, sha256, rows_in
+    warnings: list[dict] = field(default_factory=list)  # krlib.alerts, as dicts (a banner)
 
     @property
     def inputs_key(self) -> str:
@@ -55,6 +56,7 @@ class Prepared:
             "quality": _records(self.quality),
             "reasons": _records(self.reasons),
             "flags": _records(self.flags),
+            "warnings": self.warnings,
         }
         return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True)
 
@@ -75,7 +77,7 @@ class Prepared:
                          doc["unavailable"])
         return cls(Period(doc["fiscal_year"], doc["quarter"]), ind,
                    pd.DataFrame(doc["quality"]), pd.DataFrame(doc["reasons"]),
-                   pd.DataFrame(doc["flags"]), doc["sources"])
+                   pd.DataFrame(doc["flags"]), doc["sources"], doc.get("warnings", []))
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -90,9 +92,12 @@ def sources_of(clean: CleanDrop) -> list[dict]:
 
 def prepare_clean(clean: CleanDrop, period: Period) -> Prepared:
     """Aggregates for ``period`` (and every earlier quarter of its fiscal year)."""
+    from krlib import alerts
+
     ind = compute(clean, period.quarters_to_date())
     return Prepared(period, ind, data_quality_table(clean), reasons_table(clean),
-                    flags_table(clean), sources_of(clean))
+                    flags_table(clean), sources_of(clean),
+                    alerts.as_dicts(alerts.collect(clean, ind, period)))
 
 
 def prepare(data_dir: Path | str, fiscal_year: int, quarter: int) -> Prepared:

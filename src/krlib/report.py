@@ -276,7 +276,8 @@ def default_workers() -> int:
 def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[str],
                formats: Iterable[str], out: Path, workers: int | None = None,
                suppress_below: int = 0, executor: str = "local", scheduler: str | None = None,
-               notebook: Path = NOTEBOOK, show_progress: bool = True) -> BatchResult:
+               notebook: Path = NOTEBOOK, show_progress: bool = True,
+               strict: bool = False) -> BatchResult:
     """Clean once, write the contract CSVs, render every scope, print PDFs, write the index."""
     from krlib.clean import load_drop
     from krlib.export import write_outputs
@@ -295,6 +296,12 @@ def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[
 
     t = time.perf_counter()
     clean = load_drop(data_dir)
+    from krlib import alerts  # warnings on stderr; --strict: exit 3 before rendering
+
+    warned = alerts.collect(clean, compute(clean, period), period)
+    alerts.announce(warned)
+    if strict:
+        alerts.check_strict(warned)
     folder = Path(out) / period.label
     folder.mkdir(parents=True, exist_ok=True)
     prep = prepare_clean(clean, period)
@@ -338,7 +345,7 @@ def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[
         "command": "report", "fiscal_year": fiscal_year, "quarter": quarter,
         "data": Path(data_dir).name, "scopes": scopes, "formats": formats,
         "suppress_below": suppress_below, "unavailable": prep.indicators.unavailable,
-        "failed": {r.scope: r.error for r in batch.failed}})
+        "failed": {r.scope: r.error for r in batch.failed}}, warnings=prep.warnings)
     return batch
 
 
