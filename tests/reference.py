@@ -54,11 +54,15 @@ files; "UNTESTED" = the example cannot tell the alternatives apart.
    -> true). UNTESTED.
 12. Unrecognised eligibility (not ผ่าน/passed, ไม่ผ่าน/failed, รอตรวจสอบ/pending)
    keeps the row as not passed; it appears in no data_quality.csv column.
-13. Dates: an ISO date may carry a time suffix ("2024-05-01 00:00:00"); Thai
-   month names are accepted with or without dots/spaces ("ต.ค.", "ตค"); a
-   two-digit year is BE 25YY in every textual form. Numeric (serial) cells in
-   a date column are not dates. Year >= 2400 -> minus 543, date cells included
-   (MATCHED: without it 12 more registrations are rejected).
+13. Dates: every form of the contract's "Cleaning rules" (ISO, D/M/Y, D-M-Y, and
+   D M Y with spaces; Thai and English month names with spaces, dashes, slashes or
+   nothing; a leading วันที่, พ.ศ./ค.ศ. before the year; a trailing time of day, which
+   must be a real time (hour <= 23, minute and second <= 59) or the text is no
+   date). A two-digit year is BE 25YY, or 20YY beside an English month name or after
+   ค.ศ. (an explicit พ.ศ. wins over an English name); a four-digit year follows the
+   >= 2400 rule whatever the era mark. Event dates also read an Excel serial day
+   (20000..80000, a number or its digits as text). Year >= 2400 -> minus 543, date
+   cells included (MATCHED: without it 12 more registrations are rejected).
 14. Conflicting ids: the case "first row with an id is invalid, a later one
    valid" does not occur in the example (UNTESTED); the rule is implemented as
    written (the later valid row is kept).
@@ -212,6 +216,64 @@ def _make_date(year: int, month: int, day: int, two_digit: bool = False) -> dt.d
         return None
 
 
+ENGLISH_MONTHS = {name: i for i, full in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"], 1) for name in (full, full[:3])} | {"sept": 9}
+# a time of day at the end of a date text: kept apart and checked, then ignored
+TIME_AT_END = re.compile(r"(?:T|\s)\s*(?:เวลา\s*)?(\d{1,2})[:.](\d{1,2})(?:[:.](\d{1,2})(?:\.\d+)?)?"
+                         r"\s*(?:น\.?)?$|เวลา\s*(\d{1,2})[:.](\d{1,2})(?:[:.](\d{1,2}))?\s*(?:น\.?)?$")
+
+
+def _era(separator: str) -> tuple[str, str | None]:
+    """A separator before the year without its era mark: ('...', 'be' | 'ce' | None)."""
+    key = re.sub(r"[\s.]", "", separator)
+    if key.endswith("พศ"):
+        return key[:-2], "be"
+    if key.endswith("คศ"):
+        return key[:-2], "ce"
+    return key, None
+
+
+def date_fields(text: str) -> tuple[int, int, int, bool] | None:
+    """(day, month, year as written, two-digit year means 20YY) of a date text, or None."""
+    s = text.translate(THAI_DIGITS).strip()
+    if len(s) > 64:
+        return None
+    if s.startswith("วันที่"):
+        s = s[len("วันที่"):].strip()
+    m = TIME_AT_END.search(s)
+    if m:
+        h, mi, sec = [int(g or 0) for g in (m.groups()[:3] if m[1] else m.groups()[3:])]
+        if h > 23 or mi > 59 or sec > 59:
+            return None
+        s = s[:m.start()].strip()
+    tokens = re.findall(r"\d+|\D+", s)
+    digits = [t for t in tokens if t.isdigit()]
+    if len(tokens) == 5 and len(digits) == 3 and tokens[0].isdigit():
+        first, sep1, second, sep2, last = tokens
+        if len(first) == 4 and sep1 == sep2 == "-" and len(second) <= 2 and len(last) <= 2:
+            return int(last), int(second), first, False  # ISO
+        if len(first) > 2 or len(second) > 2 or len(last) not in (2, 4):
+            return None
+        if sep1 == sep2 and sep1 in "/-":
+            return int(first), int(second), last, False
+        rest, era = _era(sep2)
+        if sep1.strip() == "" and sep1 and rest == "" and sep2[:1].isspace():
+            return int(first), int(second), last, era == "ce"
+        return None
+    if len(tokens) == 3 and tokens[0].isdigit() and tokens[2].isdigit():
+        day, middle, year = tokens
+        if len(day) > 2 or len(year) not in (2, 4):
+            return None
+        name, era = _era(middle)
+        name = name.strip("-/")
+        if name in THAI_MONTHS:
+            return int(day), THAI_MONTHS[name], year, era == "ce"
+        if name.lower() in ENGLISH_MONTHS:
+            return int(day), ENGLISH_MONTHS[name.lower()], year, era != "be"
+    return None
+
+
 def parse_date(value) -> dt.date | None:
     """A date from a date cell or text in any form the contract lists; None if unparseable."""
     if isinstance(value, dt.datetime):
@@ -220,23 +282,49 @@ def parse_date(value) -> dt.date | None:
         return _make_date(value.year, value.month, value.day)
     if not isinstance(value, str) or is_missing(value):
         return None
-    s = value.translate(THAI_DIGITS).strip()
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", s)
-    if m:
-        return _make_date(int(m[1]), int(m[2]), int(m[3]))
-    m = re.fullmatch(r"(\d{1,2})([/-])(\d{1,2})\2(\d{4}|\d{2})", s)
-    if m:
-        return _make_date(int(m[4]), int(m[3]), int(m[1]), two_digit=len(m[4]) == 2)
-    m = re.fullmatch(r"(\d{1,2})\s*([\u0e01-\u0e4f.\s]+?)\s*(\d{4}|\d{2})", s)
-    if m:
-        month = THAI_MONTHS.get(re.sub(r"[.\s]", "", m[2]))
-        if month:
-            return _make_date(int(m[3]), month, int(m[1]), two_digit=len(m[3]) == 2)
+    fields = date_fields(value)
+    if fields is None:
+        return None
+    day, month, year, ce = fields
+    if len(year) == 2 and ce:
+        return _make_date(2000 + int(year), month, day)
+    return _make_date(int(year), month, day, two_digit=len(year) == 2)
+
+
+def excel_serial(value) -> dt.date | None:
+    """An Excel serial day (a number 20000..80000, or its digits as text); else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str):
+        text = value.translate(THAI_DIGITS).strip()
+        value = int(text) if text.isdigit() and text.isascii() else None
+    if isinstance(value, int) and 20000 <= value <= 80000:
+        return dt.date(1899, 12, 30) + dt.timedelta(days=value)
     return None
+
+
+def parse_birth_date(value, window_end: dt.date) -> dt.date | None:
+    """A birth date: a two-digit year is the latest century not after window_end."""
+    if not isinstance(value, str):
+        return parse_date(value)
+    fields = date_fields(value)
+    if fields is None:
+        return None
+    day, month, year, ce = fields
+    if len(year) != 2:
+        return _make_date(int(year), month, day)
+    latest = (2000 if ce else 1957) + int(year)  # 20YY, or BE 25YY in CE
+    if (latest, month, day) > (window_end.year, window_end.month, window_end.day):
+        latest -= 100  # 19YY, or BE 24YY
+    return _make_date(latest, month, day)
 
 
 def parse_event_date(value) -> dt.date | None:
     d = parse_date(value)
+    if d is None:
+        d = excel_serial(value)
     if d is None or not dt.date(2000, 1, 1) <= d <= dt.date(2100, 12, 31):
         return None
     return d

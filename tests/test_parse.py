@@ -13,8 +13,11 @@ from hypothesis import strategies as st
 from krlib.parse import (
     MAX_DATE_TEXT,
     citizen_id_checksum_ok,
+    excel_serial,
     full_year,
     is_missing,
+    is_scientific_notation,
+    parse_birth_date,
     parse_citizen_id,
     parse_citizen_ids,
     parse_date,
@@ -436,3 +439,202 @@ def test_column_dates_match_scalar(values):
             assert dates[i] == np.datetime64(one, "s"), text
         else:
             assert np.isnat(dates[i]), text
+
+
+# --- the contract's further date forms (real exports) ----------------------------------
+
+OCT15 = date(2024, 10, 15)
+
+
+@pytest.mark.parametrize("text", [
+    # Thai month names with dashes, slashes or nothing between the parts
+    "15-ต.ค.-2567", "15/ต.ค./2567", "15ต.ค.2567", "15ตค67", "15 ตค 67", "15-ตุลาคม-2567",
+    "15 ต.ค. 67", "15-ตค-67",
+    # English month names, any case, full or abbreviated, with or without a dot
+    "15 Oct 2024", "15-Oct-24", "15 October 2024", "15-oct-2024", "15 OCT 2024",
+    "15 OCTOBER 2024", "15/Oct/2024", "15Oct2024", "15 Oct. 2024", "15-Oct-2567",
+    # a leading วันที่, พ.ศ. / ค.ศ. before the year
+    "วันที่ 15 ตุลาคม พ.ศ. 2567", "วันที่ 15 ต.ค. 2567", "วันที่15/10/2567", "15 ต.ค. พศ 2567",
+    "15 ตุลาคม ค.ศ. 2024", "15 ต.ค. ค.ศ. 24", "วันที่ 2567-10-15",
+    # a time of day after any form, with or without เวลา, ignored
+    "15/10/2567 10:30", "15/10/2567 10:30:00", "15/10/2567 10.30 น.", "15/10/2567 เวลา 10:30",
+    "15 ต.ค. 2567 เวลา 10.30 น.", "15 ต.ค. 2567 10.30น.", "2024-10-15T10:30",
+    "2024-10-15T10:30:00", "2567-10-15 10:30:00.123456", "15-Oct-24 09:00", "15 ตค 67 0:0",
+    "วันที่ 15 ตุลาคม พ.ศ. 2567 เวลา 23:59:59 น.", "15-10-2567 10:30",
+    # Thai digits anywhere, time included
+    "๑๕ ต.ค. ๒๕๖๗ ๑๐:๓๐", "๑๕-Oct-๒๔", "วันที่ ๑๕/๑๐/๒๕๖๗ เวลา ๑๐.๓๐ น.",
+    # day month year with spaces (PyThaiNLP's golden data holds "15 07 2565 09:00:01")
+    "15 10 2567", "15 10 2567 10:30",
+])
+def test_contract_forms_of_15_october_2024(text):
+    assert parse_date(text) == OCT15, text
+    assert parse_event_date(text) == OCT15, text
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a two-digit year is BE 25YY ...
+    ("15/10/24", date(1981, 10, 15)),  # 2524 BE
+    ("15 ต.ค. 24", date(1981, 10, 15)),
+    ("15-ต.ค.-67", date(2024, 10, 15)),
+    # ... except beside an English month name or after ค.ศ.: 20YY
+    ("15-Oct-24", date(2024, 10, 15)),
+    ("15 October 67", date(2067, 10, 15)),
+    ("15 ต.ค. ค.ศ. 24", date(2024, 10, 15)),
+    ("15 10 ค.ศ. 24", date(2024, 10, 15)),
+    # an explicit พ.ศ. wins over an English month name (README choice)
+    ("15 Oct พ.ศ. 67", date(2024, 10, 15)),
+    # four-digit years follow the >= 2400 rule whatever the era mark (README choice)
+    ("15 ต.ค. ค.ศ. 2024", date(2024, 10, 15)),
+    ("15 ต.ค. ค.ศ. 2567", date(2024, 10, 15)),
+    ("15 Oct 2567", date(2024, 10, 15)),
+    ("15 ต.ค. พ.ศ. 2024", date(2024, 10, 15)),
+])
+def test_two_digit_and_era_rules(text, expected):
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("month, number", [
+    ("January", 1), ("Feb", 2), ("march", 3), ("APR", 4), ("May", 5), ("june", 6),
+    ("Jul", 7), ("august", 8), ("Sep", 9), ("Sept", 9), ("September", 9), ("oct", 10),
+    ("November", 11), ("Dec", 12), ("december", 12),
+])
+def test_every_english_month(month, number):
+    assert parse_date(f"3 {month} 2025") == date(2025, number, 3)
+    assert parse_date(f"3-{month}-25") == date(2025, number, 3)
+
+
+@pytest.mark.parametrize("text", [
+    "15/10/2567 25:99",  # not a time of day: the cell is garbled, not a date (README)
+    "15/10/2567 24:00", "15/10/2567 10:60", "15/10/2567 10:30:60",
+    "15 Octo 2024", "15 Foo 2024", "15 ต.ค.", "15-Oct", "Oct 15 2024", "ต.ค. 2567",
+    "15 2565", "1 พ.ศ. 2567", "15 ต.ค. 2567 เวลา", "15 ต.ค. 2567 10", "วันที่",
+    "[15] ก.ค. 2565", "15/10 2567", "15/10-2567", "15 ต.ค. 2567 10:30 น. x", "T10:30",
+    "31 Feb 2024", "29-Feb-23", "15 ค.ศ. 2024",
+])
+def test_not_dates(text):
+    assert parse_date(text) is None
+    assert parse_event_date(text) == "unparseable"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("45580", date(2024, 10, 15)),  # 2024-01-01 is 45292; + 288 days = 15 Oct
+    ("45292", date(2024, 1, 1)),
+    ("36526", date(2000, 1, 1)),  # the first day in range
+    ("๔๕๕๘๐", date(2024, 10, 15)),  # Thai digits anywhere
+    (" 45580 ", date(2024, 10, 15)),
+    ("20000", "out_of_range"),  # 1954-10-03: a serial, but outside 2000..2100
+    ("80000", "out_of_range"),  # 2119-01-10
+    ("19999", "unparseable"),
+    ("80001", "unparseable"),
+    ("45580.0", "unparseable"),  # digits alone only (numeric cells are the reader's job)
+    ("45580.5", "unparseable"),
+    ("4558", "unparseable"),
+])
+def test_excel_serial_event_dates(text, expected):
+    assert parse_event_date(text) == expected
+
+
+def test_serials_are_event_dates_only():
+    assert excel_serial("45580") == date(2024, 10, 15)
+    assert excel_serial("20000") == date(1954, 10, 3)
+    assert parse_date("45580") is None  # the generic parser (and birth dates) never
+    assert parse_birth_date("45580", date(2025, 3, 31)) is None
+
+
+END_Q2 = date(2025, 3, 31)  # last day of W for 2568-Q2
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("15/10/93", date(1950, 10, 15)),  # 2593 BE would be after W: 2493 BE (contract)
+    ("15/10/67", date(2024, 10, 15)),  # 2567 BE is not after W
+    ("31/3/68", date(2025, 3, 31)),  # the last day of W itself is "not after"
+    ("1/4/68", date(1925, 4, 1)),  # one day after W: 2468 BE
+    ("15 ต.ค. 50", date(2007, 10, 15)),
+    ("15-Oct-93", date(1993, 10, 15)),  # English month: 20YY else 19YY (README choice)
+    ("15-Oct-30", date(1930, 10, 15)),
+    ("15-Oct-24", date(2024, 10, 15)),
+    ("15 ต.ค. ค.ศ. 93", date(1993, 10, 15)),
+    ("15/10/2500", date(1957, 10, 15)),  # four digits: as for every date
+    ("1980-02-29", date(1980, 2, 29)),
+    ("15/10/2493 08:00", date(1950, 10, 15)),
+    ("abc", None), ("", None), ("45580", None),
+])
+def test_birth_dates(text, expected):
+    assert parse_birth_date(text, END_Q2) == expected
+
+
+def test_birth_date_century_moves_with_the_window():
+    assert parse_birth_date("1/10/67", date(2024, 9, 30)) == date(1924, 10, 1)
+    assert parse_birth_date("1/10/67", date(2024, 12, 31)) == date(2024, 10, 1)
+
+
+@pytest.mark.parametrize("text", [
+    "1.10370E+12", "1.1037E+12", "1,10370E+12", "1.10370e+12", "3.43494E+12", " 1.1E12 ",
+    "1.10170020345E+12", "๑.๑๐๓๗๐E+๑๒", "1E+12", "1.E+12",
+])
+def test_scientific_notation_ids(text):
+    assert is_scientific_notation(text)
+    assert parse_citizen_id(text) is None  # digits lost: invalid, never guessed
+
+
+@pytest.mark.parametrize("text", [
+    "1101700203450", "3-4349-43068-96-1", "ไม่มีบัตร", "", "-", "E+12", "1.10370E+",
+    "1.10370E", "1101700203450E", "e", "1.1037 E+12", "1.1037E+12345", "1.2.3E+12",
+])
+def test_not_scientific_notation(text):
+    assert not is_scientific_notation(text)
+
+
+@pytest.mark.parametrize("text", [
+    "1" + "-" * 60 + "x", "15" + " " * 20 + "ต.ค." + " " * 20 + "x", "1 " + "Oct " * 14,
+    "15/10/2567" + " 10:30" * 9, "วันที่" * 10, "1" + "." * 62 + "1", "1 " + "เวลา " * 12,
+])
+def test_junk_date_like_text_is_no_date(text):
+    assert len(text) <= MAX_DATE_TEXT
+    assert parse_date(text) is None
+
+
+WITH_TIME = ["{} 10:30", "{} 10:30:00", "{} เวลา 10.30 น.", "{} 9:5:7", "{} 23:59"]
+NEW_FORMS = {
+    "thai_abbr_dash": lambda d: f"{d.day}-{ABBR[d.month - 1]}-{d.year + 543}",
+    "thai_abbr_slash": lambda d: f"{d.day}/{ABBR[d.month - 1]}/{d.year + 543}",
+    "thai_abbr_nodots_2digit": lambda d: f"{d.day}{ABBR[d.month - 1].replace('.', '')}"
+                                         f"{(d.year + 543) % 100:02d}",
+    "thai_full_wanthi_pors": lambda d: f"วันที่ {d.day} {FULL[d.month - 1]} พ.ศ. {d.year + 543}",
+    "english_abbr_dash_2digit": lambda d: f"{d.day:02d}-{d.strftime('%b')}-{d.year % 100:02d}",
+    "english_full": lambda d: f"{d.day} {d.strftime('%B')} {d.year}",
+    "english_upper": lambda d: f"{d.day} {d.strftime('%b').upper()} {d.year}",
+    "thai_ce_2digit": lambda d: f"{d.day} {ABBR[d.month - 1]} ค.ศ. {d.year % 100:02d}",
+    "iso_T": lambda d: f"{d.isoformat()}T10:30",  # a time already: "{} 10:30" makes junk
+}
+WITH_TIME_FORMS = sorted({**FORMS, **NEW_FORMS}.keys() - {"iso_T"})
+
+
+@settings(max_examples=200, deadline=None)
+@given(d=st.dates(min_value=date(2000, 1, 1), max_value=date(2056, 12, 31)),
+       form=st.sampled_from(sorted({**FORMS, **NEW_FORMS})),
+       time=st.sampled_from(["{}", *WITH_TIME]))
+def test_new_forms_round_trip_with_or_without_a_time(d, form, time):
+    if form not in WITH_TIME_FORMS:
+        time = "{}"
+    text = time.format({**FORMS, **NEW_FORMS}[form](d))
+    assert parse_date(text) == d, text
+    assert parse_event_date(text) == d, text
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(
+    st.dates(date(1990, 1, 1), date(2110, 12, 31)).map(
+        lambda d: f"{d.day}-{ABBR[d.month - 1]}-{d.year + 543} 10:30"),
+    st.dates(date(1990, 1, 1), date(2110, 12, 31)).map(lambda d: d.strftime("%d-%b-%y")),
+    st.integers(19990, 80010).map(str),
+    st.text(max_size=12),
+), max_size=30))
+def test_column_dates_match_scalar_for_new_forms(values):
+    dates, unparseable, out_of_range = parse_event_dates(pd.Series(values, dtype="str"))
+    for i, text in enumerate(values):
+        one = parse_event_date(text)
+        assert unparseable[i] == (one == "unparseable"), text
+        assert out_of_range[i] == (one == "out_of_range"), text
+        assert (dates[i] == np.datetime64(one, "s")) if isinstance(one, date) \
+            else np.isnat(dates[i]), text

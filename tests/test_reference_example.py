@@ -82,7 +82,14 @@ def test_absent_table_skips_its_kr(tmp_path):
     ("29/2/2567", dt.date(2024, 2, 29)),             # BE leap day converted before checking
     (" 1 ม.ค. 2568 ", dt.date(2025, 1, 1)),
     ("31/2/2567", None),
-    ("15 Oct 2024", None),
+    ("15 Oct 2024", dt.date(2024, 10, 15)),         # English month names (contract)
+    ("15-Oct-24", dt.date(2024, 10, 15)),           # beside an English month: 20YY
+    ("15-ก.ค.-2565", dt.date(2022, 7, 15)),
+    ("วันที่ 15 ตุลาคม พ.ศ. 2567", dt.date(2024, 10, 15)),
+    ("15/10/2567 10:30", dt.date(2024, 10, 15)),    # a time of day is ignored
+    ("15 ก.ค. 2565 09:00:01", dt.date(2022, 7, 15)),
+    ("15/10/2567 25:99", None),                     # not a time of day: not a date
+    ("45580", None),                                # a serial is an event date only
     ("-", None),
     ("", None),
 ])
