@@ -62,9 +62,9 @@ _SERIAL_DAY0 = date(1899, 12, 30)
 # Every pattern below runs on at most MAX_DATE_TEXT characters and has no nested
 # quantifier over the same characters, so its work stays linear in the text.
 _LEADING_WORD = re.compile(r"วันที่\s*")
-# A time of day at the end: `10:30`, `10:30:00`, `9:5:7`, `10.30 น.`, `T10:30`, `.123456`,
+# A time of day at the end: `10:30`, `10:30:00`, `9:5:7`, `10.30 น.`, `T10:30`, `:01.123456`,
 # after a space, `T` or the word เวลา.
-_TIME = re.compile(r"(?:\s*T|\s*เวลา\s*|\s+)(\d{1,2})[:.](\d{1,2})(?:[:.](\d{1,2})(?:\.\d{1,6})?)?"
+_TIME = re.compile(r"(?:\s*T|\s*เวลา\s*|\s+)(\d{1,2})[:.](\d{1,2})(?:[:.](\d{1,2})(?:\.\d+)?)?"
                    r"(?:\s*น\.?)?")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DMY = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{2}|\d{4})")
