@@ -106,12 +106,14 @@ def test_no_empty_cohort_warning_when_nothing_was_kept_or_kr_unavailable(make_dr
 def test_notes_of_the_reader_are_warnings(make_drop):
     drop = make_drop(homeless_registrations=regs(0))
     raw = read_table(drop / "homeless_registrations.csv", TABLES["homeless_registrations"])
-    raw.notes = ["column 'district' appears twice; the first one holding a value is used"]
+    raw.notes = ["column 'district' appears twice; the first one holding a value is used",
+                 "second\nnote"]
     clean = clean_drop({"homeless_registrations": raw})
     assert clean.accounts["homeless_registrations"].notes == raw.notes
-    (w,) = alerts.collect(clean, compute(clean, Q2), Q2)
-    assert (w.kind, w.table, w.rows) == ("note", "homeless_registrations", 0)
-    assert w.line == "homeless_registrations: " + raw.notes[0]
+    first, second = alerts.collect(clean, compute(clean, Q2), Q2)
+    assert (first.kind, first.table, first.rows) == ("note", "homeless_registrations", 0)
+    assert first.line == "homeless_registrations: " + raw.notes[0]
+    assert second.line == "homeless_registrations: second note"  # always one line
 
 
 def test_order_is_fixed(make_drop):

@@ -121,6 +121,7 @@ def collect(clean: CleanDrop, indicators_or_results, period: Period) -> list[Dat
         if account is None:
             continue
         for note in getattr(account, "notes", []):
+            note = " ".join(str(note).split())  # one line, whatever the reader wrote
             out.append(DataWarning("note", table, "note", 0, 0.0, note, note))
         for reason in REASONS:
             rows = int(account.reasons.get(reason, 0))
