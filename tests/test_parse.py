@@ -18,6 +18,7 @@ from krlib.parse import (
     is_missing,
     is_scientific_notation,
     parse_birth_date,
+    parse_birth_dates,
     parse_citizen_id,
     parse_citizen_ids,
     parse_date,
@@ -638,3 +639,12 @@ def test_column_dates_match_scalar_for_new_forms(values):
         assert out_of_range[i] == (one == "out_of_range"), text
         assert (dates[i] == np.datetime64(one, "s")) if isinstance(one, date) \
             else np.isnat(dates[i]), text
+
+
+def test_birth_date_column_matches_scalar():
+    values = ["15/10/93", "15/10/67", "", "abc", "15-Oct-93", "15/10/93", "1980-02-29", "-"]
+    got = parse_birth_dates(pd.Series(values, dtype="str"), END_Q2)
+    for text, value in zip(values, got):
+        one = parse_birth_date(text, END_Q2)
+        assert (value == np.datetime64(one, "s")) if one else np.isnat(value), text
+    assert got[0] == np.datetime64("1950-10-15")

@@ -127,3 +127,37 @@ def test_scientific_notation_ids_are_flagged(make_drop, tmp_path):
     assert flags[("homeless_registrations", "citizen_id_scientific")] == "2"
     # H1 and H2 are two persons (no id joins them): 1 of 4 served
     assert figures(got["kr_results"], "8207", "BMA") == ("1", "4", "25.00")
+
+
+# --- krlib's date reader and the reference's agree on date-like text --------------------
+
+from datetime import date  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from krlib.parse import parse_event_date  # noqa: E402
+
+MONTH_WORDS = ["ต.ค.", "ตค", "ตุลาคม", "ก.พ.", "พ.ค.", "Oct", "october", "SEPT", "Sep.",
+               "กุมภา", "Octo", "x", ""]
+date_like = st.builds(
+    lambda pre, d, s1, m, s2, era, y, time, thai: (
+        (pre + d + s1 + m + s2 + era + y + time).translate(
+            str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙") if thai else {})),
+    st.sampled_from(["", "วันที่ ", "วันที่"]),
+    st.integers(0, 32).map(str),
+    st.sampled_from(["", " ", "-", "/", "  "]),
+    st.one_of(st.sampled_from(MONTH_WORDS), st.integers(0, 13).map(str)),
+    st.sampled_from(["", " ", "-", "/"]),
+    st.sampled_from(["", "พ.ศ. ", "ค.ศ. ", "พศ", "ค.ศ."]),
+    st.one_of(st.integers(0, 99).map(lambda y: f"{y:02d}"), st.integers(1990, 2650).map(str)),
+    st.sampled_from(["", " 10:30", " 10:30:00", " เวลา 10.30 น.", "T10:30", " 25:99",
+                     " 9:5:7", " 10:30:00.5", " 10"]),
+    st.booleans())
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.one_of(date_like, st.integers(19990, 80010).map(str)))
+def test_krlib_and_the_reference_read_dates_alike(text):
+    mine = parse_event_date(text)
+    assert (mine if isinstance(mine, date) else None) == ref.parse_event_date(text), text

@@ -235,6 +235,18 @@ def parse_event_dates(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.nda
     return dates[codes], unparseable[codes], out_of_range[codes]
 
 
+def parse_birth_dates(values: pd.Series, window_end: date) -> np.ndarray:
+    """:func:`parse_birth_date` for a whole column, once per distinct value.
+
+    ``datetime64[s]`` birth dates, NaT where there is none or it cannot be read.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    parsed = [parse_birth_date(str(u), window_end) for u in uniques.tolist()]
+    days = np.array([p.toordinal() - _UNIX_DAY0 if p is not None else _NAT for p in parsed],
+                    dtype=np.int64)
+    return days.astype("datetime64[D]").astype("datetime64[s]")[codes]
+
+
 # --- citizen ids --------------------------------------------------------------------
 
 _NOT_DIGITS_SEP = re.compile(r"[\s\-]")
