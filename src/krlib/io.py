@@ -211,6 +211,9 @@ class ParsedFile:
     delimiter: str = ""
     sheet: str = ""
     text_width: int = 0  # CSV: cells in the header line (Arrow's column count)
+    #: list bodies: each row's 0-based position below the header (rows with no cell at
+    #: all are left out of the body, so a sheet of empty rows costs nothing); None: 0..n-1
+    row_index: list[int] | None = None
 
 
 def read_table(path: Path | str, spec: TableSpec) -> RawTable:
@@ -615,6 +618,7 @@ def _csv_rows_cut(path: Path, data: bytes, start: int, width: int, delimiter: st
         raise _broken_csv(path, exc) from None
 
 
+
 def _csv_body_pandas(path: Path, text: str, width: int, delimiter: str = ","
                      ) -> pd.DataFrame:
     """The tolerant path: short rows padded; rows with extra cells are a file error."""
@@ -633,6 +637,11 @@ def _csv_body_pandas(path: Path, text: str, width: int, delimiter: str = ","
                              "(an unquoted delimiter in a value?)",
                              fix="re-export the file from Excel / ส่งออกไฟล์ใหม่") from None
         except (pd.errors.ParserError, csv.Error, ValueError) as exc:
+            if re.search(r"Expected \d+ fields", str(exc)):
+                raise InputError(path, "บางแถวมีจำนวนช่องมากกว่าหัวตาราง",
+                                 "some rows have more cells than the header "
+                                 "(an unquoted delimiter in a value?)",
+                                 fix="re-export the file from Excel / ส่งออกไฟล์ใหม่") from None
             raise _broken_csv(path, exc) from None
 
 
@@ -748,15 +757,18 @@ def _read_workbook(path: Path, data: bytes, spec: TableSpec, kind: str) -> Parse
             raise _missing_columns(path, spec, best)
         convert = _converters(spec, header.candidates, header.width)
         repaired: dict[int, list[bool]] = {p: [] for p in convert.event_positions}
-        body = [convert.row(row, repaired)
-                for row in itertools.chain(typed_top[header.idx + 1:], rows)]
+        body, index = [], []
+        for i, row in enumerate(itertools.chain(typed_top[header.idx + 1:], rows)):
+            if any(c is not None and c != "" for c in row[:header.width]):
+                body.append(convert.row(row, repaired))
+                index.append(i)
     except InputError:
         raise
     except Exception as exc:  # calamine / openpyxl errors while reading cells
         raise _unreadable(path, kind, type(exc).__name__) from None
     return ParsedFile(path, spec, "", kind, header.idx, header.mapping, header.ignored,
                       header.width, body or None, header.candidates, header.cells, repaired,
-                      file_type=kind, sheet=sheet)
+                      file_type=kind, sheet=sheet, row_index=index)
 
 
 def _cell_text(value: object) -> str:
@@ -853,7 +865,8 @@ def to_raw_table(parsed: ParsedFile) -> RawTable:
     p = parsed
     columns = _columns(p)
     n_rows = len(columns[0]) if columns else 0
-    frame, chosen, notes, keep = _frame(columns, n_rows, p, first_row=p.header_idx + 2)
+    frame, chosen, notes, keep = _frame(columns, n_rows, p, first_row=p.header_idx + 2,
+                                        row_index=p.row_index)
     if frame.empty:
         raise InputError(p.path, "มีแต่หัวตาราง ไม่มีข้อมูล", "the table has a header but no data rows",
                          fix="export the rows too / เก็บข้อมูลไว้ใต้หัวตาราง")
@@ -897,7 +910,8 @@ def _MISSING():
     return pa.array(["", "-"], type=pa.string())
 
 
-def _frame(columns: list, n_rows: int, p: ParsedFile, first_row: int):
+def _frame(columns: list, n_rows: int, p: ParsedFile, first_row: int,
+           row_index: list[int] | None = None):
     """Known columns after the value rules; rows with no text in any cell are not records.
 
     Returns the frame, the position used for each known column, the notes (duplicate
@@ -931,7 +945,10 @@ def _frame(columns: list, n_rows: int, p: ParsedFile, first_row: int):
     else:
         keep = np.zeros(0, dtype=bool)
     mask = pa.array(keep)
-    data: dict[str, object] = {ROW: np.flatnonzero(keep) + first_row}
+    rows = np.flatnonzero(keep)
+    if row_index is not None and n_rows:
+        rows = np.asarray(row_index, dtype=np.int64)[rows]
+    data: dict[str, object] = {ROW: rows + first_row}
     for col in spec.names:
         if col in chosen:
             values = clean[chosen[col]]
