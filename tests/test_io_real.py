@@ -444,3 +444,164 @@ def test_memory_probe_csv_header_with_a_million_empty_cells_under_2_gib(tmp_path
     result = _run_limited(drop, tmp_path / "out")
     _assert_clean_exit(result)
     assert result.returncode == 0
+
+
+# --- whole drops: LibreOffice's files and re-rendered cells give the same figures ------------
+
+LIBREOFFICE = Path(__file__).resolve().parent / "fixtures" / "libreoffice"
+FIGURES = ("kr_results.csv", "kr_breakdown.csv")
+
+
+def _indicators(drop: Path, out: Path) -> dict[str, str]:
+    argv = ["indicators", "--data", str(drop), "--fiscal-year", "2568", "--quarter", "2",
+            "--out", str(out), "--quiet"]
+    assert main(argv) == 0
+    return {name: (out / name).read_text("utf-8") for name in (*FIGURES,
+                                                                "data_quality_flags.csv")}
+
+
+def _bma(figures: dict[str, str], kr: str) -> list[str]:
+    return next(r for r in figures["kr_results.csv"].splitlines()
+                if r.startswith(f"{kr},2568,2,BMA,")).split(",")
+
+
+def test_the_libreoffice_source_drop_gives_the_hand_computed_figures(tmp_path):
+    """Hand count (W = 2024-10-01..2025-03-31), tests/fixtures/libreoffice/source:
+    8207 cohort: the person of 0123456789016 (H001, H006), H002, H003 (no id), H008,
+    H009 (invalid id): 5; served in W: H001/H006, H002, H003, H008: 4 (S04 orphaned,
+    S06 before W, S09 is H004, not passed). 5122 cohort: 0098765432100 (R01, R03), R02,
+    R05 (R04 before W): 3; served: R01/R03, R02: 2 (R05's domain 5 is invalid)."""
+    figures = _indicators(LIBREOFFICE / "source", tmp_path / "out")
+    assert _bma(figures, "8207")[5:8] == ["4", "5", "80.00"]
+    assert _bma(figures, "5122")[5:8] == ["2", "3", "66.67"]
+    bd = [r for r in figures["kr_breakdown.csv"].splitlines() if ",BMA," in r]
+    assert "5122,2568,2,BMA,domain,education,2" in bd
+    assert "8207,2568,2,BMA,service_type,food,1" in bd
+    assert "two_digit_year_repaired" not in figures["data_quality_flags.csv"]
+
+
+@pytest.mark.parametrize("variant", sorted(p.name for p in LIBREOFFICE.glob("*-*")))
+def test_libreoffice_workbooks_give_the_same_figures_as_the_csv_drop(tmp_path, variant):
+    """xlsx / xls / ods written by LibreOffice Calc in the Thai locale, text-only or
+    automatic cell types (scripts/make-libreoffice-fixtures.sh)."""
+    plain = _indicators(LIBREOFFICE / "source", tmp_path / "plain")
+    drop = LIBREOFFICE / variant
+    assert len(list(drop.iterdir())) == 4
+    got = _indicators(drop, tmp_path / "out")
+    for name in FIGURES:
+        assert got[name] == plain[name], name
+    flags = got["data_quality_flags.csv"]
+    if variant.endswith("-auto"):  # 1967 date cells repaired, kept rows counted
+        assert "homeless_registrations,two_digit_year_repaired,4" in flags
+        assert "homeless_services,two_digit_year_repaired,3" in flags  # not the duplicate
+        assert "rehab_referrals,two_digit_year_repaired,2" in flags
+        assert "rehab_services,two_digit_year_repaired,3" in flags
+    else:
+        assert "two_digit_year_repaired" not in flags
+
+
+def _rows(path: Path) -> list[list[str]]:
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(path.read_text("utf-8"), newline="")))
+
+
+def _write(path: Path, rows, *, delimiter=",", newline="\n", encoding="utf-8",
+           header_newline=None, prefix="") -> None:
+    import csv
+    import io
+
+    lines = []
+    for row in rows:
+        buf = io.StringIO()
+        csv.writer(buf, delimiter=delimiter, lineterminator="").writerow(row)
+        lines.append(buf.getvalue())
+    first = header_newline if header_newline is not None else newline
+    text = "".join(line + (first if i == 0 else newline) for i, line in enumerate(lines))
+    path.write_bytes((prefix + text).encode(encoding))
+
+
+def _cells(fn):
+    """A variant that re-renders every non-empty cell below the header row(s)."""
+    def make(src: Path, out: Path) -> None:
+        rows = _rows(src)
+        head = 2 if "registrations" in src.name else 1
+        body = [[fn(c) if c else c for c in r] for r in rows[head:]]
+        _write(out / src.name, rows[:head] + body)
+    return make
+
+
+def _text_form(suffix: str, **kw):
+    def make(src: Path, out: Path) -> None:
+        _write(out / (src.stem + suffix), _rows(src), **kw)
+    return make
+
+
+RENDERINGS = {
+    "utf-16-unicode-text": _text_form(".txt", delimiter="\t", newline="\r\n",
+                                      encoding="utf-16"),
+    "utf-16-be": _text_form(".txt", delimiter="\t", newline="\r\n", encoding="utf-16-be",
+                            prefix="\ufeff"),
+    "semicolon": _text_form(".csv", delimiter=";"),
+    "tab": _text_form(".tsv", delimiter="\t"),
+    "crlf": _text_form(".csv", newline="\r\n"),
+    "lone-cr": _text_form(".csv", newline="\r"),
+    "cr-after-header-only": _text_form(".csv", header_newline="\r"),
+    "tis-620": _text_form(".csv", encoding="cp874"),
+    "utf-8-bom": _text_form(".csv", encoding="utf-8-sig"),
+    "apostrophes": _cells(lambda c: "'" + c),
+    "zero-width-spaces": _cells(lambda c: c + "\u200b"),
+    "nbsp-and-bom-chars": _cells(lambda c: "\u00a0" + c + "\ufeff\u00a0"),
+    "decomposed-sara-am": _cells(lambda c: c.replace("\u0e33", "\u0e4d\u0e32")),
+    "upper-case-extension": lambda src, out: shutil.copy(src, out / (src.stem + ".CSV")),
+}
+
+
+def _upper_bma_headers(src: Path, out: Path) -> None:
+    rows = _rows(src)
+    head = 1 if "registrations" in src.name else 0
+    rows[head] = [h.upper().replace("_", " ") for h in rows[head]]
+    _write(out / src.name, rows)
+
+
+RENDERINGS["headers-as-titles"] = _upper_bma_headers
+
+
+@pytest.mark.parametrize("rendering", sorted(RENDERINGS))
+def test_cells_and_files_rendered_in_other_allowed_forms_give_the_same_figures(
+        tmp_path, rendering):
+    plain = _indicators(LIBREOFFICE / "source", tmp_path / "plain")
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    for src in sorted((LIBREOFFICE / "source").glob("*.csv")):
+        RENDERINGS[rendering](src, drop)
+    got = _indicators(drop, tmp_path / "out")
+    for name in FIGURES:
+        assert got[name] == plain[name], name
+
+
+@pytest.mark.parametrize("rendering", ["apostrophes", "zero-width-spaces",
+                                       "decomposed-sara-am", "lone-cr", "semicolon"])
+def test_the_contract_example_rendered_otherwise_gives_the_same_figures(tmp_path, rendering):
+    plain = _indicators(EXAMPLE, tmp_path / "plain")
+    drop = tmp_path / "drop"
+    shutil.copytree(EXAMPLE, drop)
+    for src in sorted(EXAMPLE.glob("*.csv")):
+        text = src.read_bytes()
+        encoding = "cp874" if "referrals" in src.name else "utf-8-sig"
+        utf8 = tmp_path / src.name
+        utf8.write_text(text.decode(encoding), "utf-8")
+        (drop / src.name).unlink()
+        maker = RENDERINGS[rendering]
+        if rendering in ("apostrophes", "zero-width-spaces", "decomposed-sara-am"):
+            rows = _rows(utf8)
+            fn = {"apostrophes": lambda c: "'" + c, "zero-width-spaces": lambda c: c + "\u200b",
+                  "decomposed-sara-am": lambda c: c.replace("\u0e33", "\u0e4d\u0e32")}[rendering]
+            _write(drop / src.name, rows[:1] + [[fn(c) if c else c for c in r]
+                                                for r in rows[1:]])
+        else:
+            maker(utf8, drop)
+    got = _indicators(drop, tmp_path / "out")
+    for name in FIGURES:
+        assert got[name] == plain[name], name
