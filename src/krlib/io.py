@@ -336,13 +336,22 @@ def normalise_text(text: str) -> str:
     return text
 
 
+#: Cells the Arrow trim alone does not finish: a leading apostrophe, any character
+#: outside ASCII and the Thai block (ํ U+0E4D excluded: it may be half of ำ), or Thai
+#: marks in an order NFC changes (a tone mark before a below-vowel or phinthu, or a
+#: below-vowel before phinthu: canonical classes 107 > 103 > 9).
+_NEEDS_PYTHON = ("^'|[^\\x{00}-\\x{7F}\\x{0E01}-\\x{0E4C}\\x{0E4E}-\\x{0E5B}]"
+                 "|[\\x{0E48}-\\x{0E4B}][\\x{0E38}-\\x{0E3A}]|[\\x{0E38}\\x{0E39}]\\x{0E3A}")
+
+
 def normalise_cells(values) -> pa.Array:
     """The contract's value rules on a column of text, vectorised (Arrow).
 
     Every cell: zero-width characters (U+200B-U+200D, U+2060, U+FEFF) removed, NBSP and
     narrow NBSP read as spaces, NFC, ``ํ`` + ``า`` read as ``ำ``, surrounding spaces
-    removed, then one leading apostrophe and the spaces after it. Pure-ASCII cells need
-    only Arrow's trim; the others are fixed once per distinct value.
+    removed, then one leading apostrophe and the spaces after it. Cells of ASCII and
+    plain Thai need only Arrow's trim (:data:`_NEEDS_PYTHON` finds the others); those
+    are fixed once per distinct value.
     Takes an Arrow array / chunked array or anything ``pa.array`` takes; returns an Arrow
     string array (chunked when given one).
     """
@@ -354,7 +363,7 @@ def normalise_cells(values) -> pa.Array:
     elif values.type != pa.string():
         values = values.cast(pa.string())
     trimmed = pc.utf8_trim_whitespace(values)
-    odd = pc.or_(pc.invert(pc.string_is_ascii(trimmed)), pc.starts_with(trimmed, "'"))
+    odd = pc.match_substring_regex(trimmed, _NEEDS_PYTHON)
     if not pc.any(odd).as_py():
         return trimmed
     todo = pc.unique(trimmed.filter(odd))
@@ -693,26 +702,59 @@ def _xlsx_sheet_part(zf: zipfile.ZipFile, sheet: str) -> str | None:
 
 
 def _xlsx_is_huge(data: bytes, sheet: str) -> bool:
-    """True when an .xlsx sheet's used range may exceed :data:`MAX_DENSE_CELLS` cells.
+    """True when an .xlsx sheet's real cells span more than :data:`MAX_DENSE_CELLS`.
 
-    Reads the ``<dimension>`` element only; without one, the sheet's size is unknown
-    and it is streamed to be safe.
+    A ``<dimension>`` that says the range is small is trusted (Excel, LibreOffice and
+    openpyxl write it, covering even formatted empty cells). Otherwise the sheet's XML
+    is scanned, in chunks, for its last row number and its widest column reference.
     """
     try:
         zf = zipfile.ZipFile(_io.BytesIO(data))
         part = _xlsx_sheet_part(zf, sheet)
         if part is None:
-            return True
+            return False  # let calamine say what is wrong with the file
         with zf.open(part) as fh:
             head = fh.read(8192)
-    except (KeyError, zipfile.BadZipFile, OSError, AttributeError):
-        return False  # let calamine say what is wrong with the file
-    m = _DIMENSION.search(head)
-    if not m:
-        return True
-    c1, r1 = _column_number(m.group(1)), int(m.group(2))
-    c2, r2 = (_column_number(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
-    return c2 * r2 > MAX_DENSE_CELLS  # calamine's range may start at A1
+        m = _DIMENSION.search(head)
+        if m:
+            c1, r1 = _column_number(m.group(1)), int(m.group(2))
+            c2, r2 = (_column_number(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
+            if c2 * r2 <= MAX_DENSE_CELLS:  # calamine's range may start at A1
+                return False
+        with zf.open(part) as fh:
+            rows, cols = _xlsx_extent(fh)
+    except (KeyError, zipfile.BadZipFile, OSError, AttributeError, ValueError, EOFError):
+        return False
+    return rows * cols > MAX_DENSE_CELLS
+
+
+_WIDE_CELL = re.compile(rb' r="([A-Z]{2,3})[0-9]')  # a cell reference beyond column Z
+_ROW_NUMBER = re.compile(rb'row\s[^>]*?\br="(\d+)"')
+
+
+def _xlsx_extent(fh, chunk: int = 1 << 22) -> tuple[int, int]:
+    """(last row number, widest column number) of a worksheet XML stream.
+
+    Columns A-Z are not looked at one by one: a sheet whose references all have one
+    letter is counted 26 wide, so the usual export costs one regex pass per chunk.
+    """
+    last_row, widest, tail = 0, 26, b""
+    while True:
+        block = fh.read(chunk)
+        if not block:
+            break
+        text = tail + block
+        for m in _WIDE_CELL.finditer(text):
+            widest = max(widest, _column_number(m.group(1)))
+        cut = text.rfind(b"row ")
+        while cut >= 0:
+            m = _ROW_NUMBER.match(text, cut)
+            if m:
+                last_row = max(last_row, int(m.group(1)))
+                break
+            cut = text.rfind(b"row ", 0, cut)
+        tail = text[-256:]
+    return max(last_row, 1), widest
 
 
 def _open_rows(path: Path, data: bytes, spec: TableSpec, kind: str
