@@ -757,11 +757,132 @@ def _xlsx_extent(fh, chunk: int = 1 << 22) -> tuple[int, int]:
     return max(last_row, 1), widest
 
 
+_ODS_TAG = re.compile(
+    rb"<(/?)table:(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^>]*)>")
+
+
+def _ods_sheet_names(data: bytes) -> list[str]:
+    """The sheet names of an .ods, from ``content.xml`` (empty if it cannot be read)."""
+    import html
+
+    try:
+        with zipfile.ZipFile(_io.BytesIO(data)).open("content.xml") as fh:
+            text = fh.read()
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return []
+    return [html.unescape(m.group(1).decode("utf-8", "replace"))
+            for m in re.finditer(rb'<table:table\s[^>]*?table:name="([^"]*)"', text)]
+
+
+def _ods_is_huge(data: bytes, sheet: str) -> bool:
+    """True when an .ods sheet's valued cells span more than :data:`MAX_DENSE_CELLS`.
+
+    calamine expands the sheet into a dense range (and refuses above 100M cells), so a
+    far-away cell must be found first: the tags of ``content.xml`` are scanned, rows and
+    cells counted with their ``number-*-repeated`` attributes; a cell holds a value when
+    it has ``office:value-type``.
+    """
+    import html
+
+    try:
+        with zipfile.ZipFile(_io.BytesIO(data)).open("content.xml") as fh:
+            text = fh.read()
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
+    inside, row, col, last_row, last_col = False, 0, 0, 0, 0
+    for m in _ODS_TAG.finditer(text):
+        closing, tag, attrs = m.group(1), m.group(2), m.group(3)
+        if tag == b"table":
+            if closing:
+                if inside:
+                    break
+            else:
+                name = re.search(rb'table:name="([^"]*)"', attrs)
+                inside = bool(name) and html.unescape(name.group(1).decode("utf-8", "replace")) == sheet
+            continue
+        if not inside or closing:
+            continue
+        if tag == b"table-row":
+            rep = re.search(rb'number-rows-repeated="(\d+)"', attrs)
+            row += int(rep.group(1)) if rep else 1
+            col, row_reps = 0, int(rep.group(1)) if rep else 1
+            current = (row - row_reps + 1, row)
+            continue
+        rep = re.search(rb'number-columns-repeated="(\d+)"', attrs)
+        n = int(rep.group(1)) if rep else 1
+        col += n
+        if b"value-type=" in attrs:
+            last_col, last_row = max(last_col, col), max(last_row, current[1])
+    return last_row * last_col > MAX_DENSE_CELLS
+
+
+def _ods_rows(data: bytes, sheet: str) -> Iterator[list]:
+    """Rows of a sparse or huge .ods sheet, streamed: only valued cells are expanded."""
+    import xml.etree.ElementTree as ET
+
+    T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+    O = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+    X = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+    fh = zipfile.ZipFile(_io.BytesIO(data)).open("content.xml")
+    inside = False
+    for event, el in ET.iterparse(fh, events=("start", "end")):
+        if el.tag == T + "table":
+            if event == "start":
+                inside = el.get(T + "name") == sheet
+            elif inside:
+                return
+            continue
+        if event != "end" or not inside or el.tag != T + "table-row":
+            continue
+        cells: list = []
+        pending = 0
+        for cell in el:
+            if cell.tag not in (T + "table-cell", T + "covered-table-cell"):
+                continue
+            n = int(cell.get(T + "number-columns-repeated", "1"))
+            value = _ods_value(cell, O, X)
+            if value is None:
+                pending += n
+                continue
+            cells += [""] * pending + [value] * n
+            pending = 0
+        for _ in range(int(el.get(T + "number-rows-repeated", "1"))):
+            yield list(cells)
+        el.clear()
+
+
+def _ods_value(cell, O: str, X: str) -> object:
+    """One ODS cell's typed value, as calamine gives it (None when it holds none)."""
+    kind = cell.get(O + "value-type")
+    if kind is None:
+        return None
+    if kind in ("float", "percentage", "currency"):
+        return float(cell.get(O + "value", "nan"))
+    if kind == "boolean":
+        return cell.get(O + "boolean-value") == "true"
+    if kind == "date":
+        raw = cell.get(O + "date-value", "")
+        try:
+            y, m, d = (int(x) for x in raw[:10].split("-"))
+            return date(y, m, d)
+        except ValueError:
+            return raw
+    if kind == "time":
+        return cell.get(O + "time-value", "")
+    return "\n".join("".join(p.itertext()) for p in cell.iter(X + "p"))
+
+
 def _open_rows(path: Path, data: bytes, spec: TableSpec, kind: str
                ) -> tuple[str, Iterator[list]]:
     """The chosen sheet's name and its rows (lists of typed cells, from row 1)."""
     from python_calamine import CalamineWorkbook
 
+    if kind == "ods":  # calamine reads every sheet of an .ods when it opens it
+        names = _ods_sheet_names(data)
+        if names:
+            sheet = _sheet_for(names, spec)
+            if _ods_is_huge(data, sheet):
+                return sheet, _ods_rows(data, sheet)
     try:
         wb = CalamineWorkbook.from_filelike(_io.BytesIO(data))
         names = wb.sheet_names
