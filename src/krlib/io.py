@@ -38,9 +38,14 @@ characters), else the first sheet. Cell types are used where the contract says s
 Width: columns after the header row's last non-empty cell are ignored (in CSV files too,
 which bounds the memory a header with a million empty cells takes). A CSV row with more
 cells than the header line is an error (most likely an unquoted delimiter in a value).
-An ``.xlsx`` whose declared or real used range is larger than :data:`MAX_DENSE_CELLS`
-(a stray cell at XFD1048576) is streamed row by row by openpyxl instead of calamine,
-which would allocate the whole range.
+calamine allocates 32 bytes for every cell of a sheet's used range, so a stray cell at
+XFD1048576 would ask for 550 GB: an ``.xlsx`` whose ``<dimension>`` is missing or larger
+than :data:`MAX_DENSE_CELLS` is scanned for its real extent, and streamed row by row by
+openpyxl when that is too large; an ``.ods`` is always scanned (calamine expands every
+sheet on open) and streamed by :func:`_ods_rows` when too large. Rows with no cell at all
+are dropped as they are read (their numbers stay true), so a sheet of empty rows costs
+nothing. Warnings about a file (a known column that appears twice) are in
+:attr:`RawTable.notes`.
 """
 
 from __future__ import annotations
