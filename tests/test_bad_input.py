@@ -139,8 +139,15 @@ def test_absent_table_makes_only_its_kr_unavailable(drop, tmp_path, capsys):
     assert "rehab_referrals" in quality and "rehab_services" not in quality
 
 
-def test_empty_data_directory_reports_both_unavailable(tmp_path, capsys):
-    (tmp_path / "empty").mkdir()
-    assert main(run("indicators", tmp_path / "empty", tmp_path, "--quiet")) == 0
-    err = capsys.readouterr().err
-    assert "8207" in err and "5122" in err
+@pytest.mark.parametrize("command", ["indicators", "report"])
+@pytest.mark.parametrize("content", [[], ["notes.txt", "readme.md"]], ids=["empty", "no-table"])
+def test_drop_folder_without_any_table_file_is_an_error(tmp_path, capsys, command, content):
+    """Contract: an empty drop, or one where no table file exists, ends with exit 2."""
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    for name in content:
+        (folder / name).write_text("hello", encoding="utf-8")
+    assert main(run(command, folder, tmp_path)) == 2
+    line = one_error_line(capsys)
+    assert str(folder) in line and " / " in line
+    assert ("empty" if not content else "no table file") in line

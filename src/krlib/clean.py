@@ -53,6 +53,8 @@ FLAGS: dict[str, tuple[str, str]] = {
                                  "eligibility not recognised (not passed)"),
     "eligibility_missing": ("ไม่มีผลตรวจสอบสิทธิ (ถือว่าไม่ผ่าน)", "eligibility missing"),
     "other_service_type": ("ประเภทสวัสดิการอื่น ๆ", "service type not on the list (other)"),
+    "two_digit_year_repaired": ("วันที่ปี พ.ศ. 2 หลักที่สเปรดชีตอ่านเป็น 19xx (แก้เป็น 25xx แล้ว)",
+                                "two-digit BE year read as 19YY by the spreadsheet (repaired)"),
 }
 
 
@@ -218,6 +220,9 @@ def clean_table(raw: RawTable, parent_ids=None) -> tuple[pd.DataFrame, TableAcco
         {"source_row": frame[ROW].to_numpy()[rejected],
          "reason": np.array(_VERDICTS, dtype=object)[verdicts.code[rejected]],
          "column": verdicts.column[rejected]})
+    repaired = getattr(raw, "repaired_dates", None)
+    if repaired is not None and len(repaired) == len(frame) and repaired.any():
+        account.flags["two_digit_year_repaired"] = int((repaired & verdicts.open).sum())
     text = [ROW, *spec.used] if spec.id_column else [ROW]
     kept = pd.concat([frame[text], parsed], axis=1)[verdicts.open]
     account.kept = len(kept)

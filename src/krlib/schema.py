@@ -16,6 +16,7 @@ class Column:
     th: str
     required: bool = False
     personal: bool = False  # never leaves krlib: names, ids, birth dates
+    aliases: tuple[str, ...] = ()  # other headers the contract accepts for this column
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,9 @@ C = Column
 
 #: The person columns both cohort tables carry, in export order.
 _PERSON_DETAILS = (
-    C("citizen_id", "เลขประจำตัวประชาชน", personal=True),
+    C("citizen_id", "เลขประจำตัวประชาชน", personal=True,
+      aliases=("เลขบัตรประชาชน", "เลขบัตรประจำตัวประชาชน", "เลขประจำตัวประชาชน 13 หลัก",
+               "national_id")),
     C("first_name", "ชื่อ", personal=True),
     C("last_name", "นามสกุล", personal=True),
     C("sex", "เพศ"),
@@ -63,10 +66,10 @@ TABLES: dict[str, TableSpec] = {
             "homeless_registrations",
             "ทะเบียนคนไร้บ้าน",
             (
-                C("reg_id", "เลขทะเบียน", True, True),
+                C("reg_id", "เลขทะเบียน", True, True, aliases=("เลขที่ทะเบียน",)),
                 *_PERSON_DETAILS,
-                C("district", "เขต", True),
-                C("registered_on", "วันที่ลงทะเบียน", True),
+                C("district", "เขต", True, aliases=("สำนักงานเขต",)),
+                C("registered_on", "วันที่ลงทะเบียน", True, aliases=("วันที่ขึ้นทะเบียน",)),
                 C("eligibility", "ผลการตรวจสอบสิทธิ", True),
                 C("service_point", "จุดบริการ"),
             ),
@@ -89,9 +92,10 @@ TABLES: dict[str, TableSpec] = {
             "rehab_referrals",
             "การส่งต่อเพื่อฟื้นฟูสภาพทางสังคม",
             (
-                C("referral_id", "เลขที่การส่งต่อ", True, True),
+                C("referral_id", "เลขที่การส่งต่อ", True, True,
+                  aliases=("เลขส่งต่อ", "เลขที่ส่งต่อ")),
                 *_PERSON_DETAILS,
-                C("district", "เขต", True),
+                C("district", "เขต", True, aliases=("ศฟส.ข", "สำนักงานเขต")),
                 C("referred_on", "วันที่ส่งต่อ", True),
                 C("source", "หน่วยส่งต่อ"),
             ),
