@@ -54,6 +54,7 @@ import numpy as np
 import pandas as pd
 
 from krlib.schema import DOMAINS, SOURCES, TABLES, WELFARE_TYPES
+from krlib.thai import MONTHS_ABBR_TH, MONTHS_FULL_TH, TO_THAI_DIGITS
 
 DEFAULT_SEED = 2568
 FORMATS = ("mixed", "csv")
@@ -62,10 +63,8 @@ FORMATS = ("mixed", "csv")
 HOMELESS_PERSONS = 1300
 REHAB_PERSONS = 1130
 
-THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
-MONTHS_FULL = ("มกราคม กุมภาพันธ์ มีนาคม เมษายน พฤษภาคม มิถุนายน กรกฎาคม สิงหาคม "
-               "กันยายน ตุลาคม พฤศจิกายน ธันวาคม").split()
-MONTHS_ABBR = "ม.ค. ก.พ. มี.ค. เม.ย. พ.ค. มิ.ย. ก.ค. ส.ค. ก.ย. ต.ค. พ.ย. ธ.ค.".split()
+THAI_DIGITS = TO_THAI_DIGITS
+MONTHS_FULL, MONTHS_ABBR = list(MONTHS_FULL_TH), list(MONTHS_ABBR_TH)
 FIRST_NAMES = ["สมชาย", "สมศรี", "มาลี", "วิไล", "บุญมี", "ประเสริฐ", "สุดา", "อนันต์",
                "ทองดี", "สมหญิง", "ประยูร", "จำปา", "สุนทร", "อำนาจ"]
 LAST_NAMES = ["ใจดี", "ศรีสุข", "แก้วมณี", "ทองคำ", "บุญเรือง", "สุขสันต์", "พรหมมา",
