@@ -45,7 +45,7 @@ class KRDefinition:
     name_en: str
     target: float  # percent, 0..100 (an int when whole)
     unit_th: str
-    cohort: dict[str, Any]  # {"table": name, "where": {column: key or [keys]}}
+    cohort: dict[str, Any]  # {"table": name, "where": {column: [keys]}} (a key or a list in YAML)
     service: dict[str, Any]  # {"table": name, "where": {...}} (where may be empty)
     breakdown: str  # a category column of the service table
     disaggregations: tuple[str, ...] = ()
@@ -195,7 +195,7 @@ def _table_part(doc: Mapping, key: str, path: Path, cohort: bool) -> dict[str, A
     spec = TABLES[table]
     for col, value in where.items():
         _check_where(spec, f"{key}.where.{col}", str(col), value, path)
-    return {"table": table, "where": {str(k): v for k, v in where.items()}}
+    return {"table": table, "where": {k: list(v) for k, v in _normalised_where(where).items()}}
 
 
 def _check_where(spec: TableSpec, fld: str, col: str, value: Any, path: Path) -> None:
