@@ -80,7 +80,7 @@ SERVICE_POINT_P = [18, 14, 8, 12, 8, 6, 6, 5, 5, 4, 10, 4]
 #: Referring units written outside the five of the contract (read as ``other``).
 OTHER_SOURCES = ["อสม.", "ครอบครัวพามาเอง", "สถานีตำรวจ", "มูลนิธิ"]
 #: Birth dates that are no date, and dates that give an impossible age (unknown band).
-BAD_BIRTH_DATES = ["ไม่ทราบ", "00/00/2500", "ประมาณ 2510", "2510", "?"]
+BAD_BIRTH_DATES = ["00/00/2500", "ประมาณ 2510", "32/13/2520", "??/??/2515", "ไม่ทราบวันเกิด"]
 IMPOSSIBLE_BIRTH_DATES = ["1/1/2400", "15/6/2030", "2/2/2399", "3/3/2600"]
 ACTIVITIES = ["เยี่ยมบ้าน", "ส่งเรียน กศน.", "ฝึกอาชีพ", "ประสานสิทธิบัตรทอง",
               "กิจกรรมครอบครัว", "ตรวจสุขภาพ", "", "-"]
