@@ -175,10 +175,10 @@ def _validate(frame: pd.DataFrame, spec: TableSpec, verdicts: _Verdicts) -> pd.D
     for column in spec.parsed:
         fn = column.parse_function()
         if column.per_window:
-            late = parse.map_distinct(frame[column.name], lambda t: fn(t, date.max))
-            early = parse.map_distinct(frame[column.name], lambda t: fn(t, date.min))
-            parsed[column.name] = _as_dates(late)
-            parsed[f"{column.name}{_EARLY}"] = _as_dates(early)
+            both = parse.map_distinct(frame[column.name],
+                                      lambda t, fn=fn: parse.window_readings(fn, t))
+            parsed[column.name] = _as_dates(both.str[0])
+            parsed[f"{column.name}{_EARLY}"] = _as_dates(both.str[1])
             continue
         values = parse.map_distinct(frame[column.name], fn)
         if column.reject:

@@ -186,7 +186,9 @@ def person_attributes(cohort: pd.DataFrame, home: pd.DataFrame, dimensions: Iter
     """Each home person's category of every dimension, read from the home record."""
     at = np.empty(len(cohort), dtype=np.int64)
     at[cohort["rec"].to_numpy()] = np.arange(len(cohort))
-    rows = cohort.iloc[at[home["rec"].to_numpy()]].reset_index(drop=True)
+    columns = sorted({c for d in dimensions for c in cohort.columns
+                      if c == DIMENSIONS[d].column or c.startswith(DIMENSIONS[d].column + ":")})
+    rows = cohort[columns].iloc[at[home["rec"].to_numpy()]].reset_index(drop=True)
     out = pd.DataFrame(index=home.index)
     for name in dimensions:
         column = DIMENSIONS[name].column
@@ -207,14 +209,32 @@ class KRFrames:
     timeliness: pd.DataFrame
 
 
-def _by_scope(frame: pd.DataFrame, keys: list[str], agg: dict) -> pd.DataFrame:
-    """Aggregate per district (unknown left out) and for BMA (everyone)."""
-    known = frame[frame["district"] != UNKNOWN]
-    per = known.groupby(["district", *keys], sort=False).agg(**agg).reset_index()
-    per = per.rename(columns={"district": "scope_code"})
-    bma = frame.groupby(keys, sort=False).agg(**agg).reset_index()
-    bma.insert(0, "scope_code", BMA)
-    return pd.concat([per, bma], ignore_index=True)
+def _scope_positions(district: pd.Series) -> np.ndarray:
+    """Each row's position in :func:`scopes` (-1 for the unknown district)."""
+    codes, uniques = pd.factorize(district)
+    order = scope_order()
+    return np.array([order.get(u, -1) for u in uniques], dtype=np.int64)[codes]
+
+
+def _counts_by_scope(scope: np.ndarray, category: np.ndarray, served: np.ndarray
+                     ) -> pd.DataFrame:
+    """Persons and served persons per (scope, category): each district (unknown left out)
+    and BMA (everyone); only cells with persons. Integer codes and bincount, no groupby."""
+    order = scope_order()
+    n_scopes = len(order)
+    codes, cats = pd.factorize(pd.Series(category, dtype=object))
+    k = len(cats)
+    weight = served.astype(np.int64)
+    known = scope >= 0
+    cell = np.concatenate([scope[known] * k + codes[known], order[BMA] * k + codes])
+    w = np.concatenate([weight[known], weight])
+    den = np.bincount(cell, minlength=n_scopes * k)
+    num = np.bincount(cell, weights=w, minlength=n_scopes * k).astype(np.int64)
+    at = np.flatnonzero(den)
+    codes_of_scope = np.array(list(order), dtype=object)
+    return pd.DataFrame({"scope_code": codes_of_scope[at // k],
+                         "category": np.asarray(cats, dtype=object)[at % k],
+                         "numerator": num[at], "denominator": den[at]})
 
 
 def _label(frame: pd.DataFrame, kr: KRDefinition, period: Period) -> pd.DataFrame:
@@ -269,13 +289,11 @@ def _disaggregation(kr: KRDefinition, cohort: pd.DataFrame, home: pd.DataFrame,
     if not kr.disaggregations:
         return _empty("disaggregation")
     attrs = person_attributes(cohort, home, kr.disaggregations, period)
+    scope = _scope_positions(home["district"])
     parts = []
     for rank, name in enumerate(kr.disaggregations):
-        frame = pd.DataFrame({"district": home["district"].to_numpy(),
-                              "category": attrs[name].to_numpy(),
-                              "served": home["served"].to_numpy()})
-        part = _by_scope(frame, ["category"], {"numerator": ("served", "sum"),
-                                               "denominator": ("served", "size")})
+        part = _counts_by_scope(scope, attrs[name].to_numpy(),
+                                home["served"].to_numpy())
         cats = category_order(DIMENSIONS[name].vocabulary, part["category"])
         part["_cat"] = part["category"].map({c: i for i, c in enumerate(cats)})
         part["_dim"] = rank

@@ -366,27 +366,35 @@ def parse_service_point(text: str) -> str:
     return " ".join(text.split())
 
 
-_TWO_DIGIT_YEAR = re.compile(r"(?<!\d)\d{2}$")
+_FOUR_DIGITS = re.compile(r"[0-9๐-๙]{4}")
 
 
 def parse_birth_date(text: str, window_end: date) -> date | None:
     """A birth date; a two-digit year is BE 25YY when that is not after ``window_end``,
     else BE 24YY (``15/10/93`` is 2493). None if missing or not a date.
 
-    Minimal version over :func:`parse_date` (which reads two digits as 25YY); birth
-    dates are never repaired.
+    Minimal version over :func:`parse_date` (which reads two digits as 25YY, or 20YY
+    beside an English month): a date written without a four-digit year that falls after
+    the window is read one century earlier. Birth dates are never repaired.
     """
-    if is_missing(text):
-        return None
     parsed = parse_date(text)
-    t = text.strip().translate(THAI_DIGITS)
-    if not _TWO_DIGIT_YEAR.search(t) or re.search(r"\d{4}", t):
+    if parsed is None or parsed <= window_end or _FOUR_DIGITS.search(text):
         return parsed
-    if parsed is not None and parsed <= window_end:
-        return parsed
-    if parsed is None:  # 25YY is no date: nor is 24YY (leap years of 2400-2599 BE agree)
-        return None
-    try:  # BE 24YY: one century earlier (None if that day does not exist, 29 Feb 1900)
+    try:  # one century earlier (None if that day does not exist, 29 Feb 1900)
         return parsed.replace(year=parsed.year - 100)
     except ValueError:
         return None
+
+
+def window_readings(parse_window: Callable[[str, date], date | None], text: str
+                    ) -> tuple[date | None, date | None]:
+    """A per-window date read for the latest and for the earliest possible window.
+
+    For any window, ``parse_window(text, end)`` is the first reading when that is not
+    after ``end``, else the second (see :func:`krlib.clean.window_dates`). A text with a
+    four-digit year reads the same for every window: parsed once.
+    """
+    late = parse_window(text, date.max)
+    if late is None or _FOUR_DIGITS.search(text):
+        return late, late
+    return late, parse_window(text, date.min)
