@@ -121,6 +121,15 @@ def test_cli_bad_definition_exits_2_with_one_line(tmp_path, capsys):
     assert err.count("\n") == 1 and "9901.yaml" in err and "field 'target'" in err
 
 
+def test_report_takes_krs_and_stops_on_a_bad_file(tmp_path, capsys):
+    _write(tmp_path / "krs", ID_CARD_KR.replace("breakdown: service_type", "breakdown: x"))
+    code = main(["report", "--data", str(tmp_path), "--fiscal-year", "2568", "--quarter", "2",
+                 "--out", str(tmp_path / "out"), "--krs", str(tmp_path / "krs"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "field 'breakdown'" in err
+    assert not (tmp_path / "out").exists()  # stopped before any work
+
+
 def _csv(path: Path) -> list[dict[str, str]]:
     with open(path, encoding="utf-8") as fh:
         return list(csv.DictReader(fh))

@@ -27,6 +27,13 @@ What it holds (every share below is of rows, drawn from the seed):
   ไม่มีบัตร); the same person registered or referred twice in different districts.
 - Eligibility, sex, welfare types (key, Thai label, spaces removed or added, unlisted
   types), domains (1-4, ๑-๔, key, Thai with or without ด้าน, a few invalid).
+- Person attributes for the disaggregations: sex in every spelling the contract lists
+  (ชาย/ช/M/male/Male/m, หญิง/ญ/F/..., ไม่ระบุ, blank, ``-``, ไม่ทราบ); birth dates in
+  Thai BE forms, two-digit BE years (``15/10/93`` = 2493), some missing, unreadable or
+  giving an impossible age, a few minors; a dozen Bangkok drop-in points with doubled or
+  trailing spaces; referral sources as keys, Thai labels, spaced or capitalised, missing
+  or another unit (``other``). FY-1 (FY2567 for the default) is a full year of records,
+  so previous-quarter and previous-fiscal-year comparisons have data.
 - Exact duplicate rows, conflicting duplicate ids, orphaned service rows, unparseable
   and out-of-range event dates, ``-`` and blank cells, an unknown extra column.
 

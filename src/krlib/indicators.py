@@ -20,7 +20,7 @@ from krlib.clean import CleanDrop, window_dates
 from krlib.errors import OptionError
 from krlib.kr import KRS, KRDefinition
 from krlib.periods import Period
-from krlib.schema import AGE_BANDS, DIMENSIONS, MAX_AGE, TABLES, category_order
+from krlib.schema import AGE_BANDS, DIMENSIONS, MAX_AGE, TABLES, UNKNOWN_AGE, category_order
 from krlib.scopes import BANGKOK_TH, BMA, UNKNOWN, scope_order, scopes  # noqa: F401
 
 RESULT_COLUMNS = ["kr_code", "fiscal_year", "quarter", "scope_code", "scope_name_th",
@@ -172,7 +172,7 @@ def age_bands(birth: pd.Series, on) -> np.ndarray:
     year = np.where(known, b.year, 0)
     before = (np.where(known, b.month, 0) * 100 + np.where(known, b.day, 0)) > on.month * 100 + on.day
     age = on.year - year - before.astype(int)
-    out = np.full(len(b), "unknown", dtype=object)
+    out = np.full(len(b), UNKNOWN_AGE, dtype=object)
     ok = known & (age >= 0) & (age <= MAX_AGE)
     out[ok & (age <= 17)] = "0-17"
     out[ok & (age >= 18) & (age <= 59)] = "18-59"

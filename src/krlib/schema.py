@@ -220,8 +220,9 @@ PERSONAL_COLUMNS: frozenset[str] = frozenset(
 
 
 #: Age bands of the age_band disaggregation (whole years on the last day of W).
+UNKNOWN_AGE = "unknown"
 AGE_BANDS: dict[str, str] = {"0-17": "0-17 ปี", "18-59": "18-59 ปี", "60+": "60 ปีขึ้นไป",
-                             "unknown": "ไม่ทราบอายุ"}
+                             UNKNOWN_AGE: "ไม่ทราบอายุ"}
 MAX_AGE = 120  # an age above this (or below 0) is unknown
 
 
@@ -252,7 +253,7 @@ DIMENSIONS: dict[str, Dimension] = {d.name: d for d in (
 )}
 
 #: Categories that hold what is left over; written after the named ones.
-RESIDUAL_CATEGORIES = (OTHER, UNSPECIFIED, "unknown")
+RESIDUAL_CATEGORIES = (OTHER, UNSPECIFIED, UNKNOWN_AGE)
 
 
 def category_order(dimension_vocabulary: dict[str, str], categories) -> list[str]:
