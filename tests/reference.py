@@ -500,7 +500,9 @@ def clean_people(rows: list[dict], table: str, id_col: str, date_col: str) -> tu
         passed = parse_eligibility(r["eligibility"]) == "passed" if "eligibility" in r else True
         kept_ids.add(rid)
         kept.append({"id": rid, "person": cid or prefix + rid, "on": on,
-                     "district": district, "passed": passed})
+                     "district": district, "passed": passed,
+                     "sex": r.get("sex", ""), "birth_date": r.get("birth_date", ""),
+                     "service_point": r.get("service_point", ""), "source": r.get("source", "")})
     q.kept = len(kept)
     return kept, q
 
@@ -555,26 +557,40 @@ def format_percent(num: int, den: int) -> str:
 
 def count_kr(records: list, services: list, start: dt.date, end: dt.date):
     """{scope: (numerator persons, denominator persons, {category: persons})}."""
+    return count_kr_full(records, services, start, end, ())[0]
+
+
+def count_kr_full(records: list, services: list, start: dt.date, end: dt.date, dims):
+    """count_kr's figures, plus {scope: {(dimension, category): [num, den]}} and
+    {scope: [days of each served person]} (timeliness)."""
     ids_of_person: dict[str, set] = {}
     for rec in records:
         ids_of_person.setdefault(rec["person"], set()).add(rec["id"])
-    home: dict[str, tuple] = {}  # person -> (date, id, district) of the earliest cohort record
+    home: dict[str, dict] = {}  # person -> their earliest cohort record (ties: smallest id)
     for rec in records:
         if rec["passed"] and start <= rec["on"] <= end:
-            key = (rec["on"], rec["id"], rec["district"])
-            if rec["person"] not in home or key[:2] < home[rec["person"]][:2]:
-                home[rec["person"]] = key
+            old = home.get(rec["person"])
+            if old is None or (rec["on"], rec["id"]) < (old["on"], old["id"]):
+                home[rec["person"]] = rec
     cats_of_id: dict[str, set] = {}
+    first_of_id: dict[str, dt.date] = {}
     for pid, on, category in services:
         if start <= on <= end:
             cats_of_id.setdefault(pid, set()).add(category)
+            if pid not in first_of_id or on < first_of_id[pid]:
+                first_of_id[pid] = on
     scopes = {code: [0, 0, {}] for code, _, _ in DISTRICTS}
     scopes["BMA"] = [0, 0, {}]
-    for person, (_, _, district) in home.items():
-        cats = set()
+    disagg = {scope: {} for scope in scopes}
+    days = {scope: [] for scope in scopes}
+    for person, rec in home.items():
+        cats, firsts = set(), []
         for rid in ids_of_person[person]:
             cats |= cats_of_id.get(rid, set())
-        for scope in ("BMA", district):
+            if rid in first_of_id:
+                firsts.append(first_of_id[rid])
+        attrs = [(d, attribute(d, rec, end)) for d in dims]
+        for scope in ("BMA", rec["district"]):
             if scope is None:
                 continue
             s = scopes[scope]
@@ -582,7 +598,110 @@ def count_kr(records: list, services: list, start: dt.date, end: dt.date):
             s[0] += bool(cats)
             for c in cats:
                 s[2][c] = s[2].get(c, 0) + 1
-    return scopes
+            for key in attrs:
+                cell = disagg[scope].setdefault(key, [0, 0])
+                cell[0] += bool(cats)
+                cell[1] += 1
+            if firsts:
+                days[scope].append(max(0, (min(firsts) - rec["on"]).days))
+    return scopes, disagg, days
+
+
+# ------------------------------------------------------- person attributes
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+SEX_WORDS = {"ชาย": "male", "ช": "male", "m": "male", "male": "male",
+             "หญิง": "female", "ญ": "female", "f": "female", "female": "female"}
+SOURCES = {"screening_centre": "ศูนย์คัดกรอง", "health_centre": "ศูนย์บริการสาธารณสุข",
+           "hospital": "สถานพยาบาล", "rehab_facility": "สถานฟื้นฟูสมรรถภาพผู้ติดยาเสพติด",
+           "cbtx": "CBTx"}
+DIMENSION_ORDER = {  # named categories in order; open dimensions list only residuals
+    "sex": ["male", "female", "unspecified"],
+    "age_band": ["0-17", "18-59", "60+", "unknown"],
+    "source": [*SOURCES, "other", "unspecified"],
+    "service_point": [],
+}
+KR_DIMENSIONS = {"8207": ["sex", "age_band", "service_point"],
+                 "5122": ["sex", "age_band", "source"]}
+
+
+def value_text(value) -> str:
+    """The contract's value rules on one cell (NFC, ำ, zero-width, nbsp, apostrophe)."""
+    import unicodedata
+
+    t = unicodedata.normalize("NFC", cell_text(value)).replace("\u0e4d\u0e32", "\u0e33")
+    t = t.translate(ZERO_WIDTH).replace("\u00a0", " ").strip()
+    if t.startswith("'"):
+        t = t[1:].strip()
+    return t
+
+
+def birth_date(value, end: dt.date) -> dt.date | None:
+    """A birth date; two-digit years BE 25YY unless that is after ``end``, then BE 24YY."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return parse_date(value)
+    text = value_text(value).translate(THAI_DIGITS)
+    d = parse_date(text)
+    if d is None or re.search(r"\d{4}", text) or not re.search(r"\d{2}$", text):
+        return d
+    if d <= end:
+        return d
+    try:
+        return d.replace(year=d.year - 100)
+    except ValueError:
+        return None
+
+
+def attribute(dimension: str, rec: dict, end: dt.date) -> str:
+    if dimension == "sex":
+        return SEX_WORDS.get(" ".join(value_text(rec["sex"]).split()).lower(), "unspecified")
+    if dimension == "service_point":
+        text = " ".join(value_text(rec["service_point"]).split())
+        return "unspecified" if text in ("", "-") else text
+    if dimension == "source":
+        text = value_text(rec["source"])
+        if text in ("", "-"):
+            return "unspecified"
+        bare = re.sub(r"\s+", "", text)
+        for key, label in SOURCES.items():
+            if bare.lower() == key or bare == re.sub(r"\s+", "", label):
+                return key
+        return "other"
+    if dimension == "age_band":
+        born = birth_date(rec["birth_date"], end)
+        if born is None:
+            return "unknown"
+        age = end.year - born.year - ((end.month, end.day) < (born.month, born.day))
+        if age < 0 or age > 120:
+            return "unknown"
+        return "0-17" if age <= 17 else "18-59" if age <= 59 else "60+"
+    raise ValueError(dimension)
+
+
+def category_rank(dimension: str, category: str):
+    named = DIMENSION_ORDER[dimension]
+    residual = ["other", "unspecified", "unknown"]
+    if category in residual:
+        return (2, residual.index(category), "")
+    if category in named:
+        return (0, named.index(category), "")
+    return (1, 0, category)
+
+
+def median_text(days: list[int]) -> str:
+    if not days:
+        return ""
+    d = sorted(days)
+    mid = len(d) // 2
+    twice = 2 * d[mid] if len(d) % 2 else d[mid - 1] + d[mid]  # 2 x median, exact
+    return f"{twice // 2}.{5 if twice % 2 else 0}"
+
+
+DISAGGREGATION_COLUMNS = ["kr_code", "fiscal_year", "quarter", "scope_code", "dimension",
+                          "category", "numerator", "denominator", "percent"]
+TIMELINESS_COLUMNS = ["kr_code", "fiscal_year", "quarter", "scope_code", "served",
+                      "median_days", "days_0", "days_1_7", "days_8_30", "days_31_90",
+                      "days_91_plus", "waiting"]
+BUCKETS = [(0, 0), (1, 7), (8, 30), (31, 90), (91, 10 ** 9)]
 
 
 @dataclass
@@ -591,13 +710,15 @@ class Reference:
     kr_breakdown: list[dict[str, str]]
     data_quality: list[dict[str, str]]
     reasons: dict = field(default_factory=dict)  # table -> {reason: rows}
+    kr_disaggregation: list[dict[str, str]] = field(default_factory=list)
+    kr_timeliness: list[dict[str, str]] = field(default_factory=list)
 
 
 def compute(data_dir, fiscal_year: int, quarter: int) -> Reference:
     data_dir = Path(data_dir)
     start, end = window(fiscal_year, quarter)
     fy, qt = str(fiscal_year), str(quarter)
-    results, breakdown, quality = [], [], {}
+    results, breakdown, quality, disaggregation, timeliness = [], [], {}, [], []
     for code, target, reg_table, svc_table, id_col, date_col, dim in KRS:
         reg_rows, svc_rows = read_table(data_dir, reg_table), read_table(data_dir, svc_table)
         records = None
@@ -608,9 +729,21 @@ def compute(data_dir, fiscal_year: int, quarter: int) -> Reference:
             services, quality[svc_table] = clean_services(svc_rows, svc_table, id_col, parents, dim)
         if reg_rows is None or svc_rows is None:
             continue  # the KR is unavailable
-        scopes = count_kr(records, services, start, end)
+        dims = KR_DIMENSIONS[code]
+        scopes, disagg, days = count_kr_full(records, services, start, end, dims)
         for scope in [c for c, _, _ in DISTRICTS] + ["BMA"]:
             num, den, cats = scopes[scope]
+            cells = sorted(disagg[scope].items(), key=lambda kv: (
+                dims.index(kv[0][0]), category_rank(*kv[0])))
+            for (dim_name, cat), (n, d) in cells:
+                disaggregation.append(dict(zip(DISAGGREGATION_COLUMNS, [
+                    code, fy, qt, str(scope), dim_name, cat, str(n), str(d),
+                    format_percent(n, d)])))
+            ds = days[scope]
+            timeliness.append(dict(zip(TIMELINESS_COLUMNS, [
+                code, fy, qt, str(scope), str(len(ds)), median_text(ds),
+                *(str(sum(lo <= x <= hi for x in ds)) for lo, hi in BUCKETS),
+                str(den - len(ds))])))
             percent = format_percent(num, den)
             met = "" if not percent else ("true" if Decimal(percent) >= target else "false")
             results.append(dict(zip(RESULT_COLUMNS, [
@@ -620,7 +753,8 @@ def compute(data_dir, fiscal_year: int, quarter: int) -> Reference:
                 breakdown.append(dict(zip(BREAKDOWN_COLUMNS, [
                     code, fy, qt, str(scope), dim, cat, str(cats[cat])])))
     return Reference(results, breakdown, [quality[t].row() for t in TABLES if t in quality],
-                     {t: dict(quality[t].reasons) for t in TABLES if t in quality})
+                     {t: dict(quality[t].reasons) for t in TABLES if t in quality},
+                     disaggregation, timeliness)
 
 
 def write_csvs(ref: Reference, out_dir) -> None:
@@ -628,7 +762,10 @@ def write_csvs(ref: Reference, out_dir) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for name, columns, rows in [("kr_results", RESULT_COLUMNS, ref.kr_results),
                                 ("kr_breakdown", BREAKDOWN_COLUMNS, ref.kr_breakdown),
-                                ("data_quality", QUALITY_COLUMNS, ref.data_quality)]:
+                                ("data_quality", QUALITY_COLUMNS, ref.data_quality),
+                                ("kr_disaggregation", DISAGGREGATION_COLUMNS,
+                                 ref.kr_disaggregation),
+                                ("kr_timeliness", TIMELINESS_COLUMNS, ref.kr_timeliness)]:
         with open(out / f"{name}.csv", "w", encoding="utf-8", newline="") as fh:
             w = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
             w.writeheader()

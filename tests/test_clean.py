@@ -205,7 +205,8 @@ def test_eligibility_flags(make_drop):
     assert (a.kept, a.rejected) == (7, 0)
     assert a.flags["eligibility_unrecognised"] == 1
     t = clean.tables["homeless_registrations"].sort_values("_row")
-    assert list(t["eligible"]) == [True, True, True, False, False, False, False]
+    assert list(t["eligibility"]) == ["passed", "passed", "passed", "failed", "pending",
+                                   "pending", "unrecognised"]
 
 
 # --- welfare types and domains ------------------------------------------------------
@@ -219,7 +220,7 @@ def test_welfare_types(make_drop):
     assert a.reasons == Counter(missing_value=1)
     assert a.flags["other_service_type"] == 1
     t = clean.tables["homeless_services"].sort_values("_row")
-    assert list(t["category"]) == ["food", "mobile_wash", "other"]
+    assert list(t["service_type"]) == ["food", "mobile_wash", "other"]
 
 
 def test_domains(make_drop):
@@ -234,7 +235,7 @@ def test_domains(make_drop):
     assert rejected(a) == [(7, "invalid_domain", "domain"), (8, "invalid_domain", "domain"),
                            (9, "invalid_domain", "domain"), (10, "missing_value", "domain")]
     t = clean.tables["rehab_services"].sort_values("_row")
-    assert list(t["category"]) == ["family_community", "welfare", "education", "health",
+    assert list(t["domain"]) == ["family_community", "welfare", "education", "health",
                                    "family_community"]
 
 

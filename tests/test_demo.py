@@ -499,3 +499,42 @@ def test_large_csv_drop_is_built_vectorised(tmp_path):
         assert all(len(r) == len(built[table].columns) for r in rows), table
         total += len(rows)
     assert 14_000 <= total <= 19_000
+
+
+# --- person attributes (disaggregations) ------------------------------------------------
+
+def test_sex_spellings_include_short_and_missing(tables):
+    sexes = Counter(str(r.get("sex") or "").strip()
+                    for t in ("homeless_registrations", "rehab_referrals") for r in tables[t])
+    assert {"ช", "ญ", "m", "f", "Male", "Female", "ไม่ระบุ", "", "-"} <= set(sexes)
+    male = sum(sexes[k] for k in ("ชาย", "ช", "M", "m", "male", "Male"))
+    assert male > 0.5 * sum(sexes.values())  # most homeless and referred persons are men
+
+
+def test_birth_dates_in_thai_forms_two_digit_missing_and_bad(tables):
+    texts = [str(r.get("birth_date") or "") for t in ("homeless_registrations", "rehab_referrals")
+             for r in tables[t] if not isinstance(r.get("birth_date"), datetime)]
+    two_digit = [t for t in texts if re.fullmatch(r"\d\d/\d\d/\d\d", t)]
+    assert any(t.endswith(("/93", "/95", "/97", "/99")) or int(t[-2:]) > 68 for t in two_digit)
+    assert any(re.fullmatch(r"\d{1,2} \S+ \d\d", t) for t in texts)  # 15 ต.ค. 93
+    assert any(re.fullmatch(r"\d{1,2} \S+ 25\d\d", t) for t in texts)
+    assert any(re.fullmatch(r"[๐-๙]+/[๐-๙]+/[๐-๙]+", t) for t in texts)
+    blank = sum(t.strip() in ("", "-") for t in texts)
+    assert 0.05 < blank / len(texts) < 0.25
+    assert {"1/1/2400", "15/6/2030"} & set(texts) and {"00/00/2500", "ประมาณ 2510"} & set(texts)
+
+
+def test_dozen_drop_in_points_with_spacing_variants(tables):
+    points = [str(r.get("service_point") or "") for r in tables["homeless_registrations"]]
+    canonical = {" ".join(p.split()) for p in points if p.strip() not in ("", "-")}
+    assert len(canonical) == 12
+    assert any("  " in p for p in points) and any(p in ("", "-") for p in points)
+
+
+def test_referral_sources_keys_labels_missing_and_other(tables):
+    from krlib.schema import SOURCES
+
+    values = {str(r.get("source") or "").strip() for r in tables["rehab_referrals"]}
+    assert set(SOURCES) & values and set(SOURCES.values()) & values
+    assert "" in values or "-" in values
+    assert values - set(SOURCES) - set(SOURCES.values()) - {"", "-"}  # spaced, cased, other

@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 
 from krlib.clean import load_drop
-from krlib.export import breakdown_table, data_quality_table, results_table
+from krlib.export import (
+    breakdown_table,
+    data_quality_table,
+    disaggregation_table,
+    results_table,
+    timeliness_table,
+)
 from krlib.indicators import compute
 from krlib.periods import Period
 
@@ -52,6 +58,35 @@ def test_figures_match_reference(drop, krlib_all_quarters, quarter):
     assert _rows(results_table(mine)) == ref.kr_results
     assert _rows(breakdown_table(mine)) == ref.kr_breakdown
     assert len(ref.kr_results) == 2 * 51
+
+
+@pytest.mark.parametrize("quarter", [1, 2, 4])
+def test_disaggregation_matches_reference(drop, krlib_all_quarters, quarter):
+    _, ind = krlib_all_quarters
+    mine = _rows(disaggregation_table(ind.for_period(Period(FY, quarter))))
+    ref = reference.compute(drop, FY, quarter).kr_disaggregation
+    assert mine == ref
+    dims = {(r["kr_code"], r["dimension"]) for r in ref}
+    assert dims == {("8207", "sex"), ("8207", "age_band"), ("8207", "service_point"),
+                    ("5122", "sex"), ("5122", "age_band"), ("5122", "source")}
+    cats = {r["category"] for r in ref}
+    assert {"male", "female", "unspecified", "0-17", "18-59", "60+", "unknown", "other"} <= cats
+
+
+@pytest.mark.parametrize("quarter", [1, 2, 4])
+def test_timeliness_matches_reference(drop, krlib_all_quarters, quarter):
+    _, ind = krlib_all_quarters
+    mine = _rows(timeliness_table(ind.for_period(Period(FY, quarter))))
+    ref = reference.compute(drop, FY, quarter)
+    assert mine == ref.kr_timeliness
+    assert len(mine) == 2 * 51
+    bma = [r for r in mine if r["scope_code"] == "BMA"]
+    results = {r["kr_code"]: r for r in ref.kr_results if r["scope_code"] == "BMA"}
+    for r in bma:  # served + waiting = denominator, buckets add up to served
+        assert int(r["served"]) == int(results[r["kr_code"]]["numerator"])
+        assert int(r["served"]) + int(r["waiting"]) == int(results[r["kr_code"]]["denominator"])
+        buckets = ["days_0", "days_1_7", "days_8_30", "days_31_90", "days_91_plus"]
+        assert sum(int(r[b]) for b in buckets) == int(r["served"])
 
 
 def test_data_quality_matches_reference(drop, krlib_all_quarters):

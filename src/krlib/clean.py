@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -21,11 +22,10 @@ import pandas as pd
 from krlib import parse
 from krlib.io import ROW, RawTable, in_threads
 from krlib.schema import TABLES, TableSpec
-
-UNKNOWN = "unknown"
+from krlib.scopes import UNKNOWN
 #: Cohort tables (registrations, referrals): cleaned before the service tables that
 #: reference their ids.
-COHORTS = tuple(n for n, spec in TABLES.items() if spec.id_column and not spec.parent)
+COHORTS = tuple(n for n, spec in TABLES.items() if spec.is_cohort)
 _COLLAPSED = "collapsed"  # internal marker: an exact duplicate, counted apart from rejections
 
 #: Why a row was rejected: reason code -> (Thai, English) wording for reports.
@@ -91,6 +91,9 @@ class CleanDrop:
 
     tables: dict[str, pd.DataFrame]
     accounts: dict[str, TableAccount]
+    #: each cohort table's kept record ids, sorted (Arrow strings): position = ``rec``.
+    #: Personal data: only the worklist reads them; never exported, never in a report.
+    ids: dict[str, object] = field(default_factory=dict, repr=False)
 
     def has(self, table: str) -> bool:
         return table in self.tables
@@ -163,7 +166,12 @@ class _Verdicts:
 
 
 def _validate(frame: pd.DataFrame, spec: TableSpec, verdicts: _Verdicts) -> pd.DataFrame:
-    """Give each row its first failing check (in contract order); return parsed values."""
+    """Give each row its first failing check (in contract order); return parsed values.
+
+    Category columns are read by the parser the schema names (once per distinct value);
+    a value it cannot read rejects the row when the column has a reject reason.
+    Per-window columns (birth_date) keep both readings, see :func:`window_dates`.
+    """
     parsed = pd.DataFrame(index=frame.index)
     for col in spec.required:
         verdicts.reject(_is_missing(frame[col]), "missing_value", col)
@@ -171,13 +179,47 @@ def _validate(frame: pd.DataFrame, spec: TableSpec, verdicts: _Verdicts) -> pd.D
     verdicts.reject(unparseable, "invalid_date", spec.event_date)
     verdicts.reject(out_of_range, "date_out_of_range", spec.event_date)
     parsed["event_date"] = dates
-    if spec.name == "rehab_services":
-        domain = parse.map_distinct(frame["domain"], parse.parse_domain)
-        verdicts.reject(domain.isna(), "invalid_domain", "domain")
-        parsed["category"] = domain
-    if spec.name == "homeless_services":
-        parsed["category"] = parse.map_distinct(frame["service_type"], parse.parse_welfare_type)
+    for column in spec.parsed:
+        fn = column.parse_function()
+        if column.per_window:
+            both = parse.map_distinct(frame[column.name],
+                                      lambda t, fn=fn: parse.window_readings(fn, t))
+            parsed[column.name] = _as_dates(both.str[0])
+            parsed[f"{column.name}{_EARLY}"] = _as_dates(both.str[1])
+            continue
+        values = parse.map_distinct(frame[column.name], fn)
+        if column.reject:
+            verdicts.reject(values.isna(), column.reject, column.name)
+        parsed[column.name] = values
     return parsed
+
+
+_EARLY = ":early"  # suffix of a per-window column's earliest reading
+
+
+def _as_dates(values: pd.Series) -> np.ndarray:
+    """Python dates (None where missing) as ``datetime64[s]`` (NaT where missing)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    nat = np.iinfo(np.int64).min
+    days = np.array([d.toordinal() - _UNIX_DAY0 if isinstance(d, date) else nat
+                     for d in uniques.tolist()], dtype=np.int64)
+    return days.astype("datetime64[D]").astype("datetime64[s]")[codes]
+
+
+_UNIX_DAY0 = date(1970, 1, 1).toordinal()
+
+
+def window_dates(table: pd.DataFrame, column: str, window_end) -> pd.Series:
+    """A per-window date column read for a window ending ``window_end``.
+
+    Cleaning keeps the reading for the latest window (two-digit years as BE 25YY) and
+    for the earliest (BE 24YY); for a window the 25YY reading applies when it is a date
+    not after the window's end, else the 24YY one: exactly
+    ``parse.parse_birth_date(text, window_end)``, without keeping the text.
+    """
+    late, early = table[column], table[f"{column}{_EARLY}"]
+    end = np.datetime64(window_end, "s")
+    return late.where(late.notna() & (late <= end), early)
 
 
 def clean_table(raw: RawTable, parent_ids=None) -> tuple[pd.DataFrame, TableAccount]:
@@ -186,6 +228,7 @@ def clean_table(raw: RawTable, parent_ids=None) -> tuple[pd.DataFrame, TableAcco
     Returns the kept rows and the account. Cohort tables keep the text columns
     :func:`_cohort_columns` needs (coded right after); service tables keep only the row
     number, the parsed values and ``rec``, the position of their id in ``parent_ids``.
+    Kept rows carrying a column's flag value are counted in the account's flags.
     Checks run over the whole table and the kept rows are taken once, at the end.
     """
     spec = TABLES[raw.name]
@@ -223,9 +266,12 @@ def clean_table(raw: RawTable, parent_ids=None) -> tuple[pd.DataFrame, TableAcco
     repaired = getattr(raw, "repaired_dates", None)
     if repaired is not None and len(repaired) == len(frame) and repaired.any():
         account.flags["two_digit_year_repaired"] = int((repaired & verdicts.open).sum())
-    text = [ROW, *spec.used] if spec.id_column else [ROW]
+    text = [ROW, *(c for c in spec.used if c not in parsed)] if spec.id_column else [ROW]
     kept = pd.concat([frame[text], parsed], axis=1)[verdicts.open]
     account.kept = len(kept)
+    for column in spec.parsed:
+        for value, flag in column.flags.items():
+            account.flags[flag] = int(kept[column.name].eq(value).sum())
     return kept.reset_index(drop=True), account
 
 
@@ -233,9 +279,11 @@ def clean_table(raw: RawTable, parent_ids=None) -> tuple[pd.DataFrame, TableAcco
 
 def _cohort_columns(kept: pd.DataFrame, spec: TableSpec, account: TableAccount
                     ) -> tuple[pd.DataFrame, pd.Series]:
-    """District, eligibility and integer person codes of kept cohort rows, and their ids.
+    """District, integer person codes and the parsed columns of kept cohort rows; their ids.
 
-    A person is a valid citizen id; a record without one is a person of its own.
+    A person is a valid citizen id; a record without one is a person of its own. The
+    parsed columns (eligibility, sex, service_point, source, birth_date as dates) are
+    what a KR's ``where`` and the disaggregations read; no text column is kept.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -259,10 +307,10 @@ def _cohort_columns(kept: pd.DataFrame, spec: TableSpec, account: TableAccount
     account.flags["unknown_district"] = int(district.isna().sum())
     out = pd.DataFrame({ROW: kept[ROW], "person": person,
                         "district": district.fillna(UNKNOWN), "event_date": kept["event_date"]})
-    if spec.name == "homeless_registrations":
-        status = parse.map_distinct(kept["eligibility"], parse.parse_eligibility)
-        account.flags["eligibility_unrecognised"] = int(status.eq("unrecognised").sum())
-        out["eligible"] = status.eq("passed")
+    for column in spec.parsed:
+        out[column.name] = kept[column.name]
+        if column.per_window:
+            out[f"{column.name}{_EARLY}"] = kept[f"{column.name}{_EARLY}"]
     return out, kept[spec.id_column]
 
 
@@ -295,9 +343,8 @@ def clean_drop(raw: dict[str, RawTable]) -> CleanDrop:
 
     def services(name: str) -> tuple[pd.DataFrame, TableAccount]:
         kept, account = clean_table(raw[name], ids_of.get(TABLES[name].parent))
-        if name == "homeless_services":
-            account.flags["other_service_type"] = int(kept["category"].eq("other").sum())
-        return kept[[ROW, "rec", "event_date", "category"]], account
+        categories = [c.name for c in TABLES[name].categories]
+        return kept[[ROW, "rec", "event_date", *categories]], account
 
     # The two KRs' tables are independent: clean them on two threads (see io.in_threads).
     first = [n for n in COHORTS if n in raw]
@@ -307,7 +354,7 @@ def clean_drop(raw: dict[str, RawTable]) -> CleanDrop:
     for name, (table, account) in zip(second, in_threads(services, second)):
         tables[name], accounts[name] = table, account
     ordered = {n: accounts[n] for n in TABLES if n in accounts}
-    return CleanDrop({n: tables[n] for n in TABLES if n in tables}, ordered)
+    return CleanDrop({n: tables[n] for n in TABLES if n in tables}, ordered, dict(ids_of))
 
 
 def load_drop(data_dir, early: dict | None = None) -> CleanDrop:
@@ -335,5 +382,6 @@ def load_drop(data_dir, early: dict | None = None) -> CleanDrop:
     parts = in_threads(read_and_clean, [g for g in groups if g])
     tables = {n: t for part in parts for n, t in part.tables.items()}
     accounts = {n: a for part in parts for n, a in part.accounts.items()}
+    ids = {n: i for part in parts for n, i in part.ids.items()}
     return CleanDrop({n: tables[n] for n in TABLES if n in tables},
-                     {n: accounts[n] for n in TABLES if n in accounts})
+                     {n: accounts[n] for n in TABLES if n in accounts}, ids)

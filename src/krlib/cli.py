@@ -36,6 +36,12 @@ def _add_period(p: argparse.ArgumentParser, required: bool = True) -> None:
                         "cumulative from the start of the fiscal year")
 
 
+def _add_krs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--krs", type=Path, action="append", default=[], metavar="DIR",
+                   help="folder of extra KR definition files (*.yaml, see README "
+                        "'Adding a KR'); may be given more than once")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="krlib", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"krlib {__version__}")
@@ -52,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_period(p)
     p.add_argument("--out", type=Path, required=True, metavar="OUT",
                    help="folder to write the CSV files into (created if needed)")
+    _add_krs(p)
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.add_argument("--strict", action="store_true",
                    help="exit 3 after writing the outputs if the run raised any warning")
@@ -99,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--notebook", type=Path, metavar="IPYNB",
                    help="the report notebook to execute (default: notebooks/district_report.ipynb)"
                         "; analysts can render a modified copy")
+    _add_krs(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--strict", action="store_true",
                    help="exit 3 before rendering if cleaning raised any warning")
@@ -211,6 +219,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                        suppress_below=suppress, executor=o["executor"],
                        scheduler=o["scheduler"], show_progress=not args.quiet,
                        **({"strict": True} if args.strict else {}),
+                       krs_dirs=tuple(args.krs),
                        **({"notebook": args.notebook} if args.notebook else {}))
     ok = len(batch.results) - len(batch.failed)
     print(f"krlib report: {ok}/{len(batch.results)} รายงานสำเร็จ / reports rendered -> "
@@ -228,11 +237,13 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     from krlib.clean import load_drop
     from krlib.export import write_outputs
     from krlib.indicators import compute
+    from krlib.kr import load_krs
     from krlib.periods import Period
 
     period = Period(args.fiscal_year, args.quarter)
+    krs = load_krs(args.krs)
     clean = load_drop(args.data, early)
-    ind = compute(clean, period)
+    ind = compute(clean, period, krs.values())
     for reason in ind.unavailable.values():
         print(f"krlib: warning: {reason}", file=sys.stderr)
     from krlib import alerts
@@ -249,27 +260,27 @@ def cmd_indicators(args: argparse.Namespace) -> int:
                     "unavailable": ind.unavailable},
                    warnings=alerts.as_dicts(warnings))
     if not args.quiet:
-        print(summary_text(ind, clean, period, args.out))
+        print(summary_text(ind, clean, period, args.out, krs))
     if args.strict:
         alerts.check_strict(warnings)
     return 0
 
 
-def summary_text(ind, clean, period, out: Path) -> str:
+def summary_text(ind, clean, period, out: Path, krs=None) -> str:
     """A short human summary: Bangkok figure per KR and the data-quality account."""
-    from krlib.indicators import BMA
     from krlib.kr import KRS
+    from krlib.scopes import BANGKOK_TH, BMA
 
     lines = [f"krlib {__version__} — {period.label_th} ({period.label}, "
              f"{period.start:%Y-%m-%d} .. {period.end:%Y-%m-%d})"]
-    for code, kr in KRS.items():
+    for code, kr in (KRS if krs is None else krs).items():
         if code in ind.unavailable:
             lines.append(f"  KR {code}: ไม่พร้อมใช้งาน / unavailable")
             continue
         r = ind.result(code, BMA, period)
         pct = "-" if r.percent != r.percent else f"{r.percent:.2f}%"
         met = {True: "ถึงเป้า / met", False: "ไม่ถึงเป้า / not met", None: "-"}[r.met_target]
-        lines.append(f"  KR {code} กรุงเทพมหานคร: {r.numerator}/{r.denominator} = {pct} "
+        lines.append(f"  KR {code} {BANGKOK_TH}: {r.numerator}/{r.denominator} = {pct} "
                      f"(เป้าหมาย {kr.target}%: {met})")
     lines.append("  ข้อมูลนำเข้า / input rows: read, kept, collapsed, rejected")
     for a in clean.accounts.values():

@@ -27,6 +27,13 @@ What it holds (every share below is of rows, drawn from the seed):
   ไม่มีบัตร); the same person registered or referred twice in different districts.
 - Eligibility, sex, welfare types (key, Thai label, spaces removed or added, unlisted
   types), domains (1-4, ๑-๔, key, Thai with or without ด้าน, a few invalid).
+- Person attributes for the disaggregations: sex in every spelling the contract lists
+  (ชาย/ช/M/male/Male/m, หญิง/ญ/F/..., ไม่ระบุ, blank, ``-``, ไม่ทราบ); birth dates in
+  Thai BE forms, two-digit BE years (``15/10/93`` = 2493), some missing, unreadable or
+  giving an impossible age, a few minors; a dozen Bangkok drop-in points with doubled or
+  trailing spaces; referral sources as keys, Thai labels, spaced or capitalised, missing
+  or another unit (``other``). FY-1 (FY2567 for the default) is a full year of records,
+  so previous-quarter and previous-fiscal-year comparisons have data.
 - Exact duplicate rows, conflicting duplicate ids, orphaned service rows, unparseable
   and out-of-range event dates, ``-`` and blank cells, an unknown extra column.
 
@@ -54,6 +61,7 @@ import numpy as np
 import pandas as pd
 
 from krlib.schema import DOMAINS, SOURCES, TABLES, WELFARE_TYPES
+from krlib.thai import MONTHS_ABBR_TH, MONTHS_FULL_TH, TO_THAI_DIGITS
 
 DEFAULT_SEED = 2568
 FORMATS = ("mixed", "csv")
@@ -62,18 +70,25 @@ FORMATS = ("mixed", "csv")
 HOMELESS_PERSONS = 1300
 REHAB_PERSONS = 1130
 
-THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
-MONTHS_FULL = ("มกราคม กุมภาพันธ์ มีนาคม เมษายน พฤษภาคม มิถุนายน กรกฎาคม สิงหาคม "
-               "กันยายน ตุลาคม พฤศจิกายน ธันวาคม").split()
-MONTHS_ABBR = "ม.ค. ก.พ. มี.ค. เม.ย. พ.ค. มิ.ย. ก.ค. ส.ค. ก.ย. ต.ค. พ.ย. ธ.ค.".split()
+THAI_DIGITS = TO_THAI_DIGITS
+MONTHS_FULL, MONTHS_ABBR = list(MONTHS_FULL_TH), list(MONTHS_ABBR_TH)
 FIRST_NAMES = ["สมชาย", "สมศรี", "มาลี", "วิไล", "บุญมี", "ประเสริฐ", "สุดา", "อนันต์",
                "ทองดี", "สมหญิง", "ประยูร", "จำปา", "สุนทร", "อำนาจ"]
 LAST_NAMES = ["ใจดี", "ศรีสุข", "แก้วมณี", "ทองคำ", "บุญเรือง", "สุขสันต์", "พรหมมา",
               "จันทร์เพ็ญ"]
 UNKNOWN_DISTRICTS = ["บางรักษ์", "พระนะคร", "เขตบางกะปิใต้", "เมืองนนทบุรี", "ปากเกร็ด",
                      "บางพลี", "Bangkok", "Bang Rack", "กทม.", "1051"]
-SERVICE_POINTS = ["ศูนย์ drop-in หัวลำโพง", "จุดบริการราชดำเนิน", "บ้านอิ่มใจ",
-                  "หน่วยเคลื่อนที่", "ศูนย์คนไร้ที่พึ่ง", "", "-"]
+#: Drop-in points where homeless people are registered (names as staff type them).
+SERVICE_POINTS = ["ศูนย์ drop-in หัวลำโพง", "จุดบริการ ราชดำเนิน", "บ้านอิ่มใจ",
+                  "จุดบริการ สนามหลวง", "ศูนย์ drop-in สะพานพุทธ", "จุดบริการ คลองหลอด",
+                  "จุดบริการ อนุสาวรีย์ชัยสมรภูมิ", "จุดบริการ หมอชิต", "ศูนย์พักคนไร้บ้าน บางกอกน้อย",
+                  "จุดบริการ สวนลุมพินี", "หน่วยเคลื่อนที่ กทม.", "จุดบริการ ตลาดบางกะปิ"]
+SERVICE_POINT_P = [18, 14, 8, 12, 8, 6, 6, 5, 5, 4, 10, 4]
+#: Referring units written outside the five of the contract (read as ``other``).
+OTHER_SOURCES = ["อสม.", "ครอบครัวพามาเอง", "สถานีตำรวจ", "มูลนิธิ"]
+#: Birth dates that are no date, and dates that give an impossible age (unknown band).
+BAD_BIRTH_DATES = ["00/00/2500", "ประมาณ 2510", "32/13/2520", "??/??/2515", "ไม่ทราบวันเกิด"]
+IMPOSSIBLE_BIRTH_DATES = ["1/1/2400", "15/6/2030", "2/2/2399", "3/3/2600"]
 ACTIVITIES = ["เยี่ยมบ้าน", "ส่งเรียน กศน.", "ฝึกอาชีพ", "ประสานสิทธิบัตรทอง",
               "กิจกรรมครอบครัว", "ตรวจสุขภาพ", "", "-"]
 REMARKS = ["", "", "", "", "ติดตามต่อ", "ย้ายจุดบริการ", "-"]
@@ -317,30 +332,88 @@ def _event_days(rng: np.random.Generator, n: int, fy: int, before_share: float) 
     end = _day(date(fy - 543, 9, 30))
     before = rng.random(n) < before_share
     inside = start + rng.integers(0, end - start + 1, size=n)
-    prior = start - 1 - np.floor(365 * rng.random(n) ** 1.6).astype(np.int64)
+    prior = start - 1 - np.floor(365 * rng.random(n) ** 1.25).astype(np.int64)
     return np.where(before, prior, inside).astype(np.int64)
 
 
 def _person_details(rng, n_p: int, person: np.ndarray, *, born: tuple[date, int],
-                    type0: float, empty: float, male: float) -> tuple[np.ndarray, dict]:
-    """Birth days, and the personal columns of each record (a person's records agree):
-    citizen id, names, sex, birth date as written. ``born`` = (earliest, span in years)."""
+                    minors: float, type0: float, empty: float, male: float
+                    ) -> tuple[np.ndarray, dict, np.ndarray]:
+    """Birth days, the personal columns of each record (a person's records agree):
+    citizen id, names, sex, birth date as written, and which birth-date texts may be an
+    XLSX date cell. ``born`` = (earliest, span in years); ``minors`` share born 2008-2012."""
     first, last = _names(rng, n_p, person)
-    birth = (_day(born[0]) + rng.integers(0, 365 * born[1], size=n_p))[person]
+    birth = _day(born[0]) + rng.integers(0, 365 * born[1], size=n_p)
+    young = rng.random(n_p) < minors
+    birth[young] = _day(date(2008, 1, 1)) + rng.integers(0, 365 * 5, size=int(young.sum()))
+    birth = birth[person]
+    texts, cell_ok = _birth_texts(rng, birth)
     return birth, {
         "citizen_id": _citizen_ids(rng, n_p, person, type0=type0, empty=empty, invalid=0.04),
         "first_name": first,
         "last_name": last,
         "sex": _sex(rng, n_p, person, male=male),
-        "birth_date": _format_dates(rng, birth),
-    }
+        "birth_date": texts,
+    }, cell_ok
+
+
+#: Birth-date forms: (weight, formatter of a date or None for the special kinds below).
+_BIRTH_FORMS = [
+    (0.30, lambda d: f"{d.day}/{d.month}/{d.year + 543}"),
+    (0.08, lambda d: f"{d.day:02d}/{d.month:02d}/{d.year + 543}"),
+    (0.12, lambda d: f"{d.day} {MONTHS_ABBR[d.month - 1]} {d.year + 543}"),
+    (0.06, lambda d: f"{d.day} {MONTHS_FULL[d.month - 1]} {d.year + 543}"),
+    (0.08, lambda d: f"{d.year:04d}-{d.month:02d}-{d.day:02d}"),
+    (0.04, lambda d: f"{d.day}/{d.month}/{d.year + 543}".translate(THAI_DIGITS)),
+    # two-digit BE years: 15/10/93 is 2493 (25YY would be after the window)
+    (0.10, lambda d: f"{d.day:02d}/{d.month:02d}/{(d.year + 543) % 100:02d}"),
+    (0.04, lambda d: f"{d.day} {MONTHS_ABBR[d.month - 1]} {(d.year + 543) % 100:02d}"),
+    (0.12, None),  # missing
+    (0.03, None),  # no date
+    (0.03, None),  # an impossible age
+]
+_CELL_FORMS = 5  # the first forms hold a four-digit year: an XLSX date cell may stand for them
+
+
+def _birth_texts(rng: np.random.Generator, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Birth dates as people write them; some missing, unreadable or impossible."""
+    p = np.array([w for w, _ in _BIRTH_FORMS])
+    form = rng.choice(len(_BIRTH_FORMS), size=len(days), p=p / p.sum())
+    out = np.empty(len(days), dtype=object)
+    dated = [i for i, (_, f) in enumerate(_BIRTH_FORMS) if f is not None]
+    for i in dated:
+        sel = form == i
+        if sel.any():
+            fmt = _BIRTH_FORMS[i][1]
+            uniq, inv = np.unique(days[sel], return_inverse=True)
+            texts = np.array([fmt(_EPOCH + timedelta(days=int(u))) for u in uniq], dtype=object)
+            out[sel] = texts[inv.reshape(-1)]
+    missing, bad, impossible = len(dated), len(dated) + 1, len(dated) + 2
+    out[form == missing] = _pick(rng, ["", "-", " "], int((form == missing).sum()), [6, 3, 1])
+    out[form == bad] = _pick(rng, BAD_BIRTH_DATES, int((form == bad).sum()))
+    out[form == impossible] = _pick(rng, IMPOSSIBLE_BIRTH_DATES, int((form == impossible).sum()))
+    return out, form < _CELL_FORMS
 
 
 def _sex(rng: np.random.Generator, n_persons: int, person: np.ndarray, male: float) -> np.ndarray:
     truth = _pick(rng, [0, 1, 2], n_persons, [male, 0.95 - male, 0.05]).astype(int)[person]
     table = np.array([["ชาย", "หญิง", "ไม่ระบุ"], ["M", "F", "ไม่ระบุ"],
-                      ["male", "female", "ไม่ระบุ"], ["", "", ""], ["-", "-", "-"]], dtype=object)
-    return _written(rng, table, truth, [0.6, 0.2, 0.16, 0.03, 0.01])
+                      ["male", "female", "ไม่ระบุ"], ["ช", "ญ", "ไม่ระบุ"],
+                      ["Male", "Female", ""], ["m", "f", "-"], ["ชาย ", " หญิง", "ไม่ทราบ"],
+                      ["", "", ""], ["-", "-", "-"]], dtype=object)
+    return _written(rng, table, truth, [0.5, 0.15, 0.1, 0.08, 0.05, 0.04, 0.04, 0.03, 0.01])
+
+
+def _service_points(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Drop-in point names; some with doubled or surrounding spaces, some missing."""
+    names = _pick(rng, SERVICE_POINTS, n, SERVICE_POINT_P).astype(str)
+    kind = rng.choice(5, size=n, p=[0.78, 0.07, 0.04, 0.07, 0.04])
+    out = names.astype(object)
+    out[kind == 1] = np.strings.replace(names[kind == 1], " ", "  ").astype(object)
+    out[kind == 2] = np.strings.add(names[kind == 2], "  ").astype(object)
+    out[kind == 3] = ""
+    out[kind == 4] = "-"
+    return out
 
 
 def _names(rng: np.random.Generator, n_persons: int, person: np.ndarray
@@ -397,8 +470,8 @@ def _homeless(rng: np.random.Generator, scale: float, fy: int
         ["Passed", "ไม่ผ่าน", "รอตรวจสอบ", "ตรวจแล้ว"],
         ["PASSED", "FAILED", "PENDING", "-"],
     ], dtype=object)
-    birth, details = _person_details(rng, n_p, person, born=(date(1950, 1, 1), 55),
-                                     type0=0.2, empty=0.1, male=0.68)
+    birth, details, cell_ok = _person_details(rng, n_p, person, born=(date(1950, 1, 1), 55),
+                                              minors=0.03, type0=0.2, empty=0.1, male=0.68)
     reg_id = _numbered("DEMO-H", np.arange(1, n + 1), 7)
     reg = pd.DataFrame(dtype=object, data={
         "reg_id": reg_id,
@@ -406,10 +479,11 @@ def _homeless(rng: np.random.Generator, scale: float, fy: int
         "district": _district_text(rng, dist, unknown=0.03),
         "registered_on": _format_dates(rng, day),
         "eligibility": _written(rng, elig_table, status, [0.55, 0.1, 0.03, 0.15, 0.12, 0.05]),
-        "service_point": _pick(rng, SERVICE_POINTS, n, [20, 20, 10, 15, 10, 20, 5]),
+        "service_point": _service_points(rng, n),
         "หมายเหตุ": _pick(rng, REMARKS, n),
     })
     reg = _with_days(rng, reg, {"birth_date": birth, "registered_on": day})
+    reg.loc[~cell_ok, "_cell:birth_date"] = TEXT
 
     # services: most passed registrations are served, some others too; districts differ
     p_dist = rng.beta(12, 2.2, size=len(codes))
@@ -476,12 +550,16 @@ def _rehab(rng: np.random.Generator, scale: float, fy: int
 
     src_keys = list(SOURCES)
     src_table = np.array([[SOURCES[s] for s in src_keys], src_keys,
+                          [s.replace("_", " ").title().replace(" ", "_") for s in src_keys],
+                          [SOURCES[s].replace("ศูนย์", "ศูนย์ ") for s in src_keys],
                           [""] * len(src_keys), ["-"] * len(src_keys)], dtype=object)
     source = _written(rng, src_table, rng.choice(len(src_keys), size=n,
                                                  p=[0.3, 0.25, 0.2, 0.15, 0.1]),
-                      [0.72, 0.18, 0.08, 0.02])
-    birth, details = _person_details(rng, n_p, person, born=(date(1965, 1, 1), 42),
-                                     type0=0.06, empty=0.05, male=0.8)
+                      [0.62, 0.14, 0.04, 0.08, 0.08, 0.04])
+    other = rng.random(n) < 0.04
+    source[other] = _pick(rng, OTHER_SOURCES, int(other.sum()))
+    birth, details, cell_ok = _person_details(rng, n_p, person, born=(date(1965, 1, 1), 42),
+                                              minors=0.06, type0=0.06, empty=0.05, male=0.8)
     ref_id = _numbered("DEMO-R", np.arange(1, n + 1), 7)
     ref = pd.DataFrame(dtype=object, data={
         "referral_id": ref_id,
@@ -491,6 +569,7 @@ def _rehab(rng: np.random.Generator, scale: float, fy: int
         "source": source,
     })
     ref = _with_days(rng, ref, {"birth_date": birth, "referred_on": day})
+    ref.loc[~cell_ok, "_cell:birth_date"] = TEXT
 
     # rehabilitation: around one referral in eight, at a rate that differs by district
     rate = rng.beta(4.0, 31.0, size=len(codes))

@@ -12,19 +12,30 @@ from pathlib import Path
 import pandas as pd
 
 from krlib.clean import FLAGS, REASONS, CleanDrop
-from krlib.indicators import BREAKDOWN_COLUMNS, RESULT_COLUMNS, Indicators
+from krlib.indicators import (
+    BREAKDOWN_COLUMNS,
+    DISAGGREGATION_COLUMNS,
+    RESULT_COLUMNS,
+    TIMELINESS_COLUMNS,
+    Indicators,
+)
 
 DATA_QUALITY_COLUMNS = ["table", "rows_in", "kept", "duplicates_collapsed", "rejected",
                         "invalid_citizen_id", "unknown_district"]
 CONTRACT_FILES = ("kr_results.csv", "kr_breakdown.csv", "data_quality.csv",
-                  "data_quality_reasons.csv")
+                  "data_quality_reasons.csv", "kr_disaggregation.csv", "kr_timeliness.csv")
 EXTRA_FILES = ("data_quality_flags.csv", "rejected_rows.csv")
+
+
+def _fixed(values, decimals: int) -> list[str]:
+    """Numbers with a fixed number of decimals; empty where missing."""
+    return ["" if pd.isna(v) else f"{v:.{decimals}f}" for v in values]
 
 
 def results_table(ind: Indicators) -> pd.DataFrame:
     """kr_results.csv as text: percent with 2 decimals, met_target true/false, empties."""
     r = ind.results[RESULT_COLUMNS].copy()
-    r["percent"] = [("" if pd.isna(p) else f"{p:.2f}") for p in r["percent"]]
+    r["percent"] = _fixed(r["percent"], 2)
     r["met_target"] = [("" if m is None or pd.isna(m) else ("true" if m else "false"))
                        for m in r["met_target"]]
     return r
@@ -34,6 +45,21 @@ def breakdown_table(ind: Indicators) -> pd.DataFrame:
     """kr_breakdown.csv: rows with 0 persons are left out (the contract allows it)."""
     b = ind.breakdown[BREAKDOWN_COLUMNS]
     return b[b["persons"] > 0]
+
+
+def disaggregation_table(ind: Indicators) -> pd.DataFrame:
+    """kr_disaggregation.csv: percent with 2 decimals; rows with denominator 0 left out."""
+    d = ind.disaggregation[DISAGGREGATION_COLUMNS].copy()
+    d = d[d["denominator"] > 0]
+    d["percent"] = _fixed(d["percent"], 2)
+    return d
+
+
+def timeliness_table(ind: Indicators) -> pd.DataFrame:
+    """kr_timeliness.csv: median_days with one decimal, empty when nobody was served."""
+    t = ind.timeliness[TIMELINESS_COLUMNS].copy()
+    t["median_days"] = _fixed(t["median_days"], 1)
+    return t
 
 
 def data_quality_table(clean: CleanDrop) -> pd.DataFrame:
@@ -75,13 +101,22 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def write_outputs(ind: Indicators, clean: CleanDrop, out_dir: Path | str) -> list[Path]:
-    """Write the four contract CSVs and the two extra ones into ``out_dir``."""
+def write_outputs(ind, clean: CleanDrop, out_dir: Path | str) -> list[Path]:
+    """Write the six contract CSVs and the two extra ones into ``out_dir``.
+
+    ``ind`` is the :class:`~krlib.indicators.Indicators` of the report period, or a
+    :class:`~krlib.prepare.Prepared` (its period's rows are written): the batch computes
+    the KRs once and writes what the reports show.
+    """
+    if not isinstance(ind, Indicators):  # a Prepared: the quarters to date, keep its own
+        ind = ind.indicators.for_period(ind.period)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     tables = {
         "kr_results.csv": results_table(ind),
         "kr_breakdown.csv": breakdown_table(ind),
+        "kr_disaggregation.csv": disaggregation_table(ind),
+        "kr_timeliness.csv": timeliness_table(ind),
         "data_quality.csv": data_quality_table(clean),
         "data_quality_reasons.csv": reasons_table(clean),
         "data_quality_flags.csv": flags_table(clean),

@@ -13,6 +13,8 @@ import io
 from functools import cache
 from pathlib import Path
 
+from krlib.errors import SetupError
+
 FAMILY = "Sarabun"
 WEIGHTS = {"Regular": (400, "normal"), "Bold": (700, "normal")}
 # Thai block, Basic Latin + Latin-1, general punctuation, currency, arrows, check marks.
@@ -29,7 +31,7 @@ def sarabun_paths() -> dict[str, Path]:
     paths = {p.stem.split("-", 1)[1]: p for p in sorted(files.glob("Sarabun-*.ttf"))}
     missing = {"Regular", "Bold"} - paths.keys()
     if missing:
-        raise FileNotFoundError(f"fontpkg-sarabun has no Sarabun {sorted(missing)} in {files}; "
+        raise SetupError(f"fontpkg-sarabun has no Sarabun {sorted(missing)} in {files}; "
                                 "reinstall it: pip install --force-reinstall fontpkg-sarabun")
     return paths
 

@@ -15,13 +15,13 @@ from functools import cache, lru_cache
 import numpy as np
 import pandas as pd
 
-from krlib.schema import DOMAINS, WELFARE_TYPES
+from krlib.schema import DOMAINS, OTHER, SOURCES, UNSPECIFIED, WELFARE_TYPES
+from krlib.scopes import districts
+from krlib.thai import BE_OFFSET, MISSING_TEXT, MONTHS_ABBR_TH, MONTHS_FULL_TH, TO_ASCII_DIGITS
 
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-MISSING_TEXT = frozenset({"", "-"})
+THAI_DIGITS = TO_ASCII_DIGITS
 EVENT_DATE_MIN, EVENT_DATE_MAX = date(2000, 1, 1), date(2100, 12, 31)
 BE_THRESHOLD = 2400  # a year >= 2400 is Buddhist Era
-BE_OFFSET = 543
 MAX_DATE_TEXT = 64  # characters; "วันที่ 30 พฤศจิกายน พ.ศ. 2567 เวลา 12:00:00 น." has 45
 
 
@@ -40,9 +40,7 @@ def map_distinct(values: pd.Series, parse: Callable[[str], object]) -> pd.Series
 
 # --- dates --------------------------------------------------------------------------
 
-_MONTHS_FULL = ("มกราคม กุมภาพันธ์ มีนาคม เมษายน พฤษภาคม มิถุนายน กรกฎาคม สิงหาคม "
-                "กันยายน ตุลาคม พฤศจิกายน ธันวาคม").split()
-_MONTHS_ABBR = "ม.ค. ก.พ. มี.ค. เม.ย. พ.ค. มิ.ย. ก.ค. ส.ค. ก.ย. ต.ค. พ.ย. ธ.ค.".split()
+_MONTHS_FULL, _MONTHS_ABBR = MONTHS_FULL_TH, MONTHS_ABBR_TH
 #: Thai month names, full or abbreviated, with dots and spaces removed -> month number.
 THAI_MONTHS: dict[str, int] = {
     **{m: i for i, m in enumerate(_MONTHS_FULL, 1)},
@@ -386,13 +384,9 @@ def district_key(text: str) -> str:
     return re.sub(r"district$", "", t)
 
 
-@cache
 def bangkok_districts() -> pd.DataFrame:
-    """The 50 Bangkok districts from geothai: code, name_th (with เขต), name_en."""
-    import geothai
-
-    rows = [(d.code, d.name_th, d.name_en) for d in geothai.districts("10")]
-    return pd.DataFrame(rows, columns=["code", "name_th", "name_en"])
+    """The 50 Bangkok districts: code, name_th (with เขต), name_en (see :mod:`krlib.scopes`)."""
+    return districts()
 
 
 @cache
@@ -468,3 +462,71 @@ def _domain_lookup() -> dict[str, str]:
 def parse_domain(text: str) -> str | None:
     """A rehabilitation-domain key from 1-4 (๑-๔), the key, or the Thai name; else None."""
     return _domain_lookup().get(_label_key(text.translate(THAI_DIGITS)))
+
+
+# --- person attributes --------------------------------------------------------------
+
+_SEX = {"ชาย": "male", "ช": "male", "m": "male", "male": "male",
+        "หญิง": "female", "ญ": "female", "f": "female", "female": "female"}
+
+
+def parse_sex(text: str) -> str:
+    """``male`` (ชาย, ช, M, male), ``female`` (หญิง, ญ, F, female), else ``unspecified``."""
+    return _SEX.get(" ".join(text.split()).lower(), UNSPECIFIED)
+
+
+@cache
+def _source_lookup() -> dict[str, str]:
+    lookup = {}
+    for key, label in SOURCES.items():
+        lookup[key] = key
+        lookup[_label_key(label)] = key
+    return lookup
+
+
+def parse_source(text: str) -> str:
+    """A referring unit's key (key or Thai label); ``unspecified`` if missing, else ``other``."""
+    if is_missing(text):
+        return UNSPECIFIED
+    return _source_lookup().get(_label_key(text), OTHER)
+
+
+def parse_service_point(text: str) -> str:
+    """The drop-in point's text, inner runs of spaces collapsed; ``unspecified`` if missing."""
+    if is_missing(text):
+        return UNSPECIFIED
+    return " ".join(text.split())
+
+
+_FOUR_DIGITS = re.compile(r"[0-9๐-๙]{4}")
+
+
+def parse_birth_date(text: str, window_end: date) -> date | None:
+    """A birth date; a two-digit year is BE 25YY when that is not after ``window_end``,
+    else BE 24YY (``15/10/93`` is 2493). None if missing or not a date.
+
+    Minimal version over :func:`parse_date` (which reads two digits as 25YY, or 20YY
+    beside an English month): a date written without a four-digit year that falls after
+    the window is read one century earlier. Birth dates are never repaired.
+    """
+    parsed = parse_date(text)
+    if parsed is None or parsed <= window_end or _FOUR_DIGITS.search(text):
+        return parsed
+    try:  # one century earlier (None if that day does not exist, 29 Feb 1900)
+        return parsed.replace(year=parsed.year - 100)
+    except ValueError:
+        return None
+
+
+def window_readings(parse_window: Callable[[str, date], date | None], text: str
+                    ) -> tuple[date | None, date | None]:
+    """A per-window date read for the latest and for the earliest possible window.
+
+    For any window, ``parse_window(text, end)`` is the first reading when that is not
+    after ``end``, else the second (see :func:`krlib.clean.window_dates`). A text with a
+    four-digit year reads the same for every window: parsed once.
+    """
+    late = parse_window(text, date.max)
+    if late is None or _FOUR_DIGITS.search(text):
+        return late, late
+    return late, parse_window(text, date.min)

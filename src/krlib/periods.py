@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from krlib.errors import OptionError
-
-BE_OFFSET = 543
+from krlib.thai import BE_OFFSET
 #: Fiscal years krlib accepts (BE): the contract's event dates lie in CE 2000..2100.
 MIN_FISCAL_YEAR, MAX_FISCAL_YEAR = 2544, 2643
 

@@ -19,10 +19,18 @@ import pandas as pd
 from krlib import __version__
 from krlib.clean import CleanDrop, load_drop
 from krlib.export import data_quality_table, flags_table, reasons_table
-from krlib.indicators import BREAKDOWN_COLUMNS, RESULT_COLUMNS, Indicators, compute
+from krlib.indicators import (
+    BREAKDOWN_COLUMNS,
+    DISAGGREGATION_COLUMNS,
+    RESULT_COLUMNS,
+    TIMELINESS_COLUMNS,
+    Indicators,
+    compute,
+)
+from krlib.kr import KRS, KRDefinition, load_krs
 from krlib.periods import Period
 
-FORMAT = "krlib-prepared/1"
+FORMAT = "krlib-prepared/2"
 
 
 @dataclass
@@ -35,6 +43,10 @@ class Prepared:
     reasons: pd.DataFrame  # table, reason, rows
     flags: pd.DataFrame  # table, flag, rows
     sources: list[dict] = field(default_factory=list)  # table, file, sha256, rows_in
+    #: the definitions computed, in report order (the notebooks loop over them)
+    krs: dict[str, KRDefinition] = field(default_factory=lambda: dict(KRS))
+    #: how the figures were computed: {"cumulative": bool, "rounding": str}
+    method: dict = field(default_factory=lambda: {"cumulative": True, "rounding": "half_up"})
     warnings: list[dict] = field(default_factory=list)  # krlib.alerts, as dicts (a banner)
 
     @property
@@ -53,6 +65,10 @@ class Prepared:
             "unavailable": self.indicators.unavailable,
             "results": _records(self.indicators.results),
             "breakdown": _records(self.indicators.breakdown),
+            "disaggregation": _records(self.indicators.disaggregation),
+            "timeliness": _records(self.indicators.timeliness),
+            "krs": [kr.to_dict() for kr in self.krs.values()],
+            "method": self.method,
             "quality": _records(self.quality),
             "reasons": _records(self.reasons),
             "flags": _records(self.flags),
@@ -73,11 +89,17 @@ class Prepared:
             raise ValueError(f"{path}: not a krlib prepared file")
         results = pd.DataFrame(doc["results"], columns=RESULT_COLUMNS)
         results["percent"] = results["percent"].astype(float)
+        disagg = pd.DataFrame(doc["disaggregation"], columns=DISAGGREGATION_COLUMNS)
+        disagg["percent"] = disagg["percent"].astype(float)
+        timely = pd.DataFrame(doc["timeliness"], columns=TIMELINESS_COLUMNS)
+        timely["median_days"] = timely["median_days"].astype(float)
         ind = Indicators(results, pd.DataFrame(doc["breakdown"], columns=BREAKDOWN_COLUMNS),
-                         doc["unavailable"])
+                         doc["unavailable"], disagg, timely)
+        krs = {d["code"]: KRDefinition.from_dict(d, path) for d in doc["krs"]}
         return cls(Period(doc["fiscal_year"], doc["quarter"]), ind,
                    pd.DataFrame(doc["quality"]), pd.DataFrame(doc["reasons"]),
-                   pd.DataFrame(doc["flags"]), doc["sources"], doc.get("warnings", []))
+                   pd.DataFrame(doc["flags"]), doc["sources"], krs, doc["method"],
+                   doc.get("warnings", []))
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -90,16 +112,29 @@ def sources_of(clean: CleanDrop) -> list[dict]:
             for a in clean.accounts.values()]
 
 
-def prepare_clean(clean: CleanDrop, period: Period) -> Prepared:
-    """Aggregates for ``period`` (and every earlier quarter of its fiscal year)."""
+def prepare_clean(clean: CleanDrop, period: Period, *, cumulative: bool = True,
+                  rounding: str = "half_up", krs: dict[str, KRDefinition] | None = None
+                  ) -> Prepared:
+    """Aggregates for ``period`` (and every earlier quarter of its fiscal year).
+
+    ``krs`` are the definitions to compute (default: the package's, :data:`krlib.kr.KRS`).
+    """
+    krs = dict(KRS if krs is None else krs)
+    ind = compute(clean, period.quarters_to_date(), krs.values(), cumulative=cumulative,
+                  rounding=rounding)
     from krlib import alerts
 
-    ind = compute(clean, period.quarters_to_date())
     return Prepared(period, ind, data_quality_table(clean), reasons_table(clean),
-                    flags_table(clean), sources_of(clean),
+                    flags_table(clean), sources_of(clean), krs,
+                    {"cumulative": bool(cumulative), "rounding": rounding},
                     alerts.as_dicts(alerts.collect(clean, ind, period)))
 
 
-def prepare(data_dir: Path | str, fiscal_year: int, quarter: int) -> Prepared:
-    """Read, clean and aggregate a raw data drop (what a notebook does when run by hand)."""
-    return prepare_clean(load_drop(data_dir), Period(int(fiscal_year), int(quarter)))
+def prepare(data_dir: Path | str, fiscal_year: int, quarter: int, *, cumulative: bool = True,
+            rounding: str = "half_up", krs_dirs=()) -> Prepared:
+    """Read, clean and aggregate a raw data drop (what a notebook does when run by hand).
+
+    ``krs_dirs``: folders of extra KR definitions (as ``--krs``).
+    """
+    return prepare_clean(load_drop(data_dir), Period(int(fiscal_year), int(quarter)),
+                         cumulative=cumulative, rounding=rounding, krs=load_krs(krs_dirs))

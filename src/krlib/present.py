@@ -15,14 +15,15 @@ from dataclasses import dataclass
 import pandas as pd
 from IPython.display import HTML, Image, Markdown
 
+from krlib import thai
 from krlib.indicators import BMA, persons_to_target, scopes
-from krlib.kr import KRS, KRDefinition
+from krlib.kr import KRDefinition
 from krlib.prepare import Prepared
 from krlib.provenance import BANGKOK_OFFSET_HOURS, generated_at, version_info
 from krlib.schema import TABLES
 
 QUARTER_TH = {1: "ไตรมาส 1", 2: "ไตรมาส 2", 3: "ไตรมาส 3", 4: "ไตรมาส 4"}
-NO_CASES_TH = "ไม่มีผู้อยู่ในกลุ่มเป้าหมายในช่วงเวลานี้ (no cases this period)"
+NO_CASES_TH = thai.NO_CASES_TH
 
 
 # --- loading ------------------------------------------------------------------------
@@ -123,12 +124,7 @@ def title(prep: Prepared, scope: str) -> Markdown:
     )
 
 
-_MONTHS = "ม.ค. ก.พ. มี.ค. เม.ย. พ.ค. มิ.ย. ก.ค. ส.ค. ก.ย. ต.ค. พ.ย. ธ.ค.".split()
-
-
-def thai_date(d) -> str:
-    """1 ต.ค. 2567 (Buddhist Era, as Thai government documents write dates)."""
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year + 543}"
+thai_date = thai.thai_date
 
 
 def definition(kr: KRDefinition) -> Markdown:
@@ -400,7 +396,7 @@ def key_figures(prep: Prepared, scope: str, suppress_below: int = 0) -> str:
     """One stable text line per KR: the figures the tests check in the executed notebook."""
     sup = Suppression(suppress_below)
     lines = []
-    for code, kr in KRS.items():
+    for code, kr in prep.krs.items():
         if not available(prep, kr):
             lines.append(f"KR {code} {scope} {prep.period.label}: unavailable")
             continue

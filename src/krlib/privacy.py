@@ -15,6 +15,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from krlib.errors import SetupError
 from krlib.io import read_drop
 from krlib.parse import parse_citizen_ids
 from krlib.schema import PERSONAL_COLUMNS
@@ -47,7 +48,8 @@ def file_text(path: Path) -> str:
     """A file's text: PDFs through pdftotext (spaces removed, as Thai may gain some)."""
     if path.suffix.lower() == ".pdf":
         if shutil.which("pdftotext") is None:
-            raise RuntimeError("pdftotext is needed to scan PDFs: bash scripts/setup-system.sh")
+            raise SetupError("ต้องติดตั้ง pdftotext / pdftotext is needed to scan PDFs: "
+                             "bash scripts/setup-system.sh (poppler-utils)")
         out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
                              check=True).stdout
         return out + "\n" + re.sub(r"\s+", "", out)

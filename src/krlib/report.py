@@ -277,11 +277,11 @@ def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[
                formats: Iterable[str], out: Path, workers: int | None = None,
                suppress_below: int = 0, executor: str = "local", scheduler: str | None = None,
                notebook: Path = NOTEBOOK, show_progress: bool = True,
-               strict: bool = False) -> BatchResult:
+               strict: bool = False, krs_dirs: Iterable[Path] = ()) -> BatchResult:
     """Clean once, write the contract CSVs, render every scope, print PDFs, write the index."""
     from krlib.clean import load_drop
     from krlib.export import write_outputs
-    from krlib.indicators import compute
+    from krlib.kr import load_krs
     from krlib.periods import Period
     from krlib.prepare import prepare_clean
     from krlib.present import scope_name
@@ -295,17 +295,18 @@ def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[
     stages: dict[str, float] = {}
 
     t = time.perf_counter()
+    krs = load_krs(krs_dirs)  # a bad definition file stops the batch before any work
     clean = load_drop(data_dir)
+    prep = prepare_clean(clean, period, krs=krs)
     from krlib import alerts  # warnings on stderr; --strict: exit 3 before rendering
 
-    warned = alerts.collect(clean, compute(clean, period), period)
+    warned = alerts.collect(clean, prep.indicators, period)
     alerts.announce(warned)
     if strict:
         alerts.check_strict(warned)
     folder = Path(out) / period.label
     folder.mkdir(parents=True, exist_ok=True)
-    prep = prepare_clean(clean, period)
-    write_outputs(compute(clean, period), clean, folder)
+    write_outputs(prep, clean, folder)  # the KRs are computed once, in prepare_clean
     prepared = prep.save(folder / "prepared.json")
     stages["load+clean+compute"] = time.perf_counter() - t
 
@@ -379,16 +380,15 @@ def _progress_bar(total: int, desc: str, enabled: bool):
 def write_index(folder: Path, prep, results: list[JobResult], suppress_below: int = 0) -> Path:
     """index.html: every report with its headline figures and links, offline, Thai font."""
     from krlib.fonts import font_face_css
-    from krlib.kr import KRS
     from krlib.present import Suppression, available, result_row, scope_name
 
     sup = Suppression(suppress_below)
     head = "".join(f"<th>KR {c}<br><small>{html.escape(kr.name_th)}</small></th>"
-                   for c, kr in KRS.items())
+                   for c, kr in prep.krs.items())
     rows = []
     for r in results:
         cells = []
-        for kr in KRS.values():
+        for kr in prep.krs.values():
             if not available(prep, kr):
                 cells.append("<td>ไม่พร้อมใช้งาน</td>")
                 continue
