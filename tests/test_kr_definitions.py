@@ -111,9 +111,9 @@ def test_not_yaml_and_duplicate_code(tmp_path):
         load_krs([tmp_path / "nowhere"])
 
 
-def test_cli_bad_definition_exits_2_with_one_line(tmp_path, capsys):
+def test_cli_bad_definition_exits_2_with_one_line(tmp_path, capsys, contract_example):
     _write(tmp_path / "krs", ID_CARD_KR.replace("target: 50", "target: -1"))
-    code = main(["indicators", "--data", str(tmp_path), "--fiscal-year", "2568",
+    code = main(["indicators", "--data", str(contract_example / "drop"), "--fiscal-year", "2568",
                  "--quarter", "2", "--out", str(tmp_path / "out"), "--krs",
                  str(tmp_path / "krs")])
     err = capsys.readouterr().err

@@ -112,7 +112,8 @@ def _cohort_persons(results: pd.DataFrame, kr_code: str, period: Period) -> int 
     return None if row.empty else int(row["denominator"].iloc[0])
 
 
-def collect(clean: CleanDrop, indicators_or_results, period: Period) -> list[DataWarning]:
+def collect(clean: CleanDrop, indicators_or_results, period: Period,
+            krs: dict | None = None) -> list[DataWarning]:
     """Every warning of a run, in a fixed order: per table (contract order) its reader
     notes then its reasons (REASONS order), then empty cohorts (KR order)."""
     out: list[DataWarning] = []
@@ -135,14 +136,16 @@ def collect(clean: CleanDrop, indicators_or_results, period: Period) -> list[Dat
                 f"{table} ({account.file}): {rows} rows ({100 * share:.1f} %) rejected: {en}",
                 _hint(reason, table)))
     results, unavailable = _results(indicators_or_results)
-    for code, kr in KRS.items():
+    krs = dict(KRS, **(krs or {}))
+    for code, kr in krs.items():
         account = clean.accounts.get(kr.cohort_table)
         if code in unavailable or account is None or account.kept == 0:
             continue
         if _cohort_persons(results, code, period) != 0:
             continue
-        extra = " ที่ผ่านการตรวจสอบสิทธิ" if kr.cohort_filter else ""
-        extra_en = " with eligibility passed" if kr.cohort_filter else ""
+        where = ", ".join(f"{col} = {'/'.join(vals)}" for col, vals in kr.cohort_where.items())
+        extra = f" ที่ตรงเงื่อนไข {where}" if where else ""
+        extra_en = f" matching {where}" if where else ""
         th, en = (EMPTY_COHORT_HINT[0].format(extra=extra),
                   EMPTY_COHORT_HINT[1].format(extra_en=extra_en))
         out.append(DataWarning(

@@ -248,7 +248,7 @@ def cmd_indicators(args: argparse.Namespace) -> int:
         print(f"krlib: warning: {reason}", file=sys.stderr)
     from krlib import alerts
 
-    warnings = alerts.collect(clean, ind, period)
+    warnings = alerts.collect(clean, ind, period, krs)
     alerts.announce(warnings)
     write_outputs(ind, clean, args.out)
     from krlib.manifest import write_manifest

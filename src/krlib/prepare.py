@@ -127,7 +127,7 @@ def prepare_clean(clean: CleanDrop, period: Period, *, cumulative: bool = True,
     return Prepared(period, ind, data_quality_table(clean), reasons_table(clean),
                     flags_table(clean), sources_of(clean), krs,
                     {"cumulative": bool(cumulative), "rounding": rounding},
-                    alerts.as_dicts(alerts.collect(clean, ind, period)))
+                    alerts.as_dicts(alerts.collect(clean, ind, period, krs)))
 
 
 def prepare(data_dir: Path | str, fiscal_year: int, quarter: int, *, cumulative: bool = True,

@@ -300,7 +300,7 @@ def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[
     prep = prepare_clean(clean, period, krs=krs)
     from krlib import alerts  # warnings on stderr; --strict: exit 3 before rendering
 
-    warned = alerts.collect(clean, prep.indicators, period)
+    warned = alerts.collect(clean, prep.indicators, period, prep.krs)
     alerts.announce(warned)
     if strict:
         alerts.check_strict(warned)
