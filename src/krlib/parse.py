@@ -501,23 +501,6 @@ def parse_service_point(text: str) -> str:
 _FOUR_DIGITS = re.compile(r"[0-9๐-๙]{4}")
 
 
-def parse_birth_date(text: str, window_end: date) -> date | None:
-    """A birth date; a two-digit year is BE 25YY when that is not after ``window_end``,
-    else BE 24YY (``15/10/93`` is 2493). None if missing or not a date.
-
-    Minimal version over :func:`parse_date` (which reads two digits as 25YY, or 20YY
-    beside an English month): a date written without a four-digit year that falls after
-    the window is read one century earlier. Birth dates are never repaired.
-    """
-    parsed = parse_date(text)
-    if parsed is None or parsed <= window_end or _FOUR_DIGITS.search(text):
-        return parsed
-    try:  # one century earlier (None if that day does not exist, 29 Feb 1900)
-        return parsed.replace(year=parsed.year - 100)
-    except ValueError:
-        return None
-
-
 def window_readings(parse_window: Callable[[str, date], date | None], text: str
                     ) -> tuple[date | None, date | None]:
     """A per-window date read for the latest and for the earliest possible window.
