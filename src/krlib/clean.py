@@ -84,6 +84,9 @@ class CleanDrop:
 
     tables: dict[str, pd.DataFrame]
     accounts: dict[str, TableAccount]
+    #: Sorted kept ids (reg_id / referral_id, Arrow strings) of each cohort table: position
+    #: = the ``rec`` code. Personal data: only ``krlib worklist`` may write them out.
+    ids: dict[str, object] = field(default_factory=dict)
 
     def has(self, table: str) -> bool:
         return table in self.tables
@@ -289,7 +292,7 @@ def clean_drop(raw: dict[str, RawTable]) -> CleanDrop:
     for name, (table, account) in zip(second, in_threads(services, second)):
         tables[name], accounts[name] = table, account
     ordered = {n: accounts[n] for n in TABLES if n in accounts}
-    return CleanDrop({n: tables[n] for n in TABLES if n in tables}, ordered)
+    return CleanDrop({n: tables[n] for n in TABLES if n in tables}, ordered, ids_of)
 
 
 def load_drop(data_dir, early: dict | None = None) -> CleanDrop:
@@ -317,5 +320,6 @@ def load_drop(data_dir, early: dict | None = None) -> CleanDrop:
     parts = in_threads(read_and_clean, [g for g in groups if g])
     tables = {n: t for part in parts for n, t in part.tables.items()}
     accounts = {n: a for part in parts for n, a in part.accounts.items()}
+    ids = {n: i for part in parts for n, i in part.ids.items()}
     return CleanDrop({n: tables[n] for n in TABLES if n in tables},
-                     {n: accounts[n] for n in TABLES if n in accounts})
+                     {n: accounts[n] for n in TABLES if n in accounts}, ids)

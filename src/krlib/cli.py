@@ -231,6 +231,9 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     for reason in ind.unavailable.values():
         print(f"krlib: warning: {reason}", file=sys.stderr)
     write_outputs(ind, clean, args.out)
+    from krlib.workbook import write_workbook
+
+    write_workbook(ind, clean, args.out, period)
     from krlib.manifest import write_manifest
     from krlib.prepare import sources_of
 

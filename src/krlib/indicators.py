@@ -82,15 +82,26 @@ def in_window(dates: pd.Series, period: Period, cumulative: bool = True) -> pd.S
     return (dates >= lo) & (dates <= hi)
 
 
-def home_districts(cohort: pd.DataFrame, kr: KRDefinition, period: Period,
-                   cumulative: bool = True) -> pd.DataFrame:
-    """Cohort persons of the window and their district (earliest record, then smallest id)."""
+def home_records(cohort: pd.DataFrame, kr: KRDefinition, period: Period,
+                 cumulative: bool = True) -> pd.DataFrame:
+    """The home record of each cohort person of the window: person, district, rec, event_date.
+
+    The home record is the earliest cohort record in the window, ties by the smallest id
+    (``rec`` follows the ids' string order); it decides the person's district.
+    """
     keep = in_window(cohort["event_date"], period, cumulative)
     if kr.cohort_filter:
         keep &= cohort[kr.cohort_filter]
     rows = cohort.loc[keep, ["person", "district", "event_date", "rec"]]
     first = rows.sort_values(["person", "event_date", "rec"], kind="stable")
-    return first.drop_duplicates("person")[["person", "district"]].reset_index(drop=True)
+    return (first.drop_duplicates("person")[["person", "district", "rec", "event_date"]]
+            .reset_index(drop=True))
+
+
+def home_districts(cohort: pd.DataFrame, kr: KRDefinition, period: Period,
+                   cumulative: bool = True) -> pd.DataFrame:
+    """Cohort persons of the window and their district (earliest record, then smallest id)."""
+    return home_records(cohort, kr, period, cumulative)[["person", "district"]]
 
 
 def person_services(cohort: pd.DataFrame, services: pd.DataFrame, period: Period,

@@ -284,6 +284,7 @@ def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[
     from krlib.periods import Period
     from krlib.prepare import prepare_clean
     from krlib.present import scope_name
+    from krlib.workbook import write_workbook
 
     period = Period(fiscal_year, quarter)
     scopes, formats = list(scopes), list(formats)
@@ -299,6 +300,7 @@ def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[
     folder.mkdir(parents=True, exist_ok=True)
     prep = prepare_clean(clean, period)
     write_outputs(compute(clean, period), clean, folder)
+    write_workbook(prep.indicators, clean, folder, period)
     prepared = prep.save(folder / "prepared.json")
     stages["load+clean+compute"] = time.perf_counter() - t
 
