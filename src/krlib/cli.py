@@ -115,7 +115,73 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", type=Path, required=True, metavar="DIR", help="the data drop")
     p.add_argument("folder", type=Path, metavar="FOLDER", help="e.g. reports/2568-Q2")
     p.set_defaults(func=cmd_privacy_scan)
+
+    p = sub.add_parser(
+        "worklist", help="list one district's persons still waiting (PERSONAL DATA, PDPA)",
+        description="Write FILE: one row per person of the district in the KR's denominator "
+                    "but not its numerator (record_id, recorded_on, days_waiting), longest "
+                    "wait first. The only krlib output with personal data: created readable "
+                    "by its owner only (0600), refused inside a krlib output folder (one "
+                    "holding manifest.json, or below it) and inside the data folder.")
+    p.add_argument("--data", type=Path, required=True, metavar="DIR", help="the data drop")
+    _add_period(p)
+    p.add_argument("--kr", required=True, choices=("8207", "5122"), help="the key result")
+    p.add_argument("--district", required=True, metavar="CODE",
+                   help="DOPA district code 1001-1050 (e.g. 1039)")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE",
+                   help="the CSV file to write, in a private folder")
+    p.set_defaults(func=cmd_worklist)
+
+    p = sub.add_parser(
+        "compare", help="what changed between two output folders (indicators or report)",
+        description="Compare kr_results.csv, kr_breakdown.csv, data_quality.csv and "
+                    "data_quality_reasons.csv of OLD and NEW; print per KR and scope the "
+                    "figures that differ (old -> new, change in percentage points) and the "
+                    "changed data-quality counts. Exit 0 when nothing differs beyond the "
+                    "tolerance, 1 when something does, 2 when a folder or file is missing.")
+    p.add_argument("old", type=Path, metavar="OLD_FOLDER")
+    p.add_argument("new", type=Path, metavar="NEW_FOLDER")
+    p.add_argument("--tolerance", type=float, default=0.0, metavar="PP",
+                   help="percentage points a percent may move without failing (default 0: "
+                        "any change fails; above 0, count-only and data-quality changes are "
+                        "listed but do not fail)")
+    p.set_defaults(func=cmd_compare)
     return parser
+
+
+def cmd_worklist(args: argparse.Namespace) -> int:
+    from krlib.clean import load_drop
+    from krlib.indicators import unavailable_reason
+    from krlib.kr import KRS
+    from krlib.periods import Period
+    from krlib.present import scope_name
+    from krlib.worklist import PDPA_NOTICE, check_destination, district_code, waiting, \
+        write_private_csv
+
+    period = Period(args.fiscal_year, args.quarter)
+    kr = KRS[args.kr]
+    district = district_code(args.district)
+    target = check_destination(args.out, args.data)  # refuse before reading anything
+    clean = load_drop(args.data)
+    reason = unavailable_reason(kr, clean)
+    if reason:
+        raise OptionError(reason)
+    frame = waiting(clean, kr, period, district)
+    write_private_csv(frame, target)
+    print(PDPA_NOTICE, file=sys.stderr)
+    print(f"krlib worklist: KR {kr.code} {scope_name(district)} {period.label}: "
+          f"{len(frame):,} คนยังไม่ได้รับบริการ / persons waiting -> {target}")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from krlib.compare import compare_folders
+
+    if args.tolerance < 0 or args.tolerance != args.tolerance:
+        raise OptionError("--tolerance ต้องไม่ติดลบ / must be 0 or more percentage points")
+    result = compare_folders(args.old, args.new, args.tolerance)
+    print(result.text())
+    return 1 if result.differs else 0
 
 
 def cmd_privacy_scan(args: argparse.Namespace) -> int:
