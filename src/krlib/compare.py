@@ -55,7 +55,7 @@ class Outputs:
 
 def _read(path: Path, columns: list[str]) -> pd.DataFrame:
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame = pd.read_csv(path, dtype=object, keep_default_na=False, encoding="utf-8-sig")
     except FileNotFoundError:
         raise OptionError(f"{path}: ไม่พบไฟล์ / file not found — give a folder written by "
                           "krlib indicators or krlib report") from None
