@@ -132,3 +132,43 @@ def test_html_escapes_every_value(old, tmp_path):
     section = index_section(compare_folders(old, new))
     assert "<b>x</b>" not in section and "&lt;b&gt;x&lt;/b&gt;" in section
     assert section.startswith("<section") and "+50.00 pp" in section
+
+
+def test_index_lists_the_changes_against_an_earlier_folder(make_drop, old, tmp_path):
+    """report's write_index with compare_old: the section names the moved district."""
+    from krlib.clean import load_drop
+    from krlib.compare import read_outputs
+    from krlib.periods import Period
+    from krlib.prepare import prepare_clean
+    from krlib.report import write_index
+
+    drop = make_drop(homeless_registrations=REGS,
+                     homeless_services=SVCS + [["H0003", "2024-12-01", "shower"]],
+                     rehab_referrals=REFS, rehab_services=RSVS)
+    new = indicators(drop, tmp_path / "new")
+    prep = prepare_clean(load_drop(drop), Period(2568, 2))
+    page = write_index(new, prep, [], compare_old=read_outputs(old)).read_text(encoding="utf-8")
+    section = page[page.index("<section id='changes'>"):]
+    assert "เขตดุสิต" in section and "+50.00 pp" in section and "เขตพระนคร" not in section
+    plain = write_index(new, prep, []).read_text(encoding="utf-8")
+    assert "id='changes'" not in plain
+
+
+@pytest.mark.slow
+def test_report_compare_with(make_drop, old, tmp_path):
+    drop = make_drop(homeless_registrations=REGS,
+                     homeless_services=SVCS + [["H0003", "2024-12-01", "shower"]],
+                     rehab_referrals=REFS, rehab_services=RSVS)
+    out = tmp_path / "reports"
+    assert main(["report", "--data", str(drop), "--fiscal-year", "2568", "--quarter", "2",
+                 "--district", "BMA", "--format", "html", "--out", str(out), "--workers", "1",
+                 "--quiet", "--compare-with", str(old)]) == 0
+    page = (out / "2568-Q2" / "index.html").read_text(encoding="utf-8")
+    assert "id='changes'" in page and "เขตดุสิต" in page[page.index("id='changes'"):]
+    assert main(["verify", str(out / "2568-Q2")]) == 0
+    # comparing with the folder being overwritten reads it before the run
+    assert main(["report", "--data", str(drop), "--fiscal-year", "2568", "--quarter", "2",
+                 "--district", "BMA", "--format", "html", "--out", str(out), "--workers", "1",
+                 "--quiet", "--compare-with", str(out / "2568-Q2")]) == 0
+    page = (out / "2568-Q2" / "index.html").read_text(encoding="utf-8")
+    assert "ไม่มีความแตกต่าง" in page

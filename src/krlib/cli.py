@@ -98,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the report notebook to execute (default: notebooks/district_report.ipynb)"
                         "; analysts can render a modified copy")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--compare-with", type=Path, metavar="FOLDER",
+                   help="an earlier output folder (of indicators or report): index.html then "
+                        "lists the figures that changed (see krlib compare)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("verify", help="re-check an output folder against its manifest.json",
@@ -272,7 +275,8 @@ def cmd_report(args: argparse.Namespace) -> int:
                        parse_formats(str(o["format"])), Path(o["out"]), workers=workers,
                        suppress_below=suppress, executor=o["executor"],
                        scheduler=o["scheduler"], show_progress=not args.quiet,
-                       **({"notebook": args.notebook} if args.notebook else {}))
+                       **({"notebook": args.notebook} if args.notebook else {}),
+                       **({"compare_with": args.compare_with} if args.compare_with else {}))
     ok = len(batch.results) - len(batch.failed)
     print(f"krlib report: {ok}/{len(batch.results)} รายงานสำเร็จ / reports rendered -> "
           f"{batch.folder / 'index.html'}")

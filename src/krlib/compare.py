@@ -260,6 +260,11 @@ def index_section(comparison: Comparison) -> str:
     """A section for index.html: what moved since the folder compared with."""
     c = comparison
     return (f"<section id='changes'><h2>การเปลี่ยนแปลงจากผลครั้งก่อน</h2>"
-            f"<p>เทียบกับ {html.escape(str(c.old))} ({html.escape(c.periods[0])}) · "
+            f"<p>เทียบกับผลในโฟลเดอร์ {html.escape(c.old.name)} ({html.escape(c.periods[0])}) · "
             f"KR ที่เปลี่ยน {len(c.results)} พื้นที่ · คุณภาพข้อมูลเปลี่ยน {len(c.quality)} รายการ</p>"
             f"{c.html()}</section>")
+
+
+def changes_section(old: Outputs | None, folder: Path | str) -> str:
+    """index.html's "what changed" section against ``old`` (read before the run), or ""."""
+    return "" if old is None else index_section(compare(old, read_outputs(folder)))

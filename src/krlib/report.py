@@ -276,9 +276,11 @@ def default_workers() -> int:
 def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[str],
                formats: Iterable[str], out: Path, workers: int | None = None,
                suppress_below: int = 0, executor: str = "local", scheduler: str | None = None,
-               notebook: Path = NOTEBOOK, show_progress: bool = True) -> BatchResult:
+               notebook: Path = NOTEBOOK, show_progress: bool = True,
+               compare_with: Path | None = None) -> BatchResult:
     """Clean once, write the contract CSVs, render every scope, print PDFs, write the index."""
     from krlib.clean import load_drop
+    from krlib.compare import read_outputs
     from krlib.export import write_outputs
     from krlib.indicators import compute
     from krlib.periods import Period
@@ -293,6 +295,7 @@ def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[
     if not Path(notebook).is_file():
         raise OptionError(f"ไม่พบโน้ตบุ๊ก / notebook not found: {notebook}")
     stages: dict[str, float] = {}
+    old = read_outputs(compare_with) if compare_with else None  # before any overwrite
 
     t = time.perf_counter()
     clean = load_drop(data_dir)
@@ -331,7 +334,7 @@ def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[
             if r.html:
                 Path(r.html).unlink(missing_ok=True)
                 r.html = ""
-    write_index(folder, prep, results, suppress_below)
+    write_index(folder, prep, results, suppress_below, compare_old=old)
     batch = BatchResult(folder, results, stages)
     from krlib.manifest import write_manifest
     from krlib.prepare import sources_of
@@ -371,8 +374,10 @@ def _progress_bar(total: int, desc: str, enabled: bool):
                 dynamic_ncols=True)
 
 
-def write_index(folder: Path, prep, results: list[JobResult], suppress_below: int = 0) -> Path:
+def write_index(folder: Path, prep, results: list[JobResult], suppress_below: int = 0,
+                compare_old=None) -> Path:
     """index.html: every report with its headline figures and links, offline, Thai font."""
+    from krlib.compare import changes_section
     from krlib.fonts import font_face_css
     from krlib.kr import KRS
     from krlib.present import Suppression, available, result_row, scope_name
@@ -419,6 +424,7 @@ th {{ background: #f3f3f3; }} .err {{ color: #b00; }} .met {{ color: #2e7d32; }}
 <tbody>
 {chr(10).join(rows)}
 </tbody></table>
+{changes_section(compare_old, folder)}
 </body></html>
 """
     path = folder / "index.html"
