@@ -200,3 +200,37 @@ def test_unavailable_kr_sheet_says_so(make_drop, tmp_path):
     # H0001 (1001) and H0002 (unknown district) both served, in Q1 and Q2 alike
     assert by["1001"][3:5] == [1, 1] and by["unknown"][3:5] == [1, 1]
     assert by["BMA"][3:5] == [2, 2] and by["unknown"][7] == ""
+
+
+def test_disaggregation_and_timeliness_frames_when_present(make_drop, tmp_path):
+    """The frames the KR computation may carry (kr_disaggregation / kr_timeliness) reach
+    their sheets; without them the workbook is written all the same (tests above)."""
+    import pandas as pd
+
+    from krlib.clean import load_drop
+    from krlib.indicators import compute
+    from krlib.periods import Period
+    from krlib.workbook import write_workbook
+    from test_cli_indicators import REGS, SVCS
+
+    clean = load_drop(make_drop(homeless_registrations=REGS, homeless_services=SVCS))
+    period = Period(2568, 2)
+    ind = compute(clean, period)
+    ind.disaggregation = pd.DataFrame(
+        [["8207", 2568, 2, "1001", "sex", "male", 1, 1, 100.0],
+         ["8207", 2568, 2, "BMA", "age_band", "unknown", 1, 2, 50.0],
+         ["8207", 2568, 1, "BMA", "age_band", "unknown", 9, 9, 100.0]],  # another quarter
+        columns=["kr_code", "fiscal_year", "quarter", "scope_code", "dimension", "category",
+                 "numerator", "denominator", "percent"])
+    ind.timeliness = pd.DataFrame(
+        [["8207", 2568, 2, "BMA", 2, "1.5", 1, 1, 0, 0, 0, 0]],
+        columns=["kr_code", "fiscal_year", "quarter", "scope_code", "served", "median_days",
+                 "days_0", "days_1_7", "days_8_30", "days_31_90", "days_91_plus", "waiting"])
+    wb = write_workbook(ind, clean, tmp_path, period)
+    _, body = table(sheet(wb, "จำแนก"), "KR")
+    assert [r for r in body if r[3] in ("เพศ", "ช่วงอายุ")] == [
+        ["8207", "1001", "เขตพระนคร", "เพศ", "ชาย", 1, 1, 100.0],
+        ["8207", "BMA", "กรุงเทพมหานคร", "ช่วงอายุ", "ไม่ทราบอายุ", 1, 2, 50.0]]
+    header, body = table(sheet(wb, "ระยะเวลารอ"), "KR")
+    assert header[3:5] == ["ได้รับบริการแล้ว (คน)", "มัธยฐาน (วัน)"]
+    assert body == [["8207", "BMA", "กรุงเทพมหานคร", 2, 1.5, 1, 1, 0, 0, 0, 0]]

@@ -84,9 +84,9 @@ class CleanDrop:
 
     tables: dict[str, pd.DataFrame]
     accounts: dict[str, TableAccount]
-    #: Sorted kept ids (reg_id / referral_id, Arrow strings) of each cohort table: position
-    #: = the ``rec`` code. Personal data: only ``krlib worklist`` may write them out.
-    ids: dict[str, object] = field(default_factory=dict)
+    #: each cohort table's kept record ids, sorted (Arrow strings): position = ``rec``.
+    #: Personal data: only the worklist reads them; never exported, never in a report.
+    ids: dict[str, object] = field(default_factory=dict, repr=False)
 
     def has(self, table: str) -> bool:
         return table in self.tables
@@ -292,7 +292,7 @@ def clean_drop(raw: dict[str, RawTable]) -> CleanDrop:
     for name, (table, account) in zip(second, in_threads(services, second)):
         tables[name], accounts[name] = table, account
     ordered = {n: accounts[n] for n in TABLES if n in accounts}
-    return CleanDrop({n: tables[n] for n in TABLES if n in tables}, ordered, ids_of)
+    return CleanDrop({n: tables[n] for n in TABLES if n in tables}, ordered, dict(ids_of))
 
 
 def load_drop(data_dir, early: dict | None = None) -> CleanDrop:

@@ -13,6 +13,7 @@ inputs and ``SOURCE_DATE_EPOCH`` give the same bytes; openpyxl stamps zip member
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -344,20 +345,23 @@ def quality_sheet(sheets: _Sheets, clean: CleanDrop, period: Period) -> None:
                  cols, rejected, freeze_cols=0)
 
 
-def write_workbook(ind: Indicators, clean: CleanDrop, out_dir: Path | str,
-                   period: Period) -> Path:
-    """Write ``kr_results.xlsx`` into ``out_dir``; quarters missing from ``ind`` are
-    computed from the same cleaned drop (Q1..Q of ``period``'s fiscal year)."""
+def write_workbook(ind: Indicators, clean: CleanDrop, out_dir: Path | str, period: Period,
+                   krs: Iterable[KRDefinition] | None = None) -> Path:
+    """Write ``kr_results.xlsx`` into ``out_dir``: a sheet per KR of ``krs`` (default: every
+    KR krlib knows), then breakdowns, timeliness and data quality. Quarters missing from
+    ``ind`` (Q1..Q of ``period``'s fiscal year) are computed from the same cleaned drop."""
+    krs = list(krs if krs is not None else KRS.values())
     have = set(zip(ind.results["fiscal_year"].astype(int), ind.results["quarter"].astype(int)))
     missing = [p for p in period.quarters_to_date() if (p.fiscal_year, p.quarter) not in have]
+    computed = [kr for kr in krs if kr.code not in ind.unavailable]
     trend = ind
-    if missing and any(kr not in ind.unavailable for kr in KRS):
-        more = compute(clean, missing)
+    if missing and computed:
+        more = compute(clean, missing, computed)
         trend = Indicators(pd.concat([ind.results, more.results], ignore_index=True),
                            ind.breakdown, dict(ind.unavailable))
     path = Path(out_dir) / WORKBOOK
     sheets = _Sheets(path)
-    for kr in KRS.values():
+    for kr in krs:
         kr_sheet(sheets, kr, trend, period, ind.unavailable)
     breakdown_sheet(sheets, ind, period)
     timeliness_sheet(sheets, ind, period)

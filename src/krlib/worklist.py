@@ -39,7 +39,7 @@ def waiting(clean: CleanDrop, kr: KRDefinition, period: Period, district: str) -
     """
     cohort = clean.tables[kr.cohort_table]
     home = home_records(cohort, kr, period)
-    served = person_services(cohort, clean.tables[kr.service_table], period)["person"]
+    served = served_persons(cohort, clean.tables[kr.service_table], kr, period)
     wait = home[(home["district"] == district) & ~home["person"].isin(served)]
     ids = clean.ids[kr.cohort_table]
     dates = wait["event_date"].to_numpy().astype("datetime64[D]")
@@ -51,6 +51,23 @@ def waiting(clean: CleanDrop, kr: KRDefinition, period: Period, district: str) -
     })
     out = out.sort_values(["days_waiting", "record_id"], ascending=[False, True], kind="stable")
     return out.reset_index(drop=True)
+
+
+def served_persons(cohort: pd.DataFrame, services: pd.DataFrame, kr: KRDefinition,
+                   period: Period) -> pd.Series:
+    """Persons with a service of the KR in the window (the numerator's reach).
+
+    Calls :func:`krlib.indicators.person_services` itself, so the worklist can never
+    disagree with the figures. That function takes the KR (its service filter) since
+    KRs became data (branch ``kr``); both signatures are accepted until that lands.
+    """
+    import inspect
+
+    if "kr" in inspect.signature(person_services).parameters:
+        used = person_services(cohort, services, kr, period)
+    else:
+        used = person_services(cohort, services, period)
+    return used["person"]
 
 
 def _below(path: Path, folder: Path) -> bool:
