@@ -215,13 +215,16 @@ class _Sheets:
             ws.set_column(j, j, c.width or _width(c, frame))
         ws.set_row(head, 60 if any(len(c.header) > 24 for c in cols) else 24)
         ws.freeze_panes(head + 1, freeze_cols)
-        last = len(frame) - 1
+        first = head + 1
         for j, c in enumerate(cols):
-            values = frame[c.key].tolist() if c.key in frame.columns else [""] * len(frame)
-            for i, v in enumerate(values):
-                style = self.style[("bold_" if bold_last and i == last and c.style != "days"
-                                    else "") + c.style]
-                _write(ws, head + 1 + i, j, v, style)
+            if c.key in frame.columns:
+                _write_column(ws, first, j, frame[c.key].tolist(), c.style,
+                              self.style[c.style])
+        if bold_last and len(frame):
+            last = frame.iloc[-1]
+            for j, c in enumerate(cols):
+                style = self.style[("bold_" if c.style != "days" else "") + c.style]
+                _write(ws, first + len(frame) - 1, j, last.get(c.key, ""), style)
         if len(frame):
             ws.autofilter(head, 0, head + len(frame), len(cols) - 1)
         return ws, head + 1 + len(frame)
@@ -240,6 +243,21 @@ def _write(ws, row: int, col: int, value, style) -> None:
         ws.write_number(row, col, float(value), style)
     else:
         ws.write_string(row, col, str(value), style)
+
+
+def _write_column(ws, first: int, col: int, values: list, kind: str, style) -> None:
+    """One column, the writer chosen once (XlsxWriter's per-cell cost is what a large
+    drop's rejected-rows sheet pays); empty / NaN / None cells are left out."""
+    if kind == "text":
+        write = ws.write_string
+        for i, v in enumerate(values):
+            if v is not None and v == v and v != "":
+                write(first + i, col, str(v), style)
+        return
+    write = ws.write_number
+    for i, v in enumerate(values):
+        if v is not None and v == v and v != "":
+            write(first + i, col, float(v), style)
 
 
 def _width(col: Col, frame: pd.DataFrame) -> float:
@@ -338,8 +356,8 @@ def quality_sheet(sheets: _Sheets, clean: CleanDrop, period: Period) -> None:
     rejected["reason_th"] = rejected["reason"].map(lambda c: REASONS[c][0])
     rejected["source_row"] = rejected["source_row"].astype("int64")
     cols = [Col("ตาราง", "table", width=24), Col("ไฟล์ต้นทาง", "source_file", width=28),
-            Col("แถวที่ในไฟล์", "source_row", "count", 11), Col("รหัสเหตุผล", "reason", width=22),
-            Col("เหตุผล", "reason_th", width=36), Col("คอลัมน์", "column", width=16)]
+            Col("แถวที่ในไฟล์", "source_row", "count", 11), Col("เหตุผล", "reason_th", width=36),
+            Col("คอลัมน์", "column", width=16)]
     sheets.table("แถวที่ไม่ผ่าน", ["แถวที่ไม่ผ่านการตรวจสอบ: ไฟล์และเลขแถว ให้เจ้าหน้าที่แก้ไข"
                                    "ในไฟล์ต้นทาง (ไม่แสดงค่าในเซลล์ เพื่อคุ้มครองข้อมูลส่วนบุคคล)"],
                  cols, rejected, freeze_cols=0)
