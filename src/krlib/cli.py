@@ -45,7 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Clean a data drop and write kr_results.csv, "
                                    "kr_breakdown.csv, data_quality.csv, "
                                    "data_quality_reasons.csv (the contract), plus "
-                                   "data_quality_flags.csv and rejected_rows.csv.")
+                                   "data_quality_flags.csv, rejected_rows.csv and "
+                                   "kr_results.xlsx (the same figures for Policy Tracking, "
+                                   "in Thai).")
     p.add_argument("--data", type=Path, required=True, metavar="DIR",
                    help="folder holding homeless_registrations, homeless_services, "
                         "rehab_referrals, rehab_services as .csv or .xlsx")
