@@ -61,7 +61,7 @@ class Col:
 
     header: str
     key: str
-    style: str = "text"  # text | count | percent | days
+    style: str = "text"  # text | center | count | percent | days
     width: float | None = None
 
 
@@ -116,8 +116,8 @@ def kr_columns(kr: KRDefinition, period: Period) -> list[Col]:
             Col("ค่าเป้าหมาย (ร้อยละ)", "target", "count", 12),
             Col(f"ผลการดำเนินงาน: {kr.numerator_th}", "numerator", "count", 26),
             Col(f"ผลการดำเนินงาน: {kr.denominator_th}", "denominator", "count", 26),
-            Col("หน่วยนับ", "unit", width=9), Col("ร้อยละ", "percent", "percent", 10),
-            Col("ผลการประเมิน", "met_th", width=12)]
+            Col("หน่วยนับ", "unit", "center", 9), Col("ร้อยละ", "percent", "percent", 10),
+            Col("ผลการประเมิน", "met_th", "center", 12)]
     cols += [Col(f"ไตรมาส {p.quarter} (ร้อยละ สะสม)", f"q{p.quarter}", "percent", 13)
              for p in period.quarters_to_date()]
     return cols
@@ -192,7 +192,9 @@ class _Sheets:
         base = {"font_name": FONT, "font_size": FONT_SIZE, "font_scheme": "none", "valign": "top"}
         f = self.book.add_format
         self.style = {
-            "text": f(base), "count": f({**base, "num_format": "#,##0"}),
+            "text": f(base), "center": f({**base, "align": "center"}),
+            "bold_center": f({**base, "bold": True, "align": "center"}),
+            "count": f({**base, "num_format": "#,##0"}),
             "percent": f({**base, "num_format": "0.00"}),
             "days": f({**base, "num_format": "0.0"}),
             "header": f({**base, "bold": True, "text_wrap": True, "bg_color": "#E8EEF7",
@@ -203,18 +205,33 @@ class _Sheets:
             "bold_percent": f({**base, "bold": True, "num_format": "0.00"}),
         }
 
+    def sheet(self, name: str):
+        """A new sheet: rows tall enough for 14 pt Thai (marks above and below), A4
+        landscape, printed one page wide."""
+        ws = self.book.add_worksheet(name)
+        ws.set_default_row(21)
+        ws.set_row(0, 26)
+        ws.set_paper(9)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        return ws
+
     def table(self, name: str, titles: list[str], cols: list[Col], frame: pd.DataFrame,
               bold_last: bool = False, freeze_cols: int = 2):
         """A sheet: title lines, one frozen header row, the rows, widths that fit."""
-        ws = self.book.add_worksheet(name)
+        ws = self.sheet(name)
         for i, t in enumerate(titles):
             ws.write_string(i, 0, t, self.style["title" if i == 0 else "text"])
         head = len(titles) + (1 if titles else 0)
+        lines = 1
         for j, c in enumerate(cols):
+            width = c.width or _width(c, frame)
             ws.write_string(head, j, c.header, self.style["header"])
-            ws.set_column(j, j, c.width or _width(c, frame))
-        ws.set_row(head, 60 if any(len(c.header) > 24 for c in cols) else 24)
+            ws.set_column(j, j, width)
+            lines = max(lines, -(-_visible(c.header) // max(1, int(width) - 1)))
+        ws.set_row(head, 21 * lines + 4)  # the wrapped header shows whole (14 pt ~ 21 pt a line)
         ws.freeze_panes(head + 1, freeze_cols)
+        ws.repeat_rows(head)  # printed: the header on every page
         first = head + 1
         for j, c in enumerate(cols):
             if c.key in frame.columns:
@@ -248,7 +265,7 @@ def _write(ws, row: int, col: int, value, style) -> None:
 def _write_column(ws, first: int, col: int, values: list, kind: str, style) -> None:
     """One column, the writer chosen once (XlsxWriter's per-cell cost is what a large
     drop's rejected-rows sheet pays); empty / NaN / None cells are left out."""
-    if kind == "text":
+    if kind in ("text", "center"):
         write = ws.write_string
         for i, v in enumerate(values):
             if v is not None and v == v and v != "":
@@ -260,13 +277,16 @@ def _write_column(ws, first: int, col: int, values: list, kind: str, style) -> N
             write(first + i, col, float(v), style)
 
 
+def _visible(s: str) -> int:
+    """Characters that take width: Thai vowel and tone marks above or below take none."""
+    return sum(1 for ch in s if not (ch == "\u0e31" or "\u0e34" <= ch <= "\u0e3a"
+                                     or "\u0e47" <= ch <= "\u0e4e"))
+
+
 def _width(col: Col, frame: pd.DataFrame) -> float:
-    """Characters of the longest cell or header word (Thai marks above/below take none)."""
-    def visible(s: str) -> int:
-        return sum(1 for ch in s if not ("\u0e31" <= ch <= "\u0e3a" or "\u0e47" <= ch <= "\u0e4e"
-                                         or ch == "\u0e34"))
-    cells = [str(v) for v in frame[col.key].tolist()] if col.key in frame.columns else []
-    longest = max([visible(col.header) // 2, *(visible(s) for s in cells[:5000])], default=8)
+    """Fit the longest cell (of the first 5,000) or half the header (it wraps)."""
+    cells = [str(v) for v in frame[col.key].tolist()[:5000]] if col.key in frame.columns else []
+    longest = max([_visible(col.header) // 2, *(_visible(s) for s in cells)], default=8)
     return float(min(60, max(8, longest + 2)))
 
 
@@ -276,7 +296,7 @@ def kr_sheet(sheets: _Sheets, kr: KRDefinition, trend: Indicators, period: Perio
               f"{period.label_th} (ข้อมูลสะสม {period.start:%Y-%m-%d} ถึง {period.end:%Y-%m-%d})"
               f" · หน่วยงานรับผิดชอบ: {kr.host_unit} · ค่าเป้าหมาย ร้อยละ {kr.target}"]
     if kr.code in unavailable:
-        ws = sheets.book.add_worksheet(f"KR {kr.code}")
+        ws = sheets.sheet(f"KR {kr.code}")
         ws.set_column(0, 0, 100)
         for i, t in enumerate([*titles, "ไม่พร้อมใช้งาน / unavailable", unavailable[kr.code]]):
             ws.write_string(i, 0, t, sheets.style["title" if i == 0 else "text"])
