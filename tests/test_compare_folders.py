@@ -172,3 +172,16 @@ def test_report_compare_with(make_drop, old, tmp_path):
                  "--quiet", "--compare-with", str(out / "2568-Q2")]) == 0
     page = (out / "2568-Q2" / "index.html").read_text(encoding="utf-8")
     assert "ไม่มีความแตกต่าง" in page
+
+
+def test_index_section_goes_into_an_autoescaping_template_as_is(old, tmp_path):
+    from jinja2 import Environment
+
+    new = shutil.copytree(old, tmp_path / "new")
+    path = new / "kr_results.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("เขตดุสิต,1,2,50.00",
+                                                             "<i>&</i>,2,2,100.00"),
+                    encoding="utf-8")
+    section = index_section(compare_folders(old, new))
+    page = Environment(autoescape=True).from_string("{{ changes }}").render(changes=section)
+    assert page == str(section) and "&lt;i&gt;&amp;&lt;/i&gt;" in page

@@ -257,9 +257,15 @@ def compare_folders(old: Path | str, new: Path | str, tolerance: float = 0.0) ->
 
 
 def index_section(comparison: Comparison) -> str:
-    """A section for index.html: what moved since the folder compared with."""
+    """A section for index.html: what moved since the folder compared with.
+
+    Every value is escaped here; the result is a ``markupsafe.Markup``, so a Jinja
+    template with autoescape shows it as is (``{{ changes }}``), without escaping twice.
+    """
+    from markupsafe import Markup
+
     c = comparison
-    return (f"<section id='changes'><h2>การเปลี่ยนแปลงจากผลครั้งก่อน</h2>"
+    return Markup(f"<section id='changes'><h2>การเปลี่ยนแปลงจากผลครั้งก่อน</h2>"
             f"<p>เทียบกับผลในโฟลเดอร์ {html.escape(c.old.name)} ({html.escape(c.periods[0])}) · "
             f"KR ที่เปลี่ยน {len(c.results)} พื้นที่ · คุณภาพข้อมูลเปลี่ยน {len(c.quality)} รายการ</p>"
             f"{c.html()}</section>")
