@@ -147,19 +147,20 @@ def breakdown_frame(ind: Indicators, period: Period) -> pd.DataFrame:
         parts.append(pd.DataFrame({
             "kr_code": b["kr_code"].to_numpy(), "scope_code": b["scope_code"].to_numpy(),
             "numerator": b["persons"].astype(int).to_numpy(), "denominator": den,
-            "dimension": b["dimension"].to_numpy(), "category": b["category"].to_numpy()}))
+            "dimension": b["dimension"].to_numpy(), "category": b["category"].to_numpy(),
+            "percent": [percent_half_up(n, d) for n, d in zip(b["persons"], den)]}))
     dis = getattr(ind, "disaggregation", None)
     if isinstance(dis, pd.DataFrame) and len(dis):
-        d = _pick(dis, period)
+        d = _pick(dis, period)  # its percent as computed with the KRs (kr_disaggregation.csv)
         parts.append(d[["kr_code", "scope_code", "dimension", "category", "numerator",
-                        "denominator"]].reset_index(drop=True))
+                        "denominator", "percent"]].reset_index(drop=True))
     if not parts:
         return pd.DataFrame(columns=cols)
     out = pd.concat(parts, ignore_index=True)
+    out["percent"] = pd.to_numeric(out["percent"], errors="coerce")
     out["scope_name_th"] = out["scope_code"].map(names).fillna("")
     out["dimension_th"] = out["dimension"].map(DIMENSION_TH).fillna(out["dimension"])
     out["category_th"] = [_label(d, c) for d, c in zip(out["dimension"], out["category"])]
-    out["percent"] = [percent_half_up(n, d) for n, d in zip(out["numerator"], out["denominator"])]
     return out[cols]
 
 
