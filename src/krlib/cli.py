@@ -51,7 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Clean a data drop and write kr_results.csv, "
                                    "kr_breakdown.csv, data_quality.csv, "
                                    "data_quality_reasons.csv (the contract), plus "
-                                   "data_quality_flags.csv and rejected_rows.csv.")
+                                   "data_quality_flags.csv, rejected_rows.csv and "
+                                   "kr_results.xlsx (the same figures for Policy Tracking, "
+                                   "in Thai).")
     p.add_argument("--data", type=Path, required=True, metavar="DIR",
                    help="folder holding homeless_registrations, homeless_services, "
                         "rehab_referrals, rehab_services as .csv or .xlsx")
@@ -110,6 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--strict", action="store_true",
                    help="exit 3 before rendering if cleaning raised any warning")
+    p.add_argument("--compare-with", type=Path, metavar="FOLDER",
+                   help="an earlier output folder (of indicators or report): index.html then "
+                        "lists the figures that changed (see krlib compare)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("verify", help="re-check an output folder against its manifest.json",
@@ -127,7 +132,73 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", type=Path, required=True, metavar="DIR", help="the data drop")
     p.add_argument("folder", type=Path, metavar="FOLDER", help="e.g. reports/2568-Q2")
     p.set_defaults(func=cmd_privacy_scan)
+
+    p = sub.add_parser(
+        "worklist", help="list one district's persons still waiting (PERSONAL DATA, PDPA)",
+        description="Write FILE: one row per person of the district in the KR's denominator "
+                    "but not its numerator (record_id, recorded_on, days_waiting), longest "
+                    "wait first. The only krlib output with personal data: created readable "
+                    "by its owner only (0600), refused inside a krlib output folder (one "
+                    "holding manifest.json, or below it) and inside the data folder.")
+    p.add_argument("--data", type=Path, required=True, metavar="DIR", help="the data drop")
+    _add_period(p)
+    p.add_argument("--kr", required=True, choices=("8207", "5122"), help="the key result")
+    p.add_argument("--district", required=True, metavar="CODE",
+                   help="DOPA district code 1001-1050 (e.g. 1039)")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE",
+                   help="the CSV file to write, in a private folder")
+    p.set_defaults(func=cmd_worklist)
+
+    p = sub.add_parser(
+        "compare", help="what changed between two output folders (indicators or report)",
+        description="Compare kr_results.csv, kr_breakdown.csv, data_quality.csv and "
+                    "data_quality_reasons.csv of OLD and NEW; print per KR and scope the "
+                    "figures that differ (old -> new, change in percentage points) and the "
+                    "changed data-quality counts. Exit 0 when nothing differs beyond the "
+                    "tolerance, 1 when something does, 2 when a folder or file is missing.")
+    p.add_argument("old", type=Path, metavar="OLD_FOLDER")
+    p.add_argument("new", type=Path, metavar="NEW_FOLDER")
+    p.add_argument("--tolerance", type=float, default=0.0, metavar="PP",
+                   help="percentage points a percent may move without failing (default 0: "
+                        "any change fails; above 0, count-only and data-quality changes are "
+                        "listed but do not fail)")
+    p.set_defaults(func=cmd_compare)
     return parser
+
+
+def cmd_worklist(args: argparse.Namespace) -> int:
+    from krlib.clean import load_drop
+    from krlib.indicators import unavailable_reason
+    from krlib.kr import KRS
+    from krlib.periods import Period
+    from krlib.present import scope_name
+    from krlib.worklist import PDPA_NOTICE, check_destination, district_code, waiting, \
+        write_private_csv
+
+    period = Period(args.fiscal_year, args.quarter)
+    kr = KRS[args.kr]
+    district = district_code(args.district)
+    target = check_destination(args.out, args.data)  # refuse before reading anything
+    clean = load_drop(args.data)
+    reason = unavailable_reason(kr, clean)
+    if reason:
+        raise OptionError(reason)
+    frame = waiting(clean, kr, period, district)
+    write_private_csv(frame, target)
+    print(PDPA_NOTICE, file=sys.stderr)
+    print(f"krlib worklist: KR {kr.code} {scope_name(district)} {period.label}: "
+          f"{len(frame):,} คนยังไม่ได้รับบริการ / persons waiting -> {target}")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from krlib.compare import compare_folders
+
+    if args.tolerance < 0 or args.tolerance != args.tolerance:
+        raise OptionError("--tolerance ต้องไม่ติดลบ / must be 0 or more percentage points")
+    result = compare_folders(args.old, args.new, args.tolerance)
+    print(result.text())
+    return 1 if result.differs else 0
 
 
 def cmd_privacy_scan(args: argparse.Namespace) -> int:
@@ -220,7 +291,8 @@ def cmd_report(args: argparse.Namespace) -> int:
                        scheduler=o["scheduler"], show_progress=not args.quiet,
                        **({"strict": True} if args.strict else {}),
                        krs_dirs=tuple(args.krs),
-                       **({"notebook": args.notebook} if args.notebook else {}))
+                       **({"notebook": args.notebook} if args.notebook else {}),
+                       **({"compare_with": args.compare_with} if args.compare_with else {}))
     ok = len(batch.results) - len(batch.failed)
     print(f"krlib report: {ok}/{len(batch.results)} รายงานสำเร็จ / reports rendered -> "
           f"{batch.folder / 'index.html'}")
@@ -251,6 +323,9 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     warnings = alerts.collect(clean, ind, period, krs)
     alerts.announce(warnings)
     write_outputs(ind, clean, args.out)
+    from krlib.workbook import write_workbook
+
+    write_workbook(ind, clean, args.out, period, krs.values())
     from krlib.manifest import write_manifest
     from krlib.prepare import sources_of
 

@@ -53,7 +53,24 @@ def file_text(path: Path) -> str:
         out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
                              check=True).stdout
         return out + "\n" + re.sub(r"\s+", "", out)
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".ods", ".zip"):
+        return zip_text(path)
     return path.read_bytes().decode("utf-8", errors="replace")
+
+
+def zip_text(path: Path) -> str:
+    """Every member of a zip container (xlsx, ods) decompressed: the compressed bytes
+    would hide any identifier from the search. XML entities are decoded too."""
+    import html
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            parts = [z.read(n).decode("utf-8", errors="replace") for n in sorted(z.namelist())]
+    except zipfile.BadZipFile:
+        return path.read_bytes().decode("utf-8", errors="replace")
+    text = "\n".join(parts)
+    return text + "\n" + html.unescape(text)
 
 
 def scan(folder: Path | str, ids: dict[str, str]) -> list[Finding]:

@@ -277,14 +277,17 @@ def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[
                formats: Iterable[str], out: Path, workers: int | None = None,
                suppress_below: int = 0, executor: str = "local", scheduler: str | None = None,
                notebook: Path = NOTEBOOK, show_progress: bool = True,
-               strict: bool = False, krs_dirs: Iterable[Path] = ()) -> BatchResult:
+               strict: bool = False, krs_dirs: Iterable[Path] = (),
+               compare_with: Path | None = None) -> BatchResult:
     """Clean once, write the contract CSVs, render every scope, print PDFs, write the index."""
     from krlib.clean import load_drop
+    from krlib.compare import read_outputs
     from krlib.export import write_outputs
     from krlib.kr import load_krs
     from krlib.periods import Period
     from krlib.prepare import prepare_clean
     from krlib.present import scope_name
+    from krlib.workbook import write_workbook
 
     period = Period(fiscal_year, quarter)
     scopes, formats = list(scopes), list(formats)
@@ -293,6 +296,7 @@ def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[
     if not Path(notebook).is_file():
         raise OptionError(f"ไม่พบโน้ตบุ๊ก / notebook not found: {notebook}")
     stages: dict[str, float] = {}
+    old = read_outputs(compare_with) if compare_with else None  # before any overwrite
 
     t = time.perf_counter()
     krs = load_krs(krs_dirs)  # a bad definition file stops the batch before any work
@@ -307,6 +311,7 @@ def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[
     folder = Path(out) / period.label
     folder.mkdir(parents=True, exist_ok=True)
     write_outputs(prep, clean, folder)  # the KRs are computed once, in prepare_clean
+    write_workbook(prep.indicators, clean, folder, period, prep.krs.values())
     prepared = prep.save(folder / "prepared.json")
     stages["load+clean+compute"] = time.perf_counter() - t
 
@@ -337,7 +342,7 @@ def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[
             if r.html:
                 Path(r.html).unlink(missing_ok=True)
                 r.html = ""
-    write_index(folder, prep, results, suppress_below)
+    write_index(folder, prep, results, suppress_below, compare_old=old)
     batch = BatchResult(folder, results, stages)
     from krlib.manifest import write_manifest
     from krlib.prepare import sources_of
@@ -377,8 +382,10 @@ def _progress_bar(total: int, desc: str, enabled: bool):
                 dynamic_ncols=True)
 
 
-def write_index(folder: Path, prep, results: list[JobResult], suppress_below: int = 0) -> Path:
+def write_index(folder: Path, prep, results: list[JobResult], suppress_below: int = 0,
+                compare_old=None) -> Path:
     """index.html: every report with its headline figures and links, offline, Thai font."""
+    from krlib.compare import changes_section
     from krlib.fonts import font_face_css
     from krlib.present import Suppression, available, result_row, scope_name
 
@@ -424,6 +431,7 @@ th {{ background: #f3f3f3; }} .err {{ color: #b00; }} .met {{ color: #2e7d32; }}
 <tbody>
 {chr(10).join(rows)}
 </tbody></table>
+{changes_section(compare_old, folder)}
 </body></html>
 """
     path = folder / "index.html"

@@ -272,3 +272,18 @@ def category_order(dimension_vocabulary: dict[str, str], categories) -> list[str
         return (1, 0, c)
 
     return sorted(set(categories), key=key)
+
+
+def category_label(dimension: str, category: str) -> str:
+    """Thai label of a breakdown or disaggregation category (the key itself if open text).
+
+    ``dimension`` is a breakdown column (``service_type``, ``domain``) or a disaggregation
+    dimension (``sex``, ``age_band``, ``service_point``, ``source``).
+    """
+    if dimension in DIMENSIONS:
+        return DIMENSIONS[dimension].label(category)
+    for table in TABLES.values():
+        for column in table.columns:
+            if column.name == dimension and column.vocabulary:
+                return column.vocabulary.get(category, category)
+    return category
