@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import csv_text, write_csv
 from krlib.clean import clean_table
@@ -96,6 +98,10 @@ def _zip(path, members):
     ("homeless_registrations.xls",
      lambda p: p.write_text("<html><table><tr><td>reg_id</td></tr></table>", "utf-8"), "HTML"),
     ("homeless_registrations.ods", lambda p: p.write_bytes(b"PK\x03\x04broken"), "zip"),
+    ("homeless_registrations.xls",
+     lambda p: p.write_text('<?xml version="1.0"?><Workbook xmlns='
+                            '"urn:schemas-microsoft-com:office:spreadsheet"></Workbook>', "utf-8"),
+     "Excel 2003 XML"),
 ])
 def test_a_table_file_that_cannot_be_read_is_an_error_naming_its_type(
         tmp_path, capsys, name, make, detected):
@@ -653,3 +659,47 @@ def test_libreoffice_workbooks_with_a_far_stray_cell_give_the_same_figures(tmp_p
         assert got[name] == plain[name], name
     if variant.endswith("-auto"):
         assert "homeless_registrations,two_digit_year_repaired,4" in got["data_quality_flags.csv"]
+
+
+# --- property: any mix of allowed cell and file forms gives the same figures -----------------
+
+CELL_FORMS = {
+    "as is": lambda c: c,
+    "apostrophe": lambda c: "'" + c,
+    "apostrophe and spaces": lambda c: "  ' " + c + " ",
+    "zero-width after": lambda c: c + "\u200b",
+    "zero-width inside nothing": lambda c: "\u2060" + c + "\ufeff",
+    "nbsp around": lambda c: "\u00a0" + c + "\u202f",
+    "decomposed sara am": lambda c: c.replace("\u0e33", "\u0e4d\u0e32"),
+}
+FILE_FORMS = {
+    "utf-8": dict(suffix=".csv"),
+    "utf-8-bom": dict(suffix=".csv", encoding="utf-8-sig"),
+    "unicode text": dict(suffix=".txt", delimiter="\t", newline="\r\n", encoding="utf-16"),
+    "semicolon": dict(suffix=".csv", delimiter=";"),
+    "tab": dict(suffix=".tsv", delimiter="\t"),
+    "lone cr": dict(suffix=".csv", newline="\r"),
+    "crlf": dict(suffix=".csv", newline="\r\n"),
+}
+_PLAIN: dict[str, dict[str, str]] = {}
+
+
+@settings(max_examples=8, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_property_rerendered_cells_and_files_give_identical_figures(tmp_path_factory, data):
+    if "plain" not in _PLAIN:
+        _PLAIN["plain"] = _indicators(LIBREOFFICE / "source",
+                                      tmp_path_factory.mktemp("plain") / "out")
+    drop = tmp_path_factory.mktemp("drop")
+    for src in sorted((LIBREOFFICE / "source").glob("*.csv")):
+        rows = _rows(src)
+        head = 2 if "registrations" in src.name else 1
+        body = [[CELL_FORMS[data.draw(st.sampled_from(sorted(CELL_FORMS)))](c) if c else c
+                 for c in row] for row in rows[head:]]
+        form = dict(FILE_FORMS[data.draw(st.sampled_from(sorted(FILE_FORMS)))])
+        suffix = form.pop("suffix")
+        _write(drop / (src.stem + suffix), rows[:head] + body, **form)
+    got = _indicators(drop, drop / "out")
+    for name in FIGURES:
+        assert got[name] == _PLAIN["plain"][name], name

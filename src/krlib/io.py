@@ -64,7 +64,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator, Union
+from typing import TYPE_CHECKING, Iterator, Union
 
 from krlib.errors import InputError
 from krlib.schema import TABLES, TableSpec
@@ -257,6 +257,8 @@ FILE_TYPES = {
     "zip": ("ไฟล์ zip ที่ไม่ใช่ตาราง", "zip archive that is no workbook"),
     "ole": ("ไฟล์ Office ที่ไม่ใช่ Excel", "OLE2 file that is no Excel workbook"),
     "html": ("หน้าเว็บ (HTML)", "HTML page"),
+    "xml-spreadsheet": ("Excel 2003 XML", "Excel 2003 XML spreadsheet"),
+    "xml": ("ไฟล์ XML", "XML document"),
     "binary": ("ไฟล์ไบนารี", "binary data"),
 }
 
@@ -286,8 +288,12 @@ def detect_type(data: bytes) -> str:
     if data[:2] in _UTF16:
         return "text"
     head = data[:1024].lstrip(_BOM).lstrip().lower()
-    if head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
+    if head.startswith((b"<!doctype html", b"<html", b"<table")):
         return "html"
+    if head.startswith(b"<?xml"):
+        if b"urn:schemas-microsoft-com:office:spreadsheet" in data[:4096]:
+            return "xml-spreadsheet"
+        return "html" if b"<html" in head else "xml"
     if b"\x00" in data:
         return "binary"
     return "text"
@@ -448,15 +454,6 @@ def _missing_columns(path: Path, spec: TableSpec, found: set[str], extra_en: str
                       f"required column missing: {names}{extra_en}", column=missing[0],
                       fix="add the column with its English or Thai header "
                           "/ เพิ่มคอลัมน์โดยใช้ชื่อภาษาอังกฤษหรือภาษาไทย")
-
-
-def _find_header(path: Path, grid: list[list[str]], spec: TableSpec
-                 ) -> tuple[int, dict[int, str], list[str]]:
-    """First row among the top rows that holds every required column (kept for callers)."""
-    header, best = _match_header(grid, spec)
-    if header is None:
-        raise _missing_columns(path, spec, best)
-    return header.idx, header.mapping, header.ignored
 
 
 # --- delimited text ----------------------------------------------------------------------
@@ -1067,15 +1064,12 @@ def _columns(p: ParsedFile) -> list:
 
 
 def _has_value(column) -> bool:
+    """Whether a column (after the value rules) holds any cell other than empty or ``-``."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    return bool(pc.any(pc.invert(pc.is_in(column, value_set=_MISSING()))).as_py())
-
-
-def _MISSING():
-    import pyarrow as pa
-
-    return pa.array(["", "-"], type=pa.string())
+    missing = pa.array(["", "-"], type=pa.string())
+    return bool(pc.any(pc.invert(pc.is_in(column, value_set=missing))).as_py())
 
 
 def _frame(columns: list, n_rows: int, p: ParsedFile, first_row: int,
