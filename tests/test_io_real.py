@@ -703,3 +703,24 @@ def test_property_rerendered_cells_and_files_give_identical_figures(tmp_path_fac
     got = _indicators(drop, drop / "out")
     for name in FIGURES:
         assert got[name] == _PLAIN["plain"][name], name
+
+
+@pytest.mark.parametrize("path", sorted(LIBREOFFICE.glob("ods-*/*.ods")),
+                         ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_the_streaming_ods_reader_gives_calamines_cells(path):
+    """krlib's own .ods reader (used only for huge sheets) against calamine's cells."""
+    from python_calamine import CalamineWorkbook
+
+    from krlib.io import _cell_text, _ods_rows
+
+    def text(rows):
+        out = [[_cell_text(c) for c in r] for r in rows]
+        out = [r[:max([i + 1 for i, c in enumerate(r) if c] or [0])] for r in out]
+        while out and not out[-1]:
+            out.pop()
+        return out
+
+    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+    ours = text(_ods_rows(path.read_bytes(), sheet.name))
+    assert ours == text(sheet.to_python(skip_empty_area=False))
+    assert len(ours) >= 6

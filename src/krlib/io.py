@@ -792,6 +792,7 @@ def _ods_is_huge(data: bytes, sheet: str) -> bool:
     except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
         return False
     inside, row, col, last_row, last_col = False, 0, 0, 0, 0
+    current = (0, 0)
     for m in _ODS_TAG.finditer(text):
         closing, tag, attrs = m.group(1), m.group(2), m.group(3)
         if tag == b"table":
@@ -871,7 +872,23 @@ def _ods_value(cell, O: str, X: str) -> object:
             return raw
     if kind == "time":
         return cell.get(O + "time-value", "")
-    return "\n".join("".join(p.itertext()) for p in cell.iter(X + "p"))
+    return "\n".join(_ods_text(p, X) for p in cell.iter(X + "p"))
+
+
+def _ods_text(el, X: str) -> str:
+    """The text of an ODS ``text:p``, its ``text:s`` (runs of spaces), tabs and breaks kept."""
+    parts = [el.text or ""]
+    for child in el:
+        if child.tag == X + "s":
+            parts.append(" " * int(child.get(X + "c", "1")))
+        elif child.tag == X + "tab":
+            parts.append("\t")
+        elif child.tag == X + "line-break":
+            parts.append("\n")
+        else:
+            parts.append(_ods_text(child, X))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def _open_rows(path: Path, data: bytes, spec: TableSpec, kind: str
