@@ -295,7 +295,8 @@ def test_aliases_are_declared_once_in_the_schema():
 
 def test_empty_duplicate_district_column_before_the_real_one(tmp_path):
     header = ["reg_id", "district", "เขต", "registered_on", "eligibility"]
-    rows = [["H1", "", "1001", "2024-11-01", "ผ่าน"], ["H2", "-", "เขตบางรัก", "2024-11-02", "ผ่าน"]]
+    rows = [["H1", "", "1001", "2024-11-01", "ผ่าน"],
+            ["H2", "-", "เขตบางรัก", "2024-11-02", "ผ่าน"]]
     raw = read_table(write_csv(tmp_path / "homeless_registrations.csv", [header, *rows]), REG)
     assert list(raw.frame["district"]) == ["1001", "เขตบางรัก"]
     assert len(raw.notes) == 1
@@ -304,6 +305,19 @@ def test_empty_duplicate_district_column_before_the_real_one(tmp_path):
     assert "C 'เขต'" in note and "B 'district'" in note and "1001" not in note
     kept, account = clean_table(raw)
     assert account.kept == 2 and account.flags["unknown_district"] == 0
+
+
+def test_duplicate_column_in_a_workbook_starting_at_column_c_is_named_by_its_letter(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    header = ["reg_id", "district", "district", "registered_on", "eligibility"]
+    for r, row in enumerate([header, ["H1", None, "1001", "2024-11-01", "ผ่าน"]]):
+        for c, v in enumerate(row):
+            ws.cell(row=2 + r, column=3 + c, value=v)
+    wb.save(tmp_path / "homeless_registrations.xlsx")
+    raw = read_table(tmp_path / "homeless_registrations.xlsx", REG)
+    assert list(raw.frame["district"]) == ["1001"]
+    assert "using E 'district', ignoring D 'district'" in raw.notes[0]  # C is reg_id
 
 
 def test_duplicate_column_both_filled_uses_the_first(tmp_path):
