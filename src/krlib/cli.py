@@ -48,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "data_quality_flags.csv and rejected_rows.csv.")
     p.add_argument("--data", type=Path, required=True, metavar="DIR",
                    help="folder holding homeless_registrations, homeless_services, "
-                        "rehab_referrals, rehab_services as .csv .txt .tsv .xlsx .xlsm .xls or .ods")
+                        "rehab_referrals, rehab_services as .csv .txt .tsv .xlsx .xlsm "
+                        ".xls or .ods")
     _add_period(p)
     p.add_argument("--out", type=Path, required=True, metavar="OUT",
                    help="folder to write the CSV files into (created if needed)")
