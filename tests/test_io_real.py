@@ -575,6 +575,7 @@ RENDERINGS = {
     "lone-cr": _text_form(".csv", newline="\r"),
     "cr-after-header-only": _text_form(".csv", header_newline="\r"),
     "tis-620": _text_form(".csv", encoding="cp874"),
+    "tis-620-tab-text": _text_form(".txt", delimiter="\t", newline="\r\n", encoding="cp874"),
     "utf-8-bom": _text_form(".csv", encoding="utf-8-sig"),
     "apostrophes": _cells(lambda c: "'" + c),
     "zero-width-spaces": _cells(lambda c: c + "\u200b"),
