@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import csv_text, write_csv
 from krlib.clean import clean_table
@@ -96,6 +98,10 @@ def _zip(path, members):
     ("homeless_registrations.xls",
      lambda p: p.write_text("<html><table><tr><td>reg_id</td></tr></table>", "utf-8"), "HTML"),
     ("homeless_registrations.ods", lambda p: p.write_bytes(b"PK\x03\x04broken"), "zip"),
+    ("homeless_registrations.xls",
+     lambda p: p.write_text('<?xml version="1.0"?><Workbook xmlns='
+                            '"urn:schemas-microsoft-com:office:spreadsheet"></Workbook>', "utf-8"),
+     "Excel 2003 XML"),
 ])
 def test_a_table_file_that_cannot_be_read_is_an_error_naming_its_type(
         tmp_path, capsys, name, make, detected):
@@ -289,7 +295,8 @@ def test_aliases_are_declared_once_in_the_schema():
 
 def test_empty_duplicate_district_column_before_the_real_one(tmp_path):
     header = ["reg_id", "district", "เขต", "registered_on", "eligibility"]
-    rows = [["H1", "", "1001", "2024-11-01", "ผ่าน"], ["H2", "-", "เขตบางรัก", "2024-11-02", "ผ่าน"]]
+    rows = [["H1", "", "1001", "2024-11-01", "ผ่าน"],
+            ["H2", "-", "เขตบางรัก", "2024-11-02", "ผ่าน"]]
     raw = read_table(write_csv(tmp_path / "homeless_registrations.csv", [header, *rows]), REG)
     assert list(raw.frame["district"]) == ["1001", "เขตบางรัก"]
     assert len(raw.notes) == 1
@@ -298,6 +305,19 @@ def test_empty_duplicate_district_column_before_the_real_one(tmp_path):
     assert "C 'เขต'" in note and "B 'district'" in note and "1001" not in note
     kept, account = clean_table(raw)
     assert account.kept == 2 and account.flags["unknown_district"] == 0
+
+
+def test_duplicate_column_in_a_workbook_starting_at_column_c_is_named_by_its_letter(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    header = ["reg_id", "district", "district", "registered_on", "eligibility"]
+    for r, row in enumerate([header, ["H1", None, "1001", "2024-11-01", "ผ่าน"]]):
+        for c, v in enumerate(row):
+            ws.cell(row=2 + r, column=3 + c, value=v)
+    wb.save(tmp_path / "homeless_registrations.xlsx")
+    raw = read_table(tmp_path / "homeless_registrations.xlsx", REG)
+    assert list(raw.frame["district"]) == ["1001"]
+    assert "using E 'district', ignoring D 'district'" in raw.notes[0]  # C is reg_id
 
 
 def test_duplicate_column_both_filled_uses_the_first(tmp_path):
@@ -555,6 +575,7 @@ RENDERINGS = {
     "lone-cr": _text_form(".csv", newline="\r"),
     "cr-after-header-only": _text_form(".csv", header_newline="\r"),
     "tis-620": _text_form(".csv", encoding="cp874"),
+    "tis-620-tab-text": _text_form(".txt", delimiter="\t", newline="\r\n", encoding="cp874"),
     "utf-8-bom": _text_form(".csv", encoding="utf-8-sig"),
     "apostrophes": _cells(lambda c: "'" + c),
     "zero-width-spaces": _cells(lambda c: c + "\u200b"),
@@ -653,3 +674,68 @@ def test_libreoffice_workbooks_with_a_far_stray_cell_give_the_same_figures(tmp_p
         assert got[name] == plain[name], name
     if variant.endswith("-auto"):
         assert "homeless_registrations,two_digit_year_repaired,4" in got["data_quality_flags.csv"]
+
+
+# --- property: any mix of allowed cell and file forms gives the same figures -----------------
+
+CELL_FORMS = {
+    "as is": lambda c: c,
+    "apostrophe": lambda c: "'" + c,
+    "apostrophe and spaces": lambda c: "  ' " + c + " ",
+    "zero-width after": lambda c: c + "\u200b",
+    "zero-width inside nothing": lambda c: "\u2060" + c + "\ufeff",
+    "nbsp around": lambda c: "\u00a0" + c + "\u202f",
+    "decomposed sara am": lambda c: c.replace("\u0e33", "\u0e4d\u0e32"),
+}
+FILE_FORMS = {
+    "utf-8": dict(suffix=".csv"),
+    "utf-8-bom": dict(suffix=".csv", encoding="utf-8-sig"),
+    "unicode text": dict(suffix=".txt", delimiter="\t", newline="\r\n", encoding="utf-16"),
+    "semicolon": dict(suffix=".csv", delimiter=";"),
+    "tab": dict(suffix=".tsv", delimiter="\t"),
+    "lone cr": dict(suffix=".csv", newline="\r"),
+    "crlf": dict(suffix=".csv", newline="\r\n"),
+}
+_PLAIN: dict[str, dict[str, str]] = {}
+
+
+@settings(max_examples=8, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_property_rerendered_cells_and_files_give_identical_figures(tmp_path_factory, data):
+    if "plain" not in _PLAIN:
+        _PLAIN["plain"] = _indicators(LIBREOFFICE / "source",
+                                      tmp_path_factory.mktemp("plain") / "out")
+    drop = tmp_path_factory.mktemp("drop")
+    for src in sorted((LIBREOFFICE / "source").glob("*.csv")):
+        rows = _rows(src)
+        head = 2 if "registrations" in src.name else 1
+        body = [[CELL_FORMS[data.draw(st.sampled_from(sorted(CELL_FORMS)))](c) if c else c
+                 for c in row] for row in rows[head:]]
+        form = dict(FILE_FORMS[data.draw(st.sampled_from(sorted(FILE_FORMS)))])
+        suffix = form.pop("suffix")
+        _write(drop / (src.stem + suffix), rows[:head] + body, **form)
+    got = _indicators(drop, drop / "out")
+    for name in FIGURES:
+        assert got[name] == _PLAIN["plain"][name], name
+
+
+@pytest.mark.parametrize("path", sorted(LIBREOFFICE.glob("ods-*/*.ods")),
+                         ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_the_streaming_ods_reader_gives_calamines_cells(path):
+    """krlib's own .ods reader (used only for huge sheets) against calamine's cells."""
+    from python_calamine import CalamineWorkbook
+
+    from krlib.io import _cell_text, _ods_rows
+
+    def text(rows):
+        out = [[_cell_text(c) for c in r] for r in rows]
+        out = [r[:max([i + 1 for i, c in enumerate(r) if c] or [0])] for r in out]
+        while out and not out[-1]:
+            out.pop()
+        return out
+
+    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+    ours = text(_ods_rows(path.read_bytes(), sheet.name))
+    assert ours == text(sheet.to_python(skip_empty_area=False))
+    assert len(ours) >= 6

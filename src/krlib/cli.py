@@ -56,7 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "in Thai).")
     p.add_argument("--data", type=Path, required=True, metavar="DIR",
                    help="folder holding homeless_registrations, homeless_services, "
-                        "rehab_referrals, rehab_services as .csv or .xlsx")
+                        "rehab_referrals, rehab_services as .csv .txt .tsv .xlsx .xlsm "
+                        ".xls or .ods")
     _add_period(p)
     p.add_argument("--out", type=Path, required=True, metavar="OUT",
                    help="folder to write the CSV files into (created if needed)")

@@ -64,7 +64,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator, Union
+from typing import TYPE_CHECKING, Iterator, Union
 
 from krlib.errors import InputError
 from krlib.schema import TABLES, TableSpec
@@ -219,6 +219,7 @@ class ParsedFile:
     #: list bodies: each row's 0-based position below the header (rows with no cell at
     #: all are left out of the body, so a sheet of empty rows costs nothing); None: 0..n-1
     row_index: list[int] | None = None
+    col_offset: int = 0  # workbooks: columns left of the first one read (for names)
 
 
 def read_table(path: Path | str, spec: TableSpec) -> RawTable:
@@ -257,6 +258,8 @@ FILE_TYPES = {
     "zip": ("ไฟล์ zip ที่ไม่ใช่ตาราง", "zip archive that is no workbook"),
     "ole": ("ไฟล์ Office ที่ไม่ใช่ Excel", "OLE2 file that is no Excel workbook"),
     "html": ("หน้าเว็บ (HTML)", "HTML page"),
+    "xml-spreadsheet": ("Excel 2003 XML", "Excel 2003 XML spreadsheet"),
+    "xml": ("ไฟล์ XML", "XML document"),
     "binary": ("ไฟล์ไบนารี", "binary data"),
 }
 
@@ -286,8 +289,12 @@ def detect_type(data: bytes) -> str:
     if data[:2] in _UTF16:
         return "text"
     head = data[:1024].lstrip(_BOM).lstrip().lower()
-    if head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
+    if head.startswith((b"<!doctype html", b"<html", b"<table")):
         return "html"
+    if head.startswith(b"<?xml"):
+        if b"urn:schemas-microsoft-com:office:spreadsheet" in data[:4096]:
+            return "xml-spreadsheet"
+        return "html" if b"<html" in head else "xml"
     if b"\x00" in data:
         return "binary"
     return "text"
@@ -448,15 +455,6 @@ def _missing_columns(path: Path, spec: TableSpec, found: set[str], extra_en: str
                       f"required column missing: {names}{extra_en}", column=missing[0],
                       fix="add the column with its English or Thai header "
                           "/ เพิ่มคอลัมน์โดยใช้ชื่อภาษาอังกฤษหรือภาษาไทย")
-
-
-def _find_header(path: Path, grid: list[list[str]], spec: TableSpec
-                 ) -> tuple[int, dict[int, str], list[str]]:
-    """First row among the top rows that holds every required column (kept for callers)."""
-    header, best = _match_header(grid, spec)
-    if header is None:
-        raise _missing_columns(path, spec, best)
-    return header.idx, header.mapping, header.ignored
 
 
 # --- delimited text ----------------------------------------------------------------------
@@ -795,6 +793,7 @@ def _ods_is_huge(data: bytes, sheet: str) -> bool:
     except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
         return False
     inside, row, col, last_row, last_col = False, 0, 0, 0, 0
+    current = (0, 0)
     for m in _ODS_TAG.finditer(text):
         closing, tag, attrs = m.group(1), m.group(2), m.group(3)
         if tag == b"table":
@@ -803,7 +802,8 @@ def _ods_is_huge(data: bytes, sheet: str) -> bool:
                     break
             else:
                 name = re.search(rb'table:name="([^"]*)"', attrs)
-                inside = bool(name) and html.unescape(name.group(1).decode("utf-8", "replace")) == sheet
+                found = name and html.unescape(name.group(1).decode("utf-8", "replace"))
+                inside = found == sheet
             continue
         if not inside or closing:
             continue
@@ -874,12 +874,29 @@ def _ods_value(cell, O: str, X: str) -> object:
             return raw
     if kind == "time":
         return cell.get(O + "time-value", "")
-    return "\n".join("".join(p.itertext()) for p in cell.iter(X + "p"))
+    return "\n".join(_ods_text(p, X) for p in cell.iter(X + "p"))
+
+
+def _ods_text(el, X: str) -> str:
+    """The text of an ODS ``text:p``, its ``text:s`` (runs of spaces), tabs and breaks kept."""
+    parts = [el.text or ""]
+    for child in el:
+        if child.tag == X + "s":
+            parts.append(" " * int(child.get(X + "c", "1")))
+        elif child.tag == X + "tab":
+            parts.append("\t")
+        elif child.tag == X + "line-break":
+            parts.append("\n")
+        else:
+            parts.append(_ods_text(child, X))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def _open_rows(path: Path, data: bytes, spec: TableSpec, kind: str
-               ) -> tuple[str, Iterator[list]]:
-    """The chosen sheet's name and its rows (lists of typed cells, from row 1)."""
+               ) -> tuple[str, Iterator[list], int]:
+    """The chosen sheet's name, its rows (lists of typed cells, from row 1) and the
+    number of empty columns left of the first cell of each row (calamine skips them)."""
     from python_calamine import CalamineWorkbook
 
     if kind == "ods":  # calamine reads every sheet of an .ods when it opens it
@@ -887,7 +904,7 @@ def _open_rows(path: Path, data: bytes, spec: TableSpec, kind: str
         if names:
             sheet = _sheet_for(names, spec)
             if _ods_is_huge(data, sheet):
-                return sheet, _ods_rows(data, sheet)
+                return sheet, _ods_rows(data, sheet), 0
     try:
         wb = CalamineWorkbook.from_filelike(_io.BytesIO(data))
         names = wb.sheet_names
@@ -895,11 +912,12 @@ def _open_rows(path: Path, data: bytes, spec: TableSpec, kind: str
             raise ValueError("no sheet")
         sheet = _sheet_for(names, spec)
         if kind == "xlsx" and _xlsx_is_huge(data, sheet):
-            return sheet, _openpyxl_rows(data, sheet)
-        rows = wb.get_sheet_by_name(sheet).iter_rows()
+            return sheet, _openpyxl_rows(data, sheet), 0
+        ws = wb.get_sheet_by_name(sheet)
+        rows, offset = ws.iter_rows(), (ws.start[1] if ws.start else 0)
     except Exception as exc:  # calamine raises several types for corrupt files
         raise _unreadable(path, kind, type(exc).__name__) from None
-    return sheet, rows
+    return sheet, rows, offset
 
 
 def _openpyxl_rows(data: bytes, sheet: str) -> Iterator[list]:
@@ -916,7 +934,7 @@ def _openpyxl_rows(data: bytes, sheet: str) -> Iterator[list]:
 
 def _read_workbook(path: Path, data: bytes, spec: TableSpec, kind: str) -> ParsedFile:
     """A workbook table: sheet, header in the top rows, the body rows as text."""
-    sheet, rows = _open_rows(path, data, spec, kind)
+    sheet, rows, offset = _open_rows(path, data, spec, kind)
     try:
         typed_top = [list(r) for r in itertools.islice(rows, MAX_TITLE_ROWS + 1)]
         top = [[_cell_text(c) for c in row] for row in typed_top]
@@ -936,7 +954,7 @@ def _read_workbook(path: Path, data: bytes, spec: TableSpec, kind: str) -> Parse
         raise _unreadable(path, kind, type(exc).__name__) from None
     return ParsedFile(path, spec, "", kind, header.idx, header.mapping, header.ignored,
                       header.width, body or None, header.candidates, header.cells, repaired,
-                      file_type=kind, sheet=sheet, row_index=index)
+                      file_type=kind, sheet=sheet, row_index=index, col_offset=offset)
 
 
 def _cell_text(value: object) -> str:
@@ -1036,8 +1054,9 @@ def to_raw_table(parsed: ParsedFile) -> RawTable:
     frame, chosen, notes, keep = _frame(columns, n_rows, p, first_row=p.header_idx + 2,
                                         row_index=p.row_index)
     if frame.empty:
-        raise InputError(p.path, "มีแต่หัวตาราง ไม่มีข้อมูล", "the table has a header but no data rows",
-                         fix="export the rows too / เก็บข้อมูลไว้ใต้หัวตาราง")
+        raise InputError(p.path, "มีแต่หัวตาราง ไม่มีข้อมูล",
+                         "the table has a header but no data rows",
+                         fix="export the rows too / ส่งออกพร้อมข้อมูล")
     event_pos = chosen.get(p.spec.event_date)
     flags = p.repaired.get(event_pos) if event_pos is not None else None
     repaired = (np.asarray(flags, dtype=bool)[keep] if flags
@@ -1067,15 +1086,12 @@ def _columns(p: ParsedFile) -> list:
 
 
 def _has_value(column) -> bool:
+    """Whether a column (after the value rules) holds any cell other than empty or ``-``."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    return bool(pc.any(pc.invert(pc.is_in(column, value_set=_MISSING()))).as_py())
-
-
-def _MISSING():
-    import pyarrow as pa
-
-    return pa.array(["", "-"], type=pa.string())
+    missing = pa.array(["", "-"], type=pa.string())
+    return bool(pc.any(pc.invert(pc.is_in(column, value_set=missing))).as_py())
 
 
 def _frame(columns: list, n_rows: int, p: ParsedFile, first_row: int,
@@ -1098,9 +1114,8 @@ def _frame(columns: list, n_rows: int, p: ParsedFile, first_row: int,
         use = next((q for q in positions if _has_value(clean[q])), positions[0])
         chosen[name] = use
         if len(positions) > 1:
-            others = ", ".join(f"{_col_label(q)} '{normalise_text(p.headers[q])}'"
-                               for q in positions if q != use)
-            used = f"{_col_label(use)} '{normalise_text(p.headers[use])}'"
+            others = ", ".join(_col_name(p, q) for q in positions if q != use)
+            used = _col_name(p, use)
             notes.append(
                 f"{p.path.name}: คอลัมน์ {name} ซ้ำ ใช้คอลัมน์ {used} ไม่ใช้ {others} / "
                 f"column {name} appears {len(positions)} times: using {used}, "
@@ -1125,6 +1140,11 @@ def _frame(columns: list, n_rows: int, p: ParsedFile, first_row: int,
             data[col] = ""
     frame = pd.DataFrame(data)
     return frame, chosen, notes, keep
+
+
+def _col_name(p: ParsedFile, pos: int) -> str:
+    """A column as a warning names it: its letters in the sheet and its header."""
+    return f"{_col_label(pos + p.col_offset)} '{normalise_text(p.headers[pos])}'"
 
 
 def _col_label(pos: int) -> str:
