@@ -20,18 +20,14 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from krlib.cli import main
 
-IO_PENDING = pytest.mark.xfail(strict=False, reason="value rules, encodings and delimiters "
-                                                    "are krlib.io's (io branch), not merged yet")
 PROPERTY = settings(max_examples=20, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
-# While io is pending these fail: no shrinking (each example runs the whole command).
-PENDING_PROPERTY = settings(PROPERTY, max_examples=5, phases=(Phase.explicit, Phase.generate))
 DATE_COLUMNS = {"registered_on", "service_date", "referred_on"}
 FIGURES = ("kr_results.csv", "kr_breakdown.csv", "data_quality.csv",
            "data_quality_reasons.csv", "data_quality_flags.csv")
@@ -196,8 +192,7 @@ TEXT_NOISE = {
 }
 
 
-@IO_PENDING
-@PENDING_PROPERTY
+@PROPERTY
 @given(data=st.data())
 def test_value_rules_give_identical_figures(plain, tmp_path, data):
     def cell(col: str, value: str) -> str:
@@ -210,14 +205,12 @@ def test_value_rules_give_identical_figures(plain, tmp_path, data):
     assert figures(write_drop(fresh(tmp_path), tables), fresh(tmp_path)) == plain
 
 
-@IO_PENDING
 @pytest.mark.parametrize("noise", sorted(TEXT_NOISE))
 def test_each_value_rule_alone(plain, tmp_path, noise):
     tables = rerender(PLAIN, lambda col, v: TEXT_NOISE[noise](v) if v else v)
     assert figures(write_drop(fresh(tmp_path), tables), fresh(tmp_path)) == plain
 
 
-@IO_PENDING
 @pytest.mark.parametrize("encoding, delimiter", [
     ("cp874", ","), ("utf-16", "\t"), ("utf-16", ","), ("utf-8-sig", ";"), ("utf-8", "\t"),
     ("cp874", ";"),
@@ -227,8 +220,7 @@ def test_encodings_and_delimiters(plain, tmp_path, encoding, delimiter):
     assert figures(drop, fresh(tmp_path)) == plain
 
 
-@IO_PENDING
-@PENDING_PROPERTY
+@PROPERTY
 @given(data=st.data())
 def test_everything_at_once(plain, tmp_path, data):
     def cell(col: str, value: str) -> str:
