@@ -179,6 +179,11 @@ def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[
     run_jobs = get_executor(executor)
     if executor == "local":
         check_workers(workers)
+        if scheduler:
+            raise OptionError("--scheduler ใช้กับ --executor dask เท่านั้น / --scheduler needs "
+                              "--executor dask")
+    elif executor == "dask" and not scheduler:
+        raise OptionError("--executor dask ต้องระบุ --scheduler ADDRESS / needs --scheduler")
     root = Path(out)
     check_paths(data_dir, root)
     _sweep_stale(root, period.label)
