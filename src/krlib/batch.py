@@ -195,7 +195,12 @@ def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    target = keep_failed(staging, final) if batch.failed else publish(staging, final)
+    if batch.failed:
+        target = keep_failed(staging, final)
+    else:
+        target = publish(staging, final)
+        # a complete run supersedes an older partial one
+        shutil.rmtree(final.with_name(final.name + ".failed"), ignore_errors=True)
     _moved(batch.results, staging, target)
     batch.folder = target
     return batch

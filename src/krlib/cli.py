@@ -285,8 +285,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             except KeyboardInterrupt as exc:  # also SIGTERM (krlib.interrupt)
                 stop_descendants()  # workers, kernels, browser: nothing is left running
                 name = getattr(exc, "signame", "SIGINT")
-                print(f"krlib: interrupted ({name}) — no output folder was replaced "
-                      "/ ยกเลิกแล้ว", file=sys.stderr)
+                what = (" — unfinished output deleted, the last complete run kept"
+                        if args.func is cmd_report else "")
+                print(f"krlib: interrupted ({name}){what} / ยกเลิกแล้ว", file=sys.stderr)
                 return 130
     except KrlibError as exc:
         print(f"krlib: error: {exc}", file=sys.stderr)
