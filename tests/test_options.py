@@ -53,6 +53,7 @@ def write_params(tmp_path: Path, drop: Path, extra: str = "", base: bool = True)
     ("format: [html, 3]\n", ["format", "html"]),
     ("district: 9999\n", ["district", "9999", "1001-1050"]),
     ("district: [1001, nowhere]\n", ["district", "nowhere"]),
+    ("district: [1001, 2.5]\n", ["district", "2.5"]),
     ("out: 17\n", ["out", "17", "path"]),
     ("scheduler: 5\n", ["scheduler", "5"]),
     ("colour: red\n", ["unknown key", "colour", "fiscal_year"]),

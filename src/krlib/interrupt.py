@@ -33,6 +33,7 @@ class Interrupted(KeyboardInterrupt):
 
 class _State:
     signame: str | None = None
+    timer: threading.Timer | None = None
 
 
 def _handler(signum: int, frame) -> None:  # noqa: ARG001 - signal handler signature
@@ -40,9 +41,9 @@ def _handler(signum: int, frame) -> None:  # noqa: ARG001 - signal handler signa
         return  # already stopping: a second Ctrl-C must not break the clean-up
     _State.signame = signal.Signals(signum).name
     logging.disable(logging.CRITICAL)  # asyncio / jupyter_client notes about cancelled tasks
-    timer = threading.Timer(GRACE_SECONDS, _force_exit)
-    timer.daemon = True
-    timer.start()
+    _State.timer = threading.Timer(GRACE_SECONDS, _force_exit)
+    _State.timer.daemon = True
+    _State.timer.start()
     raise Interrupted(_State.signame)
 
 
@@ -67,6 +68,9 @@ def handle_signals() -> Iterator[None]:
     try:
         yield
     finally:
+        if _State.timer is not None:  # the clean-up finished: no forced exit
+            _State.timer.cancel()
+            _State.timer = None
         for s, h in previous.items():
             signal.signal(s, h)
 

@@ -54,7 +54,9 @@ def _fiscal_year(value: object) -> int:
 def _listish(value: object, allowed: str) -> str:
     """``a,b``, a YAML list ``[a, b]``, or a bare number (``district: 1001``) -> ``a,b``."""
     if isinstance(value, list) and value:
-        value = ",".join(str(v) for v in value if not isinstance(v, (bool, float, dict, list)))
+        if any(isinstance(v, bool) or not isinstance(v, (str, int)) for v in value):
+            raise _Bad(allowed)  # never drop an item silently
+        value = ",".join(str(v) for v in value)
     elif isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or not value.strip():
