@@ -54,7 +54,7 @@ report: venv system demo-data
 test: venv system
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
 
-test-fast: venv
+test-fast: venv system
 	$(BIN)/python -m pytest -m "not slow" -n $(JOBS) --dist loadfile -q $(PYTEST_ARGS)
 
 # The analysts' JupyterLab: the repo's jupyter_server_config.py (serves notebooks/ on
