@@ -110,3 +110,10 @@ def test_publish_without_a_previous_run(tmp_path):
     (staging / "a").write_text("a", encoding="utf-8")
     assert batch.publish(staging, tmp_path / "x") == tmp_path / "x"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x"]
+
+
+def test_failed_first_run_removes_the_root_it_created(monkeypatch, drop, tmp_path):
+    out = tmp_path / "new" / "out"
+    with pytest.raises(KeyboardInterrupt):
+        _run(monkeypatch, drop, out, "interrupt")
+    assert not out.exists() and (tmp_path / "new").exists()

@@ -152,4 +152,4 @@ def test_interrupt_keeps_the_previous_run(previous, drop, tmp_path, stage):
 def test_interrupt_first_run_leaves_no_folder(drop, tmp_path, stage, sig, group, workers):
     out = tmp_path / "out"
     _check(*_interrupt(_report_args(drop, out, workers), stage, sig, group=group))
-    assert not out.exists() or list(out.iterdir()) == []
+    assert not out.exists()  # the run created it, and removed it again

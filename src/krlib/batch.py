@@ -185,6 +185,7 @@ def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[
     elif executor == "dask" and not scheduler:
         raise OptionError("--executor dask ต้องระบุ --scheduler ADDRESS / needs --scheduler")
     root = Path(out)
+    created_root = not root.exists()
     check_paths(data_dir, root)
     _sweep_stale(root, period.label)
     final = root / period.label
@@ -194,6 +195,11 @@ def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[
                         run_jobs, executor, scheduler, notebook, show_progress)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        if created_root:
+            try:
+                root.rmdir()  # made by this run and now empty: leave no trace
+            except OSError:
+                pass
         raise
     if batch.failed:
         target = keep_failed(staging, final)
