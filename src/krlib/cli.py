@@ -176,8 +176,9 @@ def report_options(args: argparse.Namespace) -> dict:
         if opts.get(key) in (None, ""):
             raise OptionError(f"ต้องระบุ --{key.replace('_', '-')} (หรือใน --params) / "
                               f"--{key.replace('_', '-')} is required (or set it in --params)")
-    for key in PARAMS.keys() & opts.keys() - checked:
-        opts[key] = check(key, opts[key], f"--{key.replace('_', '-')}")
+    for key in PARAMS:  # in a fixed order: the same bad options, the same message
+        if key in opts and key not in checked:
+            opts[key] = check(key, opts[key], f"--{key.replace('_', '-')}")
     return opts
 
 
