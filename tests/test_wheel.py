@@ -71,12 +71,14 @@ def test_report_from_the_wheel_in_a_fresh_venv(wheel, tmp_path):
     purelib = subprocess.run([str(py), "-c", "import sysconfig; "
                               "print(sysconfig.get_paths()['purelib'])"],
                              capture_output=True, text=True, check=True).stdout.strip()
-    # Third-party packages from the project venv; a plain path line, so the venv's
+    # The wheel first (pip must not see the project venv's krlib and skip it as installed)
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "-q",
+                    "--no-deps", "--force-reinstall", str(wheel)], check=True,
+                   capture_output=True, timeout=300)
+    # then third-party packages from the project venv; a plain path line, so the venv's
     # editable krlib (a .pth hook of its own there) is not activated.
     Path(purelib, "_borrowed_deps.pth").write_text(
         sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "-q",
-                    "--no-deps", str(wheel)], check=True, capture_output=True, timeout=300)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["JUPYTER_PATH"] = str(Path(sys.prefix) / "share" / "jupyter")  # nbconvert's templates
     where = tmp_path / "elsewhere"
