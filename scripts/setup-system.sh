@@ -3,12 +3,15 @@
 #   chromium       - the browser engine that prints the Thai PDF reports (Playwright drives it
 #                    through its executable path; nothing is downloaded at run time)
 #   poppler-utils  - pdftotext, used by the tests to check the PDF text layer
-#   fonts-noto-core- fallback glyphs for the browser (Sarabun itself is embedded from PyPI)
+#   fonts-thai-tlwg- Thai system fonts, so JupyterLab (make lab) shows Thai text in the
+#                    browser; the reports embed Sarabun from PyPI and need no system font
 # Runs apt only when something is missing, so a second call is instant.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+if ! command -v fc-list >/dev/null 2>&1; then need+=(fontconfig fonts-thai-tlwg)
+elif [ -z "$(fc-list :lang=th family 2>/dev/null | head -n 1)" ]; then need+=(fonts-thai-tlwg); fi
 [ ${#need[@]} -eq 0 ] && exit 0
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then

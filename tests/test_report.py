@@ -167,10 +167,15 @@ def test_failing_scope_does_not_stop_the_batch(drop, tmp_path):
                     str(tmp_path / "out"), "--workers", "2", "--notebook", str(broken), "--quiet"])
     assert proc.returncode == 1
     assert "1033" in proc.stderr and "boom for the test" in proc.stderr
-    folder = tmp_path / "out" / f"{FY}-Q{Q}"
+    # The partial run is kept beside the (absent) complete one, and says so.
+    assert not (tmp_path / "out" / f"{FY}-Q{Q}").exists()
+    folder = tmp_path / "out" / f"{FY}-Q{Q}.failed"
+    assert f"partial output kept in {folder}" in proc.stderr
     assert (folder / "1001.html").exists() and (folder / "BMA.html").exists()
     assert not (folder / "1033.html").exists()
     assert "ล้มเหลว" in (folder / "index.html").read_text("utf-8")
+    assert run_cli(["verify", str(folder)]).returncode == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [f"{FY}-Q{Q}.failed"]
 
 
 @pytest.mark.parametrize("args, needle", [

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from krlib import __version__
 from krlib.errors import KrlibError, OptionError
+from krlib.interrupt import handle_signals, stop_descendants
 
 # krlib does no linear algebra, yet OpenBLAS starts a thread per core at numpy import,
 # and they spin for CPU the cleaning threads need (~8 % of `krlib indicators` on 2
@@ -239,56 +240,39 @@ REPORT_DEFAULTS = {"district": "all", "format": "html,pdf", "out": "reports", "w
 
 
 def report_options(args: argparse.Namespace) -> dict:
-    """Command-line options over the --params file over the defaults."""
-    import yaml
+    """Command-line options over the --params file over the defaults, each checked by type
+    and range (:mod:`krlib.options`); district and format come back as lists."""
+    from krlib.options import PARAMS, check, load_params
 
     opts = dict(REPORT_DEFAULTS)
+    checked: set[str] = set()
     if args.params:
-        try:
-            loaded = yaml.safe_load(args.params.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise OptionError(f"{args.params}: อ่านไฟล์พารามิเตอร์ไม่ได้ / cannot read params "
-                              f"file ({type(exc).__name__})") from None
-        if not isinstance(loaded, dict):
-            raise OptionError(f"{args.params}: ต้องเป็น YAML mapping / must be a YAML mapping")
-        unknown = set(loaded) - {"data", "fiscal_year", "quarter", *REPORT_DEFAULTS}
-        if unknown:
-            raise OptionError(f"{args.params}: unknown keys {sorted(unknown)}")
-        for key in ("data", "out"):  # paths in the file are relative to the file
-            if loaded.get(key):
-                loaded[key] = str(args.params.parent / str(loaded[key]))
+        loaded = load_params(args.params, frozenset(REPORT_DEFAULTS) - PARAMS.keys())
         opts.update(loaded)
+        checked.update(loaded)
     for key in ("data", "fiscal_year", "quarter", "district", "format", "out", "workers",
                 "suppress_below", "executor", "scheduler"):
         value = getattr(args, key, None)
         if value is not None:
             opts[key] = value
+            checked.discard(key)
     for key in ("data", "fiscal_year", "quarter"):
         if opts.get(key) in (None, ""):
             raise OptionError(f"ต้องระบุ --{key.replace('_', '-')} (หรือใน --params) / "
                               f"--{key.replace('_', '-')} is required (or set it in --params)")
+    for key in PARAMS:  # in a fixed order: the same bad options, the same message
+        if key in opts and key not in checked:
+            opts[key] = check(key, opts[key], f"--{key.replace('_', '-')}")
     return opts
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from krlib.report import parse_formats, parse_scopes, run_report
+    from krlib.report import run_report
 
     o = report_options(args)
-    try:
-        fy, q = int(o["fiscal_year"]), int(o["quarter"])
-        workers = None if o["workers"] in (None, "") else int(o["workers"])
-        suppress = int(o["suppress_below"] or 0)
-    except (TypeError, ValueError):
-        raise OptionError("fiscal_year, quarter, workers, suppress_below ต้องเป็นตัวเลข / "
-                          "must be whole numbers") from None
-    if workers is not None and workers < 1:
-        raise OptionError("--workers ต้องอย่างน้อย 1 / --workers must be 1 or more")
-    from krlib.periods import Period
-
-    Period(fy, q)  # validate before any work
-    batch = run_report(Path(o["data"]), fy, q, parse_scopes(str(o["district"])),
-                       parse_formats(str(o["format"])), Path(o["out"]), workers=workers,
-                       suppress_below=suppress, executor=o["executor"],
+    batch = run_report(Path(o["data"]), o["fiscal_year"], o["quarter"], o["district"],
+                       o["format"], Path(o["out"]), workers=o["workers"],
+                       suppress_below=o["suppress_below"], executor=o["executor"],
                        scheduler=o["scheduler"], show_progress=not args.quiet,
                        **({"strict": True} if args.strict else {}),
                        krs_dirs=tuple(args.krs),
@@ -299,6 +283,11 @@ def cmd_report(args: argparse.Namespace) -> int:
           f"{batch.folder / 'index.html'}")
     for r in batch.failed:
         print(f"krlib report: ล้มเหลว / FAILED {r.scope}: {r.error}", file=sys.stderr)
+    if batch.failed:
+        final = batch.folder.with_name(batch.folder.name.removesuffix(".failed"))
+        print(f"krlib report: ผลลัพธ์บางส่วนอยู่ที่ / partial output kept in {batch.folder}; "
+              f"{final} {'is unchanged' if final.exists() else 'was not written'}",
+              file=sys.stderr)
     return 1 if batch.failed else 0
 
 
@@ -390,12 +379,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             from krlib.io import use_lean_arrow_memory
 
             use_lean_arrow_memory()
-        return args.func(args)
+        with handle_signals():
+            try:
+                return args.func(args)
+            except KeyboardInterrupt as exc:  # also SIGTERM (krlib.interrupt)
+                stop_descendants()  # workers, kernels, browser: nothing is left running
+                name = getattr(exc, "signame", "SIGINT")
+                what = (" — unfinished output deleted, the last complete run kept"
+                        if args.func is cmd_report else "")
+                print(f"krlib: interrupted ({name}){what} / ยกเลิกแล้ว", file=sys.stderr)
+                return 130
     except KrlibError as exc:
         print(f"krlib: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("krlib: interrupted", file=sys.stderr)
+        print("krlib: interrupted / ยกเลิกแล้ว", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - last resort: one line, never a traceback
         if os.environ.get("KRLIB_DEBUG"):
@@ -415,7 +413,8 @@ def run() -> None:
     import atexit
 
     code = main()
-    atexit._run_exitfuncs()
+    if code != 130:  # interrupted: every child is stopped; exit hooks could only wait
+        atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -5,58 +5,31 @@ data) are shared with every notebook. Notebooks run in parallel worker processes
 keeping one Jupyter kernel alive for all its reports (kernel start and imports are most
 of a report's cost). A failing scope does not stop the batch. PDFs are printed by one
 browser for the whole batch.
+
+The parts live by concept: :mod:`krlib.batch` (``run_report``: the stages and the output
+folder), :mod:`krlib.executors` (``EXECUTORS``: where notebooks run), :mod:`krlib.kernels`
+(``KernelPool``: kernels kept alive), :mod:`krlib.interrupt` (Ctrl-C and SIGTERM). This
+module keeps the option parsers and the index page, and re-exports the public names.
 """
 
 from __future__ import annotations
 
 import html
-import os
-import threading
-import time
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from krlib.batch import BatchResult, default_notebook, run_report
 from krlib.errors import OptionError
+from krlib.executors import (CELL_TIMEOUT, EXECUTORS, Job, JobResult, default_workers,
+                             execute_job, run_dask, run_local, sanitize_notebook)
+from krlib.kernels import KERNEL_NAME, KernelPool
 
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "district_report.ipynb"
-KERNEL_NAME = "python3"
-CELL_TIMEOUT = 600  # seconds a single cell may take
+__all__ = ["BatchResult", "CELL_TIMEOUT", "EXECUTORS", "FORMATS", "Job", "JobResult",
+           "KERNEL_NAME", "KernelPool", "NOTEBOOK", "default_workers", "execute_job",
+           "failure_lines", "parse_formats", "parse_scopes", "run_dask", "run_local",
+           "run_report", "sanitize_notebook", "write_index"]
+
+NOTEBOOK = default_notebook()
 FORMATS = ("html", "pdf")
-
-
-@dataclass
-class Job:
-    """One report to render: a scope of a period, with the notebook's parameters."""
-
-    scope: str
-    notebook: str
-    folder: str  # OUT/<Y>-Q<Q>
-    parameters: dict
-    title: str
-
-
-@dataclass
-class JobResult:
-    scope: str
-    ok: bool
-    seconds: float
-    error: str = ""
-    html: str = ""
-    ipynb: str = ""
-    pdf: str = ""
-
-
-@dataclass
-class BatchResult:
-    folder: Path
-    results: list[JobResult] = field(default_factory=list)
-    stage_seconds: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def failed(self) -> list[JobResult]:
-        return [r for r in self.results if not r.ok]
 
 
 # --- scopes ---------------------------------------------------------------------------
@@ -93,293 +66,6 @@ def parse_formats(text: str) -> list[str]:
     if "pdf" in formats and "html" not in formats:
         formats.insert(0, "html")  # the PDF is printed from the HTML
     return formats
-
-
-# --- worker side: one kernel per worker thread ---------------------------------------
-
-# Thread id -> kernel manager. Process pools run one thread per process; a Dask worker
-# may run several task threads, and two reports must never share a kernel.
-_KERNELS: dict[int, object] = {}
-_KERNELS_LOCK = threading.Lock()
-_CLEANUP: list[bool] = []  # non-empty once the exit hooks are registered
-
-
-def _kernel():
-    """This thread's kernel, started on first use and reused by its next reports."""
-    import subprocess
-
-    from jupyter_client.manager import KernelManager
-
-    key = threading.get_ident()
-    km = _KERNELS.get(key)
-    if km is not None and km.is_alive():
-        return km
-    km = KernelManager(kernel_name=KERNEL_NAME)
-    env = dict(os.environ, MPLBACKEND="agg", PYDEVD_DISABLE_FILE_VALIDATION="1")
-    # The kernel's own log ("running over TCP without encryption", shutdown notes) is
-    # noise for a batch; cell errors still arrive as messages and fail the scope.
-    km.start_kernel(env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    with _KERNELS_LOCK:
-        _KERNELS[key] = km
-        if not _CLEANUP:
-            import atexit
-            from multiprocessing import util
-
-            atexit.register(_stop_kernels)  # the main process
-            util.Finalize(None, _stop_kernels, exitpriority=10)  # pool workers skip atexit
-            _CLEANUP.append(True)
-    return km
-
-
-def _shutdown(km) -> None:
-    try:
-        km.shutdown_kernel(now=True)
-    except Exception:  # noqa: BLE001 - best effort: the kernel may be gone already
-        pass
-
-
-def _stop_kernel() -> None:
-    """Stop this thread's kernel (after a failure the next report gets a fresh one)."""
-    with _KERNELS_LOCK:
-        km = _KERNELS.pop(threading.get_ident(), None)
-    if km is not None:
-        _shutdown(km)
-
-
-def _stop_kernels() -> None:
-    """Stop every kernel this process started (at exit, or when a Dask batch ends)."""
-    with _KERNELS_LOCK:
-        kms = list(_KERNELS.values())
-        _KERNELS.clear()
-    for km in kms:
-        _shutdown(km)
-
-
-def _reset_kernel(km, cwd: str) -> None:
-    """Forget the previous report's variables (modules stay imported: that is the saving)
-    and work in the report's folder (papermill's cwd only applies to kernels it starts)."""
-    kc = km.client()
-    kc.start_channels()
-    try:
-        kc.wait_for_ready(timeout=60)
-        code = ("%reset -f\nimport os as _os, matplotlib.pyplot as _p\n"
-                f"_os.chdir({cwd!r}); _p.close('all'); del _os, _p")
-        reply = kc.execute_interactive(code, timeout=60, output_hook=lambda msg: None)
-        if reply["content"]["status"] != "ok":
-            raise RuntimeError(f"kernel reset failed: {reply['content'].get('evalue')}")
-    finally:
-        kc.stop_channels()
-
-
-def sanitize_notebook(nb) -> None:
-    """Drop volatile metadata (timings, paths) and renumber executions: same run, same file."""
-    nb.metadata.pop("papermill", None)
-    count = 0
-    for cell in nb.cells:
-        if "injected-parameters" in cell.metadata.get("tags", []):
-            cell.id = "injected-parameters"  # papermill gives it a random id
-        cell.metadata.pop("papermill", None)
-        cell.metadata.pop("execution", None)
-        if cell.cell_type == "code":
-            if cell.get("execution_count") is not None:
-                count += 1
-                cell.execution_count = count
-            for out in cell.get("outputs", []):
-                if "execution_count" in out:
-                    out["execution_count"] = cell.execution_count
-
-
-def execute_job(job: Job) -> JobResult:
-    """Run one report notebook and export its HTML (runs in a worker process)."""
-    import nbformat
-    import papermill as pm
-
-    from krlib import render
-
-    t0 = time.perf_counter()
-    folder = Path(job.folder)
-    ipynb = folder / "notebooks" / f"{job.scope}.ipynb"
-    ipynb.parent.mkdir(parents=True, exist_ok=True)
-    out = JobResult(job.scope, ok=False, seconds=0.0, ipynb=str(ipynb))
-    km = _kernel()
-    try:
-        _reset_kernel(km, job.folder)
-        nb = pm.execute_notebook(
-            job.notebook, None, parameters=job.parameters, kernel_name=KERNEL_NAME, km=km,
-            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-            cwd=job.folder, execution_timeout=CELL_TIMEOUT,
-            record_timing=False,
-        )
-        out.ok = True
-    except pm.PapermillExecutionError as exc:
-        nb = None
-        out.error = f"{exc.ename}: {exc.evalue}".splitlines()[0][:300]
-        _stop_kernel()  # the next report gets a fresh kernel
-    except Exception as exc:  # noqa: BLE001 - isolate the failure to this scope
-        nb = None
-        out.error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
-        _stop_kernel()  # the next report gets a fresh kernel
-    if nb is not None:
-        sanitize_notebook(nb)
-        nbformat.write(nb, ipynb)
-        page = folder / f"{job.scope}.html"
-        page.write_text(render.notebook_to_html(nb, title=job.title), encoding="utf-8")
-        out.html = str(page)
-    out.seconds = time.perf_counter() - t0
-    return out
-
-
-# --- executors ------------------------------------------------------------------------
-
-def run_local(jobs: list[Job], workers: int, progress: Callable[[JobResult], None]
-              ) -> list[JobResult]:
-    """Run jobs in ``workers`` processes (each with its own kernel)."""
-    results: list[JobResult] = []
-    if workers <= 1:
-        for job in jobs:
-            results.append(execute_job(job))
-            progress(results[-1])
-        _stop_kernel()
-        return results
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for res in pool.map(execute_job, jobs):
-            results.append(res)
-            progress(res)
-    return results
-
-
-def run_dask(jobs: list[Job], scheduler: str, progress: Callable[[JobResult], None]
-             ) -> list[JobResult]:
-    """Run jobs on an existing Dask cluster; each Dask worker keeps its own kernel."""
-    from distributed import Client, as_completed
-
-    with Client(scheduler) as client:
-        futures = client.map(execute_job, jobs, pure=False)
-        by_key = {f.key: i for i, f in enumerate(futures)}
-        results: list[JobResult | None] = [None] * len(jobs)
-        try:
-            for fut in as_completed(futures):
-                res = fut.result()
-                results[by_key[fut.key]] = res
-                progress(res)
-        finally:
-            client.run(_stop_kernels)  # workers outlive the batch: stop the kernels we started
-    return [r for r in results if r is not None]
-
-
-def default_workers() -> int:
-    return max(1, os.cpu_count() or 1)
-
-
-# --- the batch ------------------------------------------------------------------------
-
-def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[str],
-               formats: Iterable[str], out: Path, workers: int | None = None,
-               suppress_below: int = 0, executor: str = "local", scheduler: str | None = None,
-               notebook: Path = NOTEBOOK, show_progress: bool = True,
-               strict: bool = False, krs_dirs: Iterable[Path] = (),
-               compare_with: Path | None = None) -> BatchResult:
-    """Clean once, write the contract CSVs, render every scope, print PDFs, write the index."""
-    from krlib.clean import load_drop
-    from krlib.compare import read_outputs
-    from krlib.export import write_outputs
-    from krlib.kr import load_krs
-    from krlib.periods import Period
-    from krlib.prepare import prepare_clean
-    from krlib.present import scope_name
-    from krlib.workbook import write_workbook
-
-    period = Period(fiscal_year, quarter)
-    scopes, formats = list(scopes), list(formats)
-    if suppress_below < 0:
-        raise OptionError("--suppress-below ต้องไม่ติดลบ / must be 0 or more")
-    if not Path(notebook).is_file():
-        raise OptionError(f"ไม่พบโน้ตบุ๊ก / notebook not found: {notebook}")
-    stages: dict[str, float] = {}
-    old = read_outputs(compare_with) if compare_with else None  # before any overwrite
-
-    t = time.perf_counter()
-    krs = load_krs(krs_dirs)  # a bad definition file stops the batch before any work
-    clean = load_drop(data_dir)
-    prep = prepare_clean(clean, period, krs=krs)
-    from krlib import alerts  # warnings on stderr; --strict: exit 3 before rendering
-
-    warned = alerts.collect(clean, prep.indicators, period, prep.krs)
-    alerts.announce(warned)
-    if strict:
-        alerts.check_strict(warned)
-    folder = Path(out) / period.label
-    folder.mkdir(parents=True, exist_ok=True)
-    write_outputs(prep, clean, folder)  # the KRs are computed once, in prepare_clean
-    write_workbook(prep.indicators, clean, folder, period, prep.krs.values())
-    prepared = prep.save(folder / "prepared.json")
-    stages["load+clean+compute"] = time.perf_counter() - t
-
-    params_base = {"data_dir": str(Path(data_dir).resolve()), "fiscal_year": fiscal_year,
-                   "quarter": quarter, "prepared": prepared.name,  # relative to the folder
-                   "suppress_below": suppress_below}
-    jobs = [Job(s, str(notebook), str(folder.resolve()), dict(params_base, district=s),
-                f"KR {period.label} {scope_name(s)}") for s in scopes]
-
-    t = time.perf_counter()
-    bar = _progress_bar(len(jobs), "รายงาน / reports", show_progress)
-    done: Callable[[JobResult], None] = lambda r: bar.update(1)  # noqa: E731
-    if executor == "dask":
-        if not scheduler:
-            raise OptionError("--executor dask ต้องระบุ --scheduler ADDRESS / needs --scheduler")
-        results = run_dask(jobs, scheduler, done)
-    else:
-        results = run_local(jobs, workers or default_workers(), done)
-    bar.close()
-    stages["notebooks+html"] = time.perf_counter() - t
-
-    if "pdf" in formats:
-        t = time.perf_counter()
-        _print_pdfs(results, show_progress)
-        stages["pdf"] = time.perf_counter() - t
-    if "html" not in formats:
-        for r in results:
-            if r.html:
-                Path(r.html).unlink(missing_ok=True)
-                r.html = ""
-    write_index(folder, prep, results, suppress_below, compare_old=old)
-    batch = BatchResult(folder, results, stages)
-    from krlib.manifest import write_manifest
-    from krlib.prepare import sources_of
-
-    write_manifest(folder, sources_of(clean), {
-        "command": "report", "fiscal_year": fiscal_year, "quarter": quarter,
-        "data": Path(data_dir).name, "scopes": scopes, "formats": formats,
-        "suppress_below": suppress_below, "unavailable": prep.indicators.unavailable,
-        "failed": {r.scope: r.error for r in batch.failed}}, warnings=prep.warnings)
-    return batch
-
-
-def _print_pdfs(results: list[JobResult], show_progress: bool) -> None:
-    from krlib.render import PdfPrinter
-
-    todo = [r for r in results if r.ok and r.html]
-    if not todo:
-        return
-    bar = _progress_bar(len(todo), "PDF", show_progress)
-    with PdfPrinter() as printer:
-        for r in todo:
-            pdf = Path(r.html).with_suffix(".pdf")
-            try:
-                printer.print(Path(r.html), pdf)
-                r.pdf = str(pdf)
-            except Exception as exc:  # noqa: BLE001 - a failed PDF fails that scope only
-                r.ok = False
-                r.error = f"PDF: {type(exc).__name__}: {exc}".splitlines()[0][:300]
-            bar.update(1)
-    bar.close()
-
-
-def _progress_bar(total: int, desc: str, enabled: bool):
-    from tqdm import tqdm
-
-    return tqdm(total=total, desc=desc, unit="", disable=not enabled, leave=False,
-                dynamic_ncols=True)
 
 
 def write_index(folder: Path, prep, results: list[JobResult], suppress_below: int = 0,

@@ -1,0 +1,67 @@
+"""krlib.interrupt in one process: signals become Interrupted, once; children are stopped."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from krlib import interrupt
+
+
+@pytest.mark.parametrize("sig, name", [(signal.SIGINT, "SIGINT"), (signal.SIGTERM, "SIGTERM")])
+def test_signal_raises_interrupted_once_and_restores_handlers(sig, name):
+    before = signal.getsignal(sig)
+    with pytest.raises(interrupt.Interrupted) as info:
+        with interrupt.handle_signals():
+            os.kill(os.getpid(), sig)
+            time.sleep(5)  # the handler raises before this ends
+    assert info.value.signame == name
+    assert isinstance(info.value, KeyboardInterrupt)  # code catching Ctrl-C still works
+    assert signal.getsignal(sig) is before
+    assert interrupt._State.timer is None  # no forced exit pending once the block is left
+
+
+def test_second_signal_during_clean_up_is_ignored():
+    cleaned = []
+    with pytest.raises(interrupt.Interrupted):
+        with interrupt.handle_signals():
+            try:
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(5)
+            finally:
+                os.kill(os.getpid(), signal.SIGINT)  # impatient user: Ctrl-C again
+                time.sleep(0.05)
+                cleaned.append(True)
+    assert cleaned == [True]
+    assert interrupt.interrupted() == "SIGINT"
+
+
+def test_stop_descendants_stops_grandchildren():
+    # a child that starts a grandchild in its own session, as jupyter_client does kernels
+    code = ("import subprocess, sys, time; "
+            "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'], "
+            "start_new_session=True); time.sleep(60)")
+    child = subprocess.Popen([sys.executable, "-c", code])
+    import psutil
+
+    deadline = time.monotonic() + 20
+    while len(psutil.Process(child.pid).children()) < 1:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    grandchild = psutil.Process(child.pid).children()[0]
+    assert interrupt.stop_descendants(timeout=2) >= 2
+    child.wait(timeout=5)
+    assert not grandchild.is_running() or grandchild.status() == psutil.STATUS_ZOMBIE
+
+
+def test_worker_init_ignores_ctrl_c():
+    code = ("import os, signal, time; from krlib.interrupt import worker_init; worker_init(); "
+            "os.kill(os.getpid(), signal.SIGINT); time.sleep(0.2); print('alive')")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0 and proc.stdout.strip() == "alive"
