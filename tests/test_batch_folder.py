@@ -33,7 +33,7 @@ def _dead_pid() -> int:
 
 def _stub(outcome: str):
     """A stand-in for the rendering stage: writes a file, then ends as ``outcome``."""
-    def render(data_dir, period, scopes, formats, folder, *rest):
+    def render(data_dir, period, scopes, formats, folder, *rest, **options):
         (folder / "run.txt").write_text(outcome, encoding="utf-8")
         (folder / "1001.html").write_text("page", encoding="utf-8")
         if outcome == "interrupt":

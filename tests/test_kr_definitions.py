@@ -121,9 +121,10 @@ def test_cli_bad_definition_exits_2_with_one_line(tmp_path, capsys, contract_exa
     assert err.count("\n") == 1 and "9901.yaml" in err and "field 'target'" in err
 
 
-def test_report_takes_krs_and_stops_on_a_bad_file(tmp_path, capsys):
+def test_report_takes_krs_and_stops_on_a_bad_file(tmp_path, capsys, contract_example):
     _write(tmp_path / "krs", ID_CARD_KR.replace("breakdown: service_type", "breakdown: x"))
-    code = main(["report", "--data", str(tmp_path), "--fiscal-year", "2568", "--quarter", "2",
+    code = main(["report", "--data", str(contract_example / "drop"), "--fiscal-year", "2568",
+                 "--quarter", "2",
                  "--out", str(tmp_path / "out"), "--krs", str(tmp_path / "krs"), "--quiet"])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "field 'breakdown'" in err

@@ -195,9 +195,9 @@ def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[
         raise OptionError("--executor dask ต้องระบุ --scheduler ADDRESS / needs --scheduler")
     root = Path(out)
     created_root = not root.exists()
-    check_paths(data_dir, root)
     krs = load_krs(krs_dirs)  # a bad definition file stops the batch before any work
     old = read_outputs(compare_with) if compare_with else None  # before any overwrite
+    check_paths(data_dir, root)
     _sweep_stale(root, period.label)
     final = root / period.label
     staging = _make_staging(root, period.label)
