@@ -4,4 +4,21 @@
 # not importlib.metadata: that import alone costs ~50 ms on every CLI call.
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "load", "Drop", "Figures", "compare", "method_label_th"]
+
+#: Names served lazily from their module, so ``import krlib`` stays light (no pandas)
+#: for the CLI's start-up: ``krlib.load(...)`` imports :mod:`krlib.api` on first use.
+_LAZY = {"load": "krlib.api", "Drop": "krlib.api", "Figures": "krlib.api",
+         "compare": "krlib.api", "method_label_th": "krlib.methods"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'krlib' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

@@ -316,7 +316,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             use_lean_arrow_memory()
         return args.func(args)
     except KrlibError as exc:
-        print(f"krlib: error: {exc}", file=sys.stderr)
+        print(f"krlib: error: {exc.cli_message()}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("krlib: interrupted", file=sys.stderr)
