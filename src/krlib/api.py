@@ -50,7 +50,8 @@ from krlib.methods import (
 from krlib.periods import Period
 from krlib.scopes import BANGKOK_TH, BMA, UNKNOWN, scope_name_th, scope_order
 
-__all__ = ["load", "Drop", "Figures", "compare", "scope_code", "CHART_KINDS", "COMPARE_COLUMNS"]
+__all__ = ["load", "Drop", "Figures", "compare", "scope_code", "CHART_KINDS", "COMPARE_COLUMNS",
+           "METHODS"]
 
 #: What :meth:`Figures.chart` draws (the report's four charts).
 CHART_KINDS = ("trend", "breakdown", "league", "comparison")
@@ -59,6 +60,11 @@ COMPARE_COLUMNS = ["kr_code", "scope_code", "scope_name_th",
                    "numerator_old", "denominator_old", "percent_old", "met_target_old",
                    "numerator_new", "denominator_new", "percent_new", "met_target_new",
                    "change_pp", "changed"]
+#: The method variants :meth:`Drop.variants` shows by default, the contract's first.
+METHODS = ({"cumulative": True, "rounding": "half_up"},
+           {"cumulative": False, "rounding": "half_up"},
+           {"cumulative": True, "rounding": "half_even"},
+           {"cumulative": False, "rounding": "half_even"})
 _KINDS = ("results", "breakdown", "disaggregation", "timeliness")
 
 
@@ -414,6 +420,51 @@ class Drop:
         scope = None if district is None else scope_code(district)
         code = None if kr is None else _kr_code(kr, self.krs)
         return Figures.of(self._indicators(period, meth), period, meth, self.krs, scope, code)
+
+    def variants(self, fiscal_year: int, quarter: int, *, district: str | int | None = None,
+                 kr: str | int | None = None, methods=METHODS) -> pd.DataFrame:
+        """The same figures under each method, side by side (long form): ``method_th``,
+        ``contract`` (True for the contract's method), cumulative, rounding, then the
+        result columns. ``methods``: method mappings, default :data:`METHODS` (all four,
+        the contract's first).
+
+        >>> drop.variants(2568, 4, district="1039")      # doctest: +SKIP
+        """
+        parts = []
+        for m in methods:
+            meth = method(**{**CONTRACT, **m})
+            res = self.indicators(fiscal_year, quarter, district=district, kr=kr,
+                                  **meth).results
+            head = pd.DataFrame({"method_th": method_label_th(meth),
+                                 "contract": meth == CONTRACT, **meth}, index=res.index)
+            parts.append(pd.concat([head, res], axis=1))
+        out = pd.concat(parts, ignore_index=True)
+        return out.drop(columns=["fiscal_year", "quarter", "target"])
+
+    def cohort_counts(self, fiscal_year: int, quarter: int, *, cumulative: bool = True
+                      ) -> pd.DataFrame:
+        """Per KR, cohort records in the window, the persons they make (each counted once,
+        at their home district) and how many of those have no known district (counted in
+        Bangkok only): why a record count is not a KR denominator.
+
+        >>> drop.cohort_counts(2568, 4, cumulative=False)   # doctest: +SKIP
+        """
+        from krlib.indicators import home_districts, in_window, where_mask
+
+        period, meth = _period(fiscal_year, quarter), method(cumulative)
+        rows = []
+        for code, kr in self.krs.items():
+            if not self.clean.has(kr.cohort_table):
+                continue
+            c = self.clean.tables[kr.cohort_table]
+            records = in_window(c["event_date"], period, meth["cumulative"]) & where_mask(
+                c, kr.cohort_where)
+            home = home_districts(c, kr, period, meth["cumulative"])
+            rows.append({"kr_code": code, "cohort_records": int(records.sum()),
+                         "persons": len(home),
+                         "persons_unknown_district": int((home["district"] == UNKNOWN).sum())})
+        return pd.DataFrame(rows, columns=["kr_code", "cohort_records", "persons",
+                                           "persons_unknown_district"])
 
     def compare(self, other: "Drop | None" = None, fiscal_year: int | None = None,
                 quarter: int | None = None, *, old: Mapping | None = None,
