@@ -404,3 +404,44 @@ def test_cli_still_says_data_option(tmp_path, capsys):
                  "--quarter", "2", "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "--data" in err and "parameters cell" not in err
+
+
+# --- the notebook's helpers: variants and cohort counts ---------------------------------
+
+def test_variants_side_by_side(watthana):
+    v = krlib.load(watthana).variants(2568, 4, district="1039", kr="8207")
+    assert list(v["method_th"]) == [
+        "สะสมตั้งแต่ต้นปีงบประมาณ · ปัดเศษแบบ half-up", "เฉพาะไตรมาส · ปัดเศษแบบ half-up",
+        "สะสมตั้งแต่ต้นปีงบประมาณ · ปัดเศษแบบ half-even", "เฉพาะไตรมาส · ปัดเศษแบบ half-even"]
+    assert list(v["contract"]) == [True, False, False, False]
+    assert list(zip(v.numerator, v.denominator, v.percent)) == [
+        (5, 6, 83.33), (1, 3, 33.33), (5, 6, 83.33), (1, 3, 33.33)]
+
+
+def test_cohort_counts_records_versus_persons(watthana):
+    drop = krlib.load(watthana)
+    ytd = drop.cohort_counts(2568, 4).set_index("kr_code").loc["8207"]
+    assert (ytd.cohort_records, ytd.persons, ytd.persons_unknown_district) == (7, 6, 0)
+    alone = drop.cohort_counts(2568, 4, cumulative=False).set_index("kr_code").loc["8207"]
+    assert (alone.cohort_records, alone.persons) == (4, 4)  # H2, H3, H5, H7
+
+
+def test_cohort_counts_unknown_district(make_drop):
+    drop = krlib.load(make_drop(homeless_registrations=[
+        REG_HEADER, ["H1", "", "Atlantis", "2024-11-01", "ผ่าน"],
+        ["H2", "", "1001", "2024-11-01", "ผ่าน"]],
+        homeless_services=[SVC_HEADER, ["H2", "2025-06-01", "food"]]))  # after Q2
+    row = drop.cohort_counts(2568, 2).set_index("kr_code").loc["8207"]
+    assert (row.cohort_records, row.persons, row.persons_unknown_district) == (2, 2, 1)
+    assert figure_of(drop.indicators(2568, 2), "8207", "BMA") == (0, 2, 0.0)
+
+
+def test_docstring_examples_that_run():
+    import doctest
+
+    import krlib.api
+    import krlib.methods
+
+    for module in (krlib.methods, krlib.api):
+        result = doctest.testmod(module)
+        assert result.failed == 0 and result.attempted > 0, module.__name__

@@ -205,7 +205,7 @@ class Figures:
         """The result row of one KR and scope (defaults: the filter given, else the only
         KR, and Bangkok as a whole).
 
-        >>> drop.indicators(2568, 4, district="1039", kr="8207").row().percent  # doctest: +SKIP
+            drop.indicators(2568, 4, district="1039", kr="8207").row().percent
         """
         code, scope = self._kr(kr), self._scope(district)
         r = self.results
@@ -236,8 +236,8 @@ class Figures:
         """Per-scope differences from these figures (old) to ``other`` (new): see
         :func:`compare`.
 
-        >>> a = drop.indicators(2568, 4)                      # doctest: +SKIP
-        >>> a.compare(drop.indicators(2568, 4, rounding="half_even"))  # doctest: +SKIP
+            a = drop.indicators(2568, 4)
+            a.compare(drop.indicators(2568, 4, rounding="half_even"))
         """
         return compare(self, other)
 
@@ -250,8 +250,8 @@ class Figures:
         to :meth:`Drop.indicators`, else the only KR and Bangkok. Every title and axis says
         the window (fiscal-year-to-date or the quarter alone) and the rounding rule.
 
-        >>> drop.indicators(2568, 4, cumulative=False, district="1039",
-        ...                 kr="8207").chart("trend").savefig("trend.png")  # doctest: +SKIP
+            drop.indicators(2568, 4, cumulative=False, district="1039",
+                            kr="8207").chart("trend").savefig("trend.png")
         """
         from krlib import charts
 
@@ -313,8 +313,8 @@ def compare(old: Figures, new: Figures) -> pd.DataFrame:
     KR then scope order; ``attrs["old"]`` / ``attrs["new"]`` hold each side's
     :attr:`Figures.label_th`.
 
-    >>> q_only = drop.indicators(2568, 4, cumulative=False)      # doctest: +SKIP
-    >>> compare(drop.indicators(2568, 4), q_only).query("changed")  # doctest: +SKIP
+        q_only = drop.indicators(2568, 4, cumulative=False)
+        compare(drop.indicators(2568, 4), q_only).query("changed")
     """
     keys = ["kr_code", "scope_code"]
     cols = ["numerator", "denominator", "percent", "met_target"]
@@ -353,8 +353,8 @@ class Drop:
       tables.
     - ``krs``: the KR definitions computed (the package's, plus ``krs_dirs``).
 
-    >>> drop = krlib.load("data/demo")          # doctest: +SKIP
-    >>> drop.quality                            # doctest: +SKIP
+        drop = krlib.load("data/demo")
+        drop.quality
     """
 
     def __init__(self, clean: CleanDrop, krs: Mapping[str, KRDefinition] | None = None,
@@ -411,9 +411,9 @@ class Drop:
         Computed once per quarter and method, then reused. Quarter-only KR 8207 for
         district 1039 in Q4::
 
-            >>> figs = krlib.load(d).indicators(2568, 4, cumulative=False,
-            ...                                 district="1039", kr="8207")  # doctest: +SKIP
-            >>> figs.results[["numerator", "denominator", "percent"]]  # doctest: +SKIP
+            figs = krlib.load(d).indicators(2568, 4, cumulative=False,
+                                            district="1039", kr="8207")
+            figs.results[["numerator", "denominator", "percent"]]
         """
         period = _period(fiscal_year, quarter)
         meth = method(cumulative, rounding)
@@ -428,7 +428,7 @@ class Drop:
         result columns. ``methods``: method mappings, default :data:`METHODS` (all four,
         the contract's first).
 
-        >>> drop.variants(2568, 4, district="1039")      # doctest: +SKIP
+            drop.variants(2568, 4, district="1039")
         """
         parts = []
         for m in methods:
@@ -447,7 +447,7 @@ class Drop:
         at their home district) and how many of those have no known district (counted in
         Bangkok only): why a record count is not a KR denominator.
 
-        >>> drop.cohort_counts(2568, 4, cumulative=False)   # doctest: +SKIP
+            drop.cohort_counts(2568, 4, cumulative=False)
         """
         from krlib.indicators import home_districts, in_window, where_mask
 
@@ -474,9 +474,9 @@ class Drop:
         method), or between two methods on this drop (``other=None``; ``old`` / ``new``
         are method mappings, default the contract's). See :func:`compare` for the columns.
 
-        >>> drop.compare(krlib.load("data/next"), 2568, 4)      # doctest: +SKIP
-        >>> drop.compare(fiscal_year=2568, quarter=4,
-        ...              new={"rounding": "half_even"})          # doctest: +SKIP
+            drop.compare(krlib.load("data/next"), 2568, 4)
+            drop.compare(fiscal_year=2568, quarter=4,
+                         new={"rounding": "half_even"})
         """
         if fiscal_year is None or quarter is None:
             raise OptionError("ระบุ fiscal_year และ quarter / give fiscal_year= and quarter=")
@@ -492,8 +492,8 @@ class Drop:
         """A report chart of one quarter and method: ``indicators(...).chart(kind)``
         (see :meth:`Figures.chart`).
 
-        >>> fig = drop.chart("league", 2568, 4, kr="5122")   # doctest: +SKIP
-        >>> fig.savefig("league.png", dpi=150)               # doctest: +SKIP
+            fig = drop.chart("league", 2568, 4, kr="5122")
+            fig.savefig("league.png", dpi=150)
         """
         figs = self.indicators(fiscal_year, quarter, cumulative=cumulative, rounding=rounding,
                                kr=kr)
@@ -504,8 +504,8 @@ class Drop:
         """The :class:`~krlib.prepare.Prepared` aggregates of one quarter (what
         :mod:`krlib.present` and the report notebooks take), without reading files again.
 
-        >>> prep = drop.prepare(2568, 4, cumulative=False)   # doctest: +SKIP
-        >>> prep.method                                      # doctest: +SKIP
+            prep = drop.prepare(2568, 4, cumulative=False)
+            prep.method
         {'cumulative': False, 'rounding': 'half_up'}
         """
         from krlib.prepare import prepare_clean
@@ -521,9 +521,9 @@ def load(data_dir: Path | str, *, krs_dirs=()) -> Drop:
     --krs``). A folder that does not exist, or holds no table file, is a one-line
     :class:`~krlib.errors.InputError` saying what to set.
 
-    >>> import krlib
-    >>> drop = krlib.load("data/demo")                       # doctest: +SKIP
-    >>> drop.indicators(2568, 2).results.head()              # doctest: +SKIP
+        import krlib
+        drop = krlib.load("data/demo")
+        drop.indicators(2568, 2).results.head()
     """
     krs = load_krs(krs_dirs)
     return Drop(load_drop(data_dir), krs, data_dir)
