@@ -540,11 +540,15 @@ def clean_services(rows: list[dict], table: str, id_col: str, parents: set | Non
 
 
 # -------------------------------------------------------------------- counting
-def window(fiscal_year: int, quarter: int) -> tuple[dt.date, dt.date]:
+def window(fiscal_year: int, quarter: int, cumulative: bool = True) -> tuple[dt.date, dt.date]:
+    """[first day, last day] of the window: fiscal-year-to-date (the contract), or with
+    ``cumulative=False`` the quarter alone (the method variant krlib offers analysts)."""
     start_year = fiscal_year - 544
     ends = {1: dt.date(start_year, 12, 31), 2: dt.date(start_year + 1, 3, 31),
             3: dt.date(start_year + 1, 6, 30), 4: dt.date(start_year + 1, 9, 30)}
-    return dt.date(start_year, 10, 1), ends[quarter]
+    firsts = {1: dt.date(start_year, 10, 1), 2: dt.date(start_year + 1, 1, 1),
+              3: dt.date(start_year + 1, 4, 1), 4: dt.date(start_year + 1, 7, 1)}
+    return (firsts[1] if cumulative else firsts[quarter]), ends[quarter]
 
 
 def format_percent(num: int, den: int) -> str:
@@ -714,9 +718,9 @@ class Reference:
     kr_timeliness: list[dict[str, str]] = field(default_factory=list)
 
 
-def compute(data_dir, fiscal_year: int, quarter: int) -> Reference:
+def compute(data_dir, fiscal_year: int, quarter: int, cumulative: bool = True) -> Reference:
     data_dir = Path(data_dir)
-    start, end = window(fiscal_year, quarter)
+    start, end = window(fiscal_year, quarter, cumulative)
     fy, qt = str(fiscal_year), str(quarter)
     results, breakdown, quality, disaggregation, timeliness = [], [], {}, [], []
     for code, target, reg_table, svc_table, id_col, date_col, dim in KRS:

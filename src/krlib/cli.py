@@ -390,7 +390,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"krlib: interrupted ({name}){what} / ยกเลิกแล้ว", file=sys.stderr)
                 return 130
     except KrlibError as exc:
-        print(f"krlib: error: {exc}", file=sys.stderr)
+        print(f"krlib: error: {exc.cli_message()}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("krlib: interrupted / ยกเลิกแล้ว", file=sys.stderr)

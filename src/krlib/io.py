@@ -138,7 +138,7 @@ def drop_files(data_dir: Path | str) -> dict[str, Path]:
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise InputError(data_dir, "ไม่พบโฟลเดอร์ข้อมูล", "data directory not found",
-                         fix="check --data / ตรวจสอบ --data")
+                         setting="data")
     paths = {name: find_table_file(data_dir, name) for name in TABLES}
     found = {name: path for name, path in paths.items() if path is not None}
     if not found:
