@@ -23,7 +23,7 @@ HEADERS = {
                         "unknown_district",
     "data_quality_reasons.csv": "table,reason,rows",
     "data_quality_flags.csv": "table,flag,rows",
-    "rejected_rows.csv": "table,source_file,source_row,reason,column",
+    "rejected_rows.csv": "table,source_file,source_row,reason,column,district",
 }
 
 REGS = [
@@ -144,9 +144,9 @@ def test_rejected_rows_locate_rows_without_cell_values(tiny, tmp_path):
     out = tmp_path / "out"
     assert main(argv(tiny, out)) == 0
     assert sorted(lines(out / "rejected_rows.csv")[1:]) == sorted([
-        "homeless_registrations,homeless_registrations.csv,4,invalid_date,registered_on",
-        "homeless_services,homeless_services.csv,5,orphaned,reg_id",
-        "rehab_services,rehab_services.csv,3,invalid_domain,domain",
+        "homeless_registrations,homeless_registrations.csv,4,invalid_date,registered_on,1002",
+        "homeless_services,homeless_services.csv,5,orphaned,reg_id,",  # no district column
+        "rehab_services,rehab_services.csv,3,invalid_domain,domain,",
     ])
 
 
