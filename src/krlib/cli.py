@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "exits 1 and lists the failures. Options given here override --params.")
     p.add_argument("--params", type=Path, metavar="FILE",
                    help="YAML file with named defaults (e.g. params/2568-Q2.yaml): data, "
-                        "fiscal_year, quarter, district, format, out, workers, suppress_below")
+                        "fiscal_year, quarter, district, format, out, workers, suppress_below, data_as_of, signoff")
     p.add_argument("--data", type=Path, metavar="DIR", help="the data drop folder")
     _add_period(p, required=False)
     p.add_argument("--district", metavar="all|LIST",
@@ -97,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--notebook", type=Path, metavar="IPYNB",
                    help="the report notebook to execute (default: notebooks/district_report.ipynb)"
                         "; analysts can render a modified copy")
+    p.add_argument("--data-as-of", metavar="YYYY-MM-DD",
+                   help="the 'ข้อมูล ณ วันที่' date printed on the reports (default: the latest "
+                        "event date in the drop); --params may also give signoff names")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_report)
 
@@ -151,7 +154,32 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 REPORT_DEFAULTS = {"district": "all", "format": "html,pdf", "out": "reports", "workers": None,
-                   "suppress_below": 0, "executor": "local", "scheduler": None}
+                   "suppress_below": 0, "executor": "local", "scheduler": None,
+                   "data_as_of": None, "signoff": None}
+SIGNOFF_KEYS = ("prepared_by", "reviewed_by", "approved_by")
+
+
+def notebook_parameters(o: dict, source: str) -> dict:
+    """``data_as_of`` (a date) and ``signoff`` (names and positions) for the reports."""
+    from datetime import date
+
+    out: dict = {}
+    if o.get("data_as_of"):
+        try:
+            out["data_as_of"] = date.fromisoformat(str(o["data_as_of"])[:10]).isoformat()
+        except ValueError:
+            raise OptionError(f"{source}: data_as_of ต้องเป็นวันที่ YYYY-MM-DD / must be a date "
+                              f"YYYY-MM-DD, got {o['data_as_of']!r}") from None
+    sign = o.get("signoff")
+    if sign:
+        if not isinstance(sign, dict) or set(sign) - set(SIGNOFF_KEYS) or not all(
+                isinstance(v, dict) and set(v) <= {"name", "position"} for v in sign.values()):
+            raise OptionError(f"{source}: signoff ต้องเป็น {{prepared_by|reviewed_by|approved_by: "
+                              "{name, position}} / signoff must map prepared_by, reviewed_by, "
+                              "approved_by to {name, position}")
+        out["signoff"] = {k: {f: str(v.get(f) or "") for f in ("name", "position")}
+                          for k, v in sign.items()}
+    return out
 
 
 def report_options(args: argparse.Namespace) -> dict:
@@ -174,6 +202,8 @@ def report_options(args: argparse.Namespace) -> dict:
             if loaded.get(key):
                 loaded[key] = str(args.params.parent / str(loaded[key]))
         opts.update(loaded)
+    if getattr(args, "data_as_of", None):
+        opts["data_as_of"] = args.data_as_of
     for key in ("data", "fiscal_year", "quarter", "district", "format", "out", "workers",
                 "suppress_below", "executor", "scheduler"):
         value = getattr(args, key, None)
@@ -206,6 +236,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                        parse_formats(str(o["format"])), Path(o["out"]), workers=workers,
                        suppress_below=suppress, executor=o["executor"],
                        scheduler=o["scheduler"], show_progress=not args.quiet,
+                       notebook_parameters=notebook_parameters(o, str(args.params or "krlib report")),
                        **({"notebook": args.notebook} if args.notebook else {}))
     ok = len(batch.results) - len(batch.failed)
     print(f"krlib report: {ok}/{len(batch.results)} รายงานสำเร็จ / reports rendered -> "

@@ -172,21 +172,11 @@ def _reset_kernel(km, cwd: str) -> None:
 
 
 def sanitize_notebook(nb) -> None:
-    """Drop volatile metadata (timings, paths) and renumber executions: same run, same file."""
-    nb.metadata.pop("papermill", None)
-    count = 0
-    for cell in nb.cells:
-        if "injected-parameters" in cell.metadata.get("tags", []):
-            cell.id = "injected-parameters"  # papermill gives it a random id
-        cell.metadata.pop("papermill", None)
-        cell.metadata.pop("execution", None)
-        if cell.cell_type == "code":
-            if cell.get("execution_count") is not None:
-                count += 1
-                cell.execution_count = count
-            for out in cell.get("outputs", []):
-                if "execution_count" in out:
-                    out["execution_count"] = cell.execution_count
+    """Drop volatile metadata (timings, paths) and renumber executions: same run, same file
+    (the export's clean-up without leaving anything out: :func:`krlib.render.clean_notebook`)."""
+    from krlib.render import clean_notebook
+
+    clean_notebook(nb)
 
 
 def execute_job(job: Job) -> JobResult:
@@ -276,8 +266,12 @@ def default_workers() -> int:
 def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[str],
                formats: Iterable[str], out: Path, workers: int | None = None,
                suppress_below: int = 0, executor: str = "local", scheduler: str | None = None,
-               notebook: Path = NOTEBOOK, show_progress: bool = True) -> BatchResult:
-    """Clean once, write the contract CSVs, render every scope, print PDFs, write the index."""
+               notebook: Path = NOTEBOOK, show_progress: bool = True,
+               notebook_parameters: dict | None = None) -> BatchResult:
+    """Clean once, write the contract CSVs, render every scope, print PDFs, write the index.
+
+    ``notebook_parameters`` go to every notebook as they are (``data_as_of``, ``signoff``).
+    """
     from krlib.clean import load_drop
     from krlib.export import write_outputs
     from krlib.indicators import compute
@@ -304,9 +298,11 @@ def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[
 
     params_base = {"data_dir": str(Path(data_dir).resolve()), "fiscal_year": fiscal_year,
                    "quarter": quarter, "prepared": prepared.name,  # relative to the folder
-                   "suppress_below": suppress_below}
+                   "suppress_below": suppress_below, **(notebook_parameters or {})}
+    from krlib.present import REPORT_TITLE_TH
+
     jobs = [Job(s, str(notebook), str(folder.resolve()), dict(params_base, district=s),
-                f"KR {period.label} {scope_name(s)}") for s in scopes]
+                f"{REPORT_TITLE_TH} — {scope_name(s)} — {period.label_th}") for s in scopes]
 
     t = time.perf_counter()
     bar = _progress_bar(len(jobs), "รายงาน / reports", show_progress)
@@ -329,7 +325,8 @@ def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[
             if r.html:
                 Path(r.html).unlink(missing_ok=True)
                 r.html = ""
-    write_index(folder, prep, results, suppress_below)
+    write_index(folder, prep, results, suppress_below,
+                str((notebook_parameters or {}).get("data_as_of") or ""))
     batch = BatchResult(folder, results, stages)
     from krlib.manifest import write_manifest
     from krlib.prepare import sources_of
@@ -369,59 +366,12 @@ def _progress_bar(total: int, desc: str, enabled: bool):
                 dynamic_ncols=True)
 
 
-def write_index(folder: Path, prep, results: list[JobResult], suppress_below: int = 0) -> Path:
-    """index.html: every report with its headline figures and links, offline, Thai font."""
-    from krlib.fonts import font_face_css
-    from krlib.kr import KRS
-    from krlib.present import Suppression, available, result_row, scope_name
+def write_index(folder: Path, prep, results: list[JobResult], suppress_below: int = 0,
+                data_as_of: str = "") -> Path:
+    """index.html (see :mod:`krlib.index_page`)."""
+    from krlib.index_page import write_index as write
 
-    sup = Suppression(suppress_below)
-    head = "".join(f"<th>KR {c}<br><small>{html.escape(kr.name_th)}</small></th>"
-                   for c, kr in KRS.items())
-    rows = []
-    for r in results:
-        cells = []
-        for kr in KRS.values():
-            if not available(prep, kr):
-                cells.append("<td>ไม่พร้อมใช้งาน</td>")
-                continue
-            row = result_row(prep, kr, r.scope)
-            n, d = int(row.numerator), int(row.denominator)
-            pct = sup.percent(row.percent, n, d)
-            mark = "" if d == 0 or sup.percent_hidden(n, d) else (
-                " <span class='met'>บรรลุ</span>" if row.met_target
-                else " <span class='err'>ไม่บรรลุ</span>")
-            cells.append(f"<td>{pct}{mark}<br><small>{sup.count(n)} / {sup.count(d)}</small></td>")
-        links = []
-        if r.html:
-            links.append(f'<a href="{Path(r.html).name}">HTML</a>')
-        if r.pdf:
-            links.append(f'<a href="{Path(r.pdf).name}">PDF</a>')
-        status = " · ".join(links) if r.ok else f"<span class='err'>ล้มเหลว: {html.escape(r.error)}</span>"
-        rows.append(f"<tr><td>{r.scope}</td><td>{html.escape(scope_name(r.scope))}</td>"
-                    f"{''.join(cells)}<td>{status}</td></tr>")
-    page = f"""<!DOCTYPE html>
-<html lang="th"><head><meta charset="utf-8">
-<title>รายงานตัวชี้วัด {prep.period.label}</title>
-<style>{font_face_css()}
-body {{ font-family: Sarabun, sans-serif; margin: 2em; line-height: 1.5; }}
-table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: .3em .6em; vertical-align: top; }}
-th {{ background: #f3f3f3; }} .err {{ color: #b00; }} .met {{ color: #2e7d32; }}
-</style></head><body>
-<h1>รายงานตัวชี้วัดด้านสวัสดิการสังคม — {html.escape(prep.period.label_th)}</h1>
-<p>ข้อมูลสะสมตั้งแต่ต้นปีงบประมาณ · ไฟล์สำหรับระบบติดตามนโยบาย: <a href="kr_results.csv">kr_results.csv</a>,
-<a href="kr_breakdown.csv">kr_breakdown.csv</a>, <a href="data_quality.csv">data_quality.csv</a>,
-<a href="data_quality_reasons.csv">data_quality_reasons.csv</a></p>
-{f'<p>{html.escape(sup.rule_th)}</p>' if sup.below else ''}
-<table><thead><tr><th>รหัส</th><th>พื้นที่</th>{head}<th>รายงาน</th></tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody></table>
-</body></html>
-"""
-    path = folder / "index.html"
-    path.write_text(page, encoding="utf-8")
-    return path
+    return write(folder, prep, results, suppress_below, data_as_of)
 
 
 def failure_lines(batch: BatchResult) -> list[str]:
