@@ -395,7 +395,8 @@ def summary(view: ReportView) -> HTML:
         from krlib import charts
 
         fig = charts.locator_map(view.scope, view.name, "ที่ตั้งของเขต")
-        parts.insert(1, png(fig, alt=f"แผนที่กรุงเทพมหานคร แสดงที่ตั้งของ{view.name}")
+        parts.insert(1, png(fig, alt=f"แผนที่กรุงเทพมหานคร แสดงที่ตั้งของ{view.name}",
+                            caption=charts.MAP_CREDIT_TH)
                      .replace('class="krlib-figure"', 'class="krlib-figure krlib-locator"'))
     parts.append("</section>")
     return HTML("\n".join(x for x in parts if x))
@@ -692,7 +693,8 @@ def comparison(view: ReportView, kr) -> HTML:
                 f"บรรลุค่าเป้าหมาย <b>{met}</b> เขต · ผู้ที่ไม่ทราบเขต {esc(sup.count(ud))} คน "
                 f"(ได้รับบริการ {esc(sup.count(un))} คน) นับเฉพาะในภาพรวม{BANGKOK_TH}</p>")
         return HTML("<section><div class='keep'><h3>เปรียบเทียบรายเขต</h3>" + note
-                    + png(fig, alt) + "</div><div class='keep'>" + png(fig2, alt2) + "</div>"
+                    + png(fig, alt, charts.MAP_CREDIT_TH) + "</div><div class='keep'>"
+                    + png(fig2, alt2) + "</div>"
                     + league_table(view, kr).data + "</section>")
     mine = view.result(kr)
     lg = league_frame(view, kr)

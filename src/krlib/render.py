@@ -93,6 +93,7 @@ td.sha {{ font-family: {MONO}; font-size: 10px; word-break: break-all; }}
 .krlib-scroll {{ max-width: 100%; overflow-x: auto; }}
 .jp-RenderedImage img, figure.krlib-figure img {{ max-width: 100%; height: auto; }}
 figure.krlib-figure {{ margin: .5em 0; }}
+figure.krlib-figure figcaption {{ font-size: 11px; color: #555; }}
 figure.krlib-locator {{ float: right; width: 34%; max-width: 260px; margin: 0 0 .5em 1em; }}
 .jp-OutputArea-child {{ break-inside: auto; }}  /* breaks are set per block below */
 .jp-OutputArea-output, .jp-RenderedHTMLCommon {{ max-width: 100%; overflow-wrap: anywhere; }}
