@@ -304,7 +304,9 @@ def page_style(view: ReportView) -> HTML:
     head = _css_string(title_line(view))
     foot = _css_string(f"ข้อมูล ณ วันที่ {thai_date(view.as_of)}" if view.as_of else "")
     # A district without cases gets a one-page statement: the general notes are left out.
-    compact = (".jp-MarkdownCell { display: none; } .sign { flex-basis: 10em; }"
+    compact = (".jp-MarkdownCell { display: none; } .sign { flex-basis: 10em; } "
+               ".jp-Cell { padding-top: 0 !important; padding-bottom: 0 !important; } "
+               ".jp-RenderedHTMLCommon h2 { margin-top: .6em; } .sign p { margin: .1em 0; }"
                if view.no_cases else "")
     return HTML(f"<style>@page {{ @top-center {{ content: {head}; }} "
                 f"@bottom-left {{ content: {foot}; }} }} {compact}</style>")
@@ -390,7 +392,11 @@ def summary(view: ReportView) -> HTML:
         parts.append(f"<p class='statement'><b>{esc(view.name)}ไม่มีผู้อยู่ในกลุ่มเป้าหมายของ"
                      f"ตัวชี้วัดใดในช่วงเวลานี้</b> ({esc(p.label_th)}) จึงไม่มีผลการดำเนินงาน"
                      "ที่จะรายงาน ตัวเลขของทั้งกรุงเทพมหานครอยู่ในรายงานภาพรวมกรุงเทพมหานคร</p>")
-    parts += [kr_card(view, kr) for kr in view.krs.values()]
+    if view.no_cases:  # one short list, so that the statement fits one page
+        parts.append("<ul>" + "".join(f"<li>{esc(kr.name_th)}: {NO_CASES_TH}</li>"
+                                      for kr in view.krs.values()) + "</ul>")
+    else:
+        parts += [kr_card(view, kr) for kr in view.krs.values()]
     if not view.is_bma:
         from krlib import charts
 
@@ -784,7 +790,7 @@ def quality_section(view: ReportView) -> list:
     own = (f"<h3>ข้อมูลของ{esc(view.name)}</h3><p>แถวที่ระบุ{esc(view.name)}ในข้อมูล "
            "(แถวที่อ่านเขตไม่ได้ และรายการบริการซึ่งไม่มีคอลัมน์เขต นับเฉพาะในภาพรวม)</p>")
     if view.no_cases:
-        return [HTML(head + own), district_quality_table(view)]
+        return [HTML(f"<h2>คุณภาพข้อมูลของ{esc(view.name)}</h2>"), district_quality_table(view)]
     wide = (f"<h3>ภาพรวมทั้ง{BANGKOK_TH}</h3><p>ตัวเลขในส่วนนี้เป็นของข้อมูลทั้ง"
             f"{BANGKOK_TH} ไม่ใช่เฉพาะ{esc(view.name)}</p>")
     return [HTML(head + own), district_quality_table(view), HTML(wide), quality_table(view),
@@ -828,16 +834,19 @@ def provenance(view: ReportView, params: dict | None = None) -> HTML:
              "<div class='krlib-scroll'><table class='krlib-table krlib-sources'><thead><tr>"
              "<th>ตาราง</th><th>ไฟล์</th><th>แถว</th><th>SHA-256</th></tr></thead>"
              f"<tbody>{files}</tbody></table></div>")
-    return HTML(
-        "<section class='krlib-provenance'><h2>ที่มาของข้อมูล</h2>" + table + "<ul>"
-        f"<li>ชุดข้อมูล: {esc(view.data_name or DASH)} · ข้อมูล ณ วันที่ "
-        f"{thai_date(view.as_of) if view.as_of else NO_DATA_TH}</li>"
-        f"<li>โปรแกรมคำนวณ krlib รุ่น {esc(str(info['krlib_version']))} · รุ่นของโค้ด "
-        f"{esc(str(info['git_commit'] or 'ไม่ทราบ'))}</li>"
-        f"<li>พารามิเตอร์: {par or DASH}</li>"
-        f"<li>จัดทำเมื่อ {thai_date(made)} {made:%H:%M} น. (เวลากรุงเทพฯ)</li>"
-        f'<li>ขั้นตอนการคำนวณทั้งหมด: <a href="{esc(nb, quote=True)}">โน้ตบุ๊กที่ใช้จัดทำรายงานนี้</a>'
-        "</li></ul></section>")
+    items = [f"ชุดข้อมูล: {esc(view.data_name or DASH)} · ข้อมูล ณ วันที่ "
+             f"{thai_date(view.as_of) if view.as_of else NO_DATA_TH}",
+             f"โปรแกรมคำนวณ krlib รุ่น {esc(str(info['krlib_version']))} · รุ่นของโค้ด "
+             f"{esc(str(info['git_commit'] or 'ไม่ทราบ'))}",
+             f"พารามิเตอร์: {par or DASH}",
+             f"จัดทำเมื่อ {thai_date(made)} {made:%H:%M} น. (เวลากรุงเทพฯ)",
+             f'ขั้นตอนการคำนวณทั้งหมด: <a href="{esc(nb, quote=True)}">โน้ตบุ๊กที่ใช้จัดทำรายงานนี้</a>']
+    if view.no_cases:  # the one-page statement: the same facts, in small print
+        body = "<p class='small'>" + " · ".join(items) + "</p>"
+    else:
+        body = "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+    return HTML("<section class='krlib-provenance'><h2>ที่มาของข้อมูล</h2>" + table + body
+                + "</section>")
 
 
 # --- the machine-checked figures ------------------------------------------------------

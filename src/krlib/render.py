@@ -104,7 +104,7 @@ figure.krlib-locator {{ float: right; width: 34%; max-width: 260px; margin: 0 0 
 .kr-card ul {{ margin: .2em 0; }}
 .met {{ color: #2e7d32; font-weight: bold; }} .not-met {{ color: #b33c00; font-weight: bold; }}
 .krlib-warning {{ border: 2px solid #b26a00; background: #fff8e1; padding: .3em .8em; }}
-.statement {{ font-size: 1.1em; }}
+.statement {{ font-size: 1.1em; }} p.small {{ font-size: 12px; overflow-wrap: anywhere; }}
 .signs {{ display: flex; flex-wrap: wrap; gap: 1em; }}
 .sign {{ flex: 1 1 14em; }} .sign p {{ margin: .3em 0; }}
 code {{ overflow-wrap: anywhere; }}
