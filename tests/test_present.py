@@ -197,3 +197,65 @@ def test_thai_date():
     assert thai_date("2025-09-30") == "30 ก.ย. 2568"
     assert points_text(1.254) == "+1.25 จุด" and points_text(-0.5) == "\u22120.50 จุด"
     assert count_text(1538) == "1,538" and percent_text(84.79) == "84.79 %"
+
+
+def _with_new_frames(prep):
+    """The prepared data as the KR-definition and timeliness work adds it."""
+    import copy
+
+    p = copy.deepcopy(prep)
+    p.indicators.disaggregation = pd.DataFrame({
+        "kr_code": ["8207"] * 3, "fiscal_year": [2568] * 3, "quarter": [2] * 3,
+        "scope_code": ["1026"] * 3, "dimension": ["sex", "sex", "service_point"],
+        "category": ["female", "male", "<b>จุดที่ 1</b>"], "numerator": [2, 1, 3],
+        "denominator": [2, 2, 4], "percent": [100.0, 50.0, 75.0]})
+    p.indicators.timeliness = pd.DataFrame({
+        "kr_code": ["8207"], "fiscal_year": [2568], "quarter": [2], "scope_code": ["1026"],
+        "served": [3], "median_days": [4.0], "days_0": [1], "days_1_7": [1], "days_8_30": [1],
+        "days_31_90": [0], "days_91_plus": [0], "waiting": [1]})
+    p.warnings = [{"kind": "future_dates", "table": "homeless_services", "reason": "x",
+                   "rows": 3, "share": 0.01, "kr_code": "8207",
+                   "message_th": "มีวันที่ในอนาคต <3 แถว>", "message_en": "future dates"}]
+    return p
+
+
+def test_disaggregation_tables_in_thai_with_the_target(prep):
+    v = view(_with_new_frames(prep), "1026")
+    html = text_of(rp.disaggregations(v, KRS["8207"]))
+    assert "จำแนกตามเพศ" in html and "หญิง" in html and "ชาย" in html
+    assert "female" not in html and "&lt;b&gt;จุดที่ 1&lt;/b&gt;" in html
+    assert "100.00 %" in html and "✔ บรรลุ" in html and "✘ ไม่บรรลุ" in html
+    hidden = text_of(rp.disaggregations(view(_with_new_frames(prep), "1026", 5), KRS["8207"]))
+    assert "100.00 %" not in hidden and "&lt;5" in hidden
+
+
+def test_timeliness_line_chart_and_worklist_command(prep):
+    v = view(_with_new_frames(prep), "1026", data_name="drop")
+    kr = KRS["8207"]
+    assert "มัธยฐาน" in rp.kr_card(v, kr) and "<b>4</b> วัน" in rp.kr_card(v, kr)
+    html = rp.timeliness(v, kr).data
+    assert 'alt="แผนภูมิแท่งจำนวนคนตามจำนวนวัน' in html
+    assert "krlib worklist --data drop --kr 8207 --district 1026" in html
+    assert "ยังไม่ได้รับบริการ <b>1</b> คน" in html  # 4 - 3
+
+
+def test_warnings_banner_is_escaped_thai(prep):
+    v = view(_with_new_frames(prep), BMA)
+    html = rp.summary(v).data
+    assert "ข้อควรระวังเกี่ยวกับข้อมูล" in html and "มีวันที่ในอนาคต &lt;3 แถว&gt;" in html
+    assert "future dates" not in html
+    assert "ข้อควรระวัง" not in rp.summary(view(prep, BMA)).data
+
+
+def test_kr_section_headings_come_from_the_definition(prep):
+    v = view(prep, "1026")
+    for kr in KRS.values():
+        html = text_of(rp.kr_section(v, kr))
+        assert f"<h2 class=\"kr-heading\">{kr.name_th}</h2>" in html
+        assert "<h4" not in html
+    v = view(prep, "1003")  # 8207: 0 / 0, 5122: 0 / 2 in the worked example
+    assert not v.no_cases and v.has_cases(KRS["5122"])
+    assert rp.NO_CASES_TH in text_of(rp.kr_section(v, KRS["8207"]))
+    empty = [c for c in rp.scopes().scope_code
+             if c != BMA and not any(view(prep, c).has_cases(k) for k in KRS.values())][0]
+    assert view(prep, empty).no_cases and rp.kr_section(view(prep, empty), KRS["8207"]) == []
