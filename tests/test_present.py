@@ -259,3 +259,11 @@ def test_kr_section_headings_come_from_the_definition(prep):
     empty = [c for c in rp.scopes().scope_code
              if c != BMA and not any(view(prep, c).has_cases(k) for k in KRS.values())][0]
     assert view(prep, empty).no_cases and rp.kr_section(view(prep, empty), KRS["8207"]) == []
+
+
+def test_map_and_league_say_withheld_only_when_something_is_suppressed(prep):
+    kr = KRS["8207"]
+    plain = rp.comparison(view(prep, BMA), kr).data
+    hidden = rp.comparison(view(prep, BMA, 5), kr).data
+    assert "หรือไม่เปิดเผย" not in plain and "ไม่มีกลุ่มเป้าหมาย" in plain
+    assert "ไม่มีกลุ่มเป้าหมาย หรือไม่เปิดเผย" in hidden

@@ -216,7 +216,8 @@ _FACE = {"met": (MET, None), "not_met": (NOT_MET, NOT_MET_HATCH),
          "no_cases": (NO_CASES, NO_CASES_HATCH)}
 
 
-def league_chart(df: pd.DataFrame, target: float, title: str) -> Figure:
+def league_chart(df: pd.DataFrame, target: float, title: str,
+                 no_cases_label: str = NO_CASES_TH) -> Figure:
     """All districts ranked by percent (highest on top), coloured by met / not met / no cases.
 
     ``df``: scope_name_th, percent, met (bool, or None/NaN when there are no cases). A
@@ -244,7 +245,7 @@ def league_chart(df: pd.DataFrame, target: float, title: str) -> Figure:
         if _FACE[s][1]:
             bar.set_hatch(_FACE[s][1])
     for bar, p in zip(bars, percents):
-        ax.annotate(NO_CASES_TH if p is None else percent_text(p),
+        ax.annotate(no_cases_label if p is None else percent_text(p),
                     (bar.get_width(), bar.get_y() + bar.get_height() / 2), va="center",
                     fontsize=7, xytext=(2, 0), textcoords="offset points",
                     color="#777" if p is None else "#333", bbox=LABEL_BOX)
@@ -258,7 +259,7 @@ def league_chart(df: pd.DataFrame, target: float, title: str) -> Figure:
     ax.set_title(title, fontsize=12)
     fig.legend(handles=[Patch(facecolor=MET), Patch(facecolor=NOT_MET, hatch=NOT_MET_HATCH),
                         Patch(facecolor=NO_CASES, hatch=NO_CASES_HATCH), line],
-               labels=[MET_TH, NOT_MET_TH, NO_CASES_TH, f"เป้าหมาย {target_text(target)}"],
+               labels=[MET_TH, NOT_MET_TH, no_cases_label, f"เป้าหมาย {target_text(target)}"],
                loc="outside lower center", ncols=4, fontsize=8, frameon=False)
     _style(ax)
     return fig
@@ -343,8 +344,8 @@ def _centroid(code: str) -> tuple[float, float]:
     return float(ring[:, 0].mean()), float(ring[:, 1].mean())
 
 
-def district_map(status: dict[str, str], title: str, names: dict[str, str] | None = None
-                 ) -> Figure:
+def district_map(status: dict[str, str], title: str, names: dict[str, str] | None = None,
+                 no_cases_label: str = NO_CASES_TH) -> Figure:
     """Choropleth of the 50 districts: met (green), not met (orange, hatched), no cases
     (grey, dotted), with a legend, an enlarged inset of the small central districts
     (named there) and the boundaries' attribution."""
@@ -377,7 +378,7 @@ def district_map(status: dict[str, str], title: str, names: dict[str, str] | Non
     fig.legend(handles=[Patch(facecolor=MET), Patch(facecolor=NOT_MET, hatch=NOT_MET_HATCH),
                         Patch(facecolor=NO_CASES, hatch=NO_CASES_HATCH)],
                labels=[f"{MET_TH} ({counts['met']} เขต)", f"{NOT_MET_TH} ({counts['not_met']} เขต)",
-                       f"{NO_CASES_TH} ({counts['no_cases']} เขต)"],
+                       f"{no_cases_label} ({counts['no_cases']} เขต)"],
                loc="outside lower center", ncols=3, fontsize=9, frameon=False)
     fig.suptitle(title, fontsize=12)
     ax.text(0, 0, MAP_CREDIT_TH, transform=ax.transAxes, ha="left", va="top", fontsize=7,

@@ -683,13 +683,17 @@ def comparison(view: ReportView, kr) -> HTML:
                                                             scopes().scope_name_th) if c != BMA}
         n_not = sum(1 for v in status.values() if v == "not_met")
         n_none = sum(1 for v in status.values() if v == "no_cases")
-        fig = charts.district_map(status, f"ผลรายเขต — {view.period.label_th}", names)
+        withheld = any(sup.percent_hidden(r.numerator, r.denominator)
+                       for r in league_frame(view, kr).itertuples() if r.denominator)
+        label = "ไม่มีกลุ่มเป้าหมาย หรือไม่เปิดเผย" if withheld else charts.NO_CASES_TH
+        fig = charts.district_map(status, f"ผลรายเขต — {view.period.label_th}", names, label)
         alt = (f"แผนที่ 50 เขตของกรุงเทพมหานคร: บรรลุค่าเป้าหมาย {met} เขต ยังไม่บรรลุ {n_not} เขต "
-               f"ไม่มีกลุ่มเป้าหมาย{' หรือไม่เปิดเผย' if sup.below else ''} {n_none} เขต")
+               f"{label} {n_none} เขต")
         league = league_frame(view, kr)
         shown = league.copy()
         shown["percent"] = [view.percent_shown(r) for r in league.itertuples()]
-        fig2 = charts.league_chart(shown, kr.target, f"ร้อยละรายเขต — {view.period.label_th}")
+        fig2 = charts.league_chart(shown, kr.target, f"ร้อยละรายเขต — {view.period.label_th}",
+                                   label)
         best = league.dropna(subset=["rank"]).head(3)
         alt2 = (f"แผนภูมิแท่งร้อยละของ {ranked} เขตที่มีกลุ่มเป้าหมาย เรียงจากมากไปน้อย "
                 f"ค่าเป้าหมาย {target_text(kr.target)} บรรลุ {met} เขต; สูงสุด: "
