@@ -9,7 +9,6 @@ browser for the whole batch.
 
 from __future__ import annotations
 
-import html
 import os
 import threading
 import time
