@@ -243,3 +243,23 @@ def test_command_exit_keeps_exit_code_output_and_exit_handlers(tmp_path):
                          capture_output=True, text=True, env=env)
     assert bad.returncode == 2 and "--scale" in bad.stderr and "Traceback" not in bad.stderr
     assert "exit handler ran" in bad.stdout
+
+
+def test_report_params_data_as_of_and_signoff():
+    from krlib.cli import notebook_parameters
+    from krlib.errors import OptionError
+
+    assert notebook_parameters({}, "p.yaml") == {}
+    import datetime
+
+    got = notebook_parameters({"data_as_of": datetime.date(2025, 4, 5),
+                               "signoff": {"prepared_by": {"name": "นางสาวก", "position": "ข"}}},
+                              "p.yaml")
+    assert got == {"data_as_of": "2025-04-05",
+                   "signoff": {"prepared_by": {"name": "นางสาวก", "position": "ข"}}}
+    with pytest.raises(OptionError, match="p.yaml: data_as_of"):
+        notebook_parameters({"data_as_of": "5/4/68"}, "p.yaml")
+    with pytest.raises(OptionError, match="signoff"):
+        notebook_parameters({"signoff": {"boss": {"name": "x"}}}, "p.yaml")
+    with pytest.raises(OptionError, match="signoff"):
+        notebook_parameters({"signoff": {"prepared_by": "x"}}, "p.yaml")
