@@ -223,3 +223,14 @@ def test_charts_do_not_touch_pyplot():
     for make in ALL_CHARTS.values():
         make()
     assert plt.get_fignums() == before
+
+
+def test_fiscal_years_chart_says_why_a_quarter_has_no_bar():
+    this = trend_df((NAN, 75.5)).assign(note=["ไม่มีกลุ่มเป้าหมาย", ""])
+    prev = trend_df((NAN, 30.0, 50.0, 60.0)).assign(note=["ไม่มีข้อมูล", "", "", ""])
+    fig = charts.fiscal_years_chart(this, prev, 80, "แนวโน้ม", ("ปี 2568", "ปี 2567"))
+    text = texts(fig)
+    assert "ไม่มีกลุ่มเป้าหมาย" in text and charts.NO_DATA_TH in text
+    assert "75.50 %" in text and "30.00 %" in text
+    assert "ปี 2568" in text and "ปี 2567" in text  # the legend names both years
+    png(fig)

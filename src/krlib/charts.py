@@ -119,28 +119,34 @@ def fiscal_years_chart(this: pd.DataFrame, previous: pd.DataFrame, target: float
                        labels: tuple[str, str]) -> Figure:
     """This fiscal year beside the previous one, quarter by quarter (cumulative percent).
 
-    ``this`` / ``previous``: quarter, percent (NaN = no data). The previous year is
-    hatched slate, this year solid blue; a missing quarter says "ไม่มีข้อมูล".
+    ``this`` / ``previous``: quarter, percent (NaN = no data) and optionally ``note``,
+    the words for a quarter without a percent (default "ไม่มีข้อมูล"). The previous year
+    is hatched slate, this year solid blue.
     """
     fig = _figure(WIDTH, 3.3)
     a = dict(zip(this["quarter"], _percents(this["percent"]))) if len(this) else {}
     b = dict(zip(previous["quarter"], _percents(previous["percent"]))) if len(previous) else {}
+    notes = {}
+    for key, frame in (("a", this), ("b", previous)):
+        if len(frame) and "note" in frame:
+            notes.update({(key, q): str(n) for q, n in zip(frame["quarter"], frame["note"])
+                          if isinstance(n, str) and n})
     if all(v is None for v in [*a.values(), *b.values()]):
         return _empty(fig, title)
     ax = fig.subplots()
     quarters = [1, 2, 3, 4]
     w = 0.38
-    for offset, values, colour, hatch, label in ((-w / 2, b, OTHER, "xx", labels[1]),
-                                                 (w / 2, a, THIS, None, labels[0])):
+    for offset, values, colour, hatch, key in ((-w / 2, b, OTHER, "xx", "b"),
+                                               (w / 2, a, THIS, None, "a")):
         ps = [values.get(q) for q in quarters]
         bars = ax.bar([q + offset for q in quarters], [0.0 if p is None else p for p in ps],
-                      width=w, color=colour, hatch=hatch, edgecolor="white", label=label)
+                      width=w, color=colour, hatch=hatch, edgecolor="white")
         for bar, q, p in zip(bars, quarters, ps):
             if p is None:
                 bar.set_visible(False)
                 if q not in values and values is a:
                     continue  # a quarter of this year still to come: nothing to say
-            ax.annotate(NO_DATA_TH if p is None else percent_text(p),
+            ax.annotate(notes.get((key, q), NO_DATA_TH) if p is None else percent_text(p),
                         (bar.get_x() + bar.get_width() / 2, bar.get_height()), ha="center",
                         va="bottom", fontsize=8, xytext=(0, 2), textcoords="offset points",
                         color="#777" if p is None else "black", bbox=LABEL_BOX)

@@ -452,11 +452,15 @@ def trend_frame(view: ReportView, kr, fiscal_year: int | None = None) -> pd.Data
 
 
 def _shown(view: ReportView, frame: pd.DataFrame, kr, fy: int) -> pd.DataFrame:
+    """Percents as drawn (NaN when not covered, no cases or withheld) and why not."""
     out = frame.copy()
-    out["percent"] = [float("nan") if not view.covered(kr, fy, int(q))
-                      or view.suppression.percent_hidden(n, d) else p
-                      for q, n, d, p in zip(out.quarter, out.numerator, out.denominator,
+    covered = [view.covered(kr, fy, int(q)) for q in out.quarter]
+    out["percent"] = [float("nan") if not c or view.suppression.percent_hidden(n, d) else p
+                      for c, n, d, p in zip(covered, out.numerator, out.denominator,
                                             out.percent)]
+    out["note"] = [NO_DATA_TH if not c else ("ไม่มีกลุ่มเป้าหมาย" if int(d) == 0 else
+                                            WITHHELD_TH)
+                   for c, d in zip(covered, out.denominator)]
     return out
 
 

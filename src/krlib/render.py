@@ -87,6 +87,8 @@ table.krlib-table {{ border-collapse: collapse; font-size: 14px; margin: .5em 0;
 table.krlib-table th, table.krlib-table td {{ border: 1px solid #ccc; padding: 2px 8px;
   text-align: left; vertical-align: top; }}
 table.krlib-table th {{ background: #f3f3f3; }}
+.jp-RenderedHTMLCommon table.krlib-table td, .jp-RenderedHTMLCommon table.krlib-table th,
+.jp-RenderedHTMLCommon table.krlib-table tr {{ text-align: left; }}
 table.krlib-table caption {{ text-align: left; font-weight: bold; padding: 2px 0; }}
 table.krlib-def th {{ white-space: nowrap; }}
 td.sha {{ font-family: {MONO}; font-size: 10px; word-break: break-all; }}
