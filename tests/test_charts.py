@@ -59,6 +59,14 @@ ALL_CHARTS = {
     "league": lambda: charts.league_chart(league_df(), 80, "KR 8207 รายเขต — ไตรมาส 2"),
     "comparison": lambda: charts.comparison_chart(55.46, 61.2, 100,
                                                   ("เขตป้อมปราบศัตรูพ่าย", "กรุงเทพมหานคร")),
+    "fiscal_years": lambda: charts.fiscal_years_chart(
+        trend_df((40.0, 75.5)), trend_df((NAN, 30.0, 50.0, 60.0)), 80, "แนวโน้ม",
+        ("ปีงบประมาณ 2568", "ปีงบประมาณ 2567")),
+    "map": lambda: charts.district_map(
+        {f"10{i:02d}": ("met", "not_met", "no_cases")[i % 3] for i in range(1, 51)},
+        "ผลรายเขต", {"1001": "พระนคร", "1013": "สัมพันธวงศ์"}),
+    "locator": lambda: charts.locator_map("1010", "เขตมีนบุรี", "ที่ตั้งของเขต"),
+    "buckets": lambda: charts.buckets_chart(["วันเดียวกัน", "1-7 วัน"], [3, 1], "ระยะเวลา"),
 }
 
 
@@ -95,9 +103,14 @@ def test_png_is_deterministic(name):
 def test_png_size_and_resolution():
     data = png(ALL_CHARTS["trend"]())
     img = mpimg.imread(io.BytesIO(data))
-    assert img.shape[1] == round(charts.WIDTH * charts.DPI)  # 770 px: A4 text width at 110 dpi
+    assert img.shape[1] == round(charts.WIDTH * charts.DPI)  # 1400 px: A4 text width at 200 ppi
+    assert charts.DPI >= 200
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as im:  # the resolution is written in the file
+        assert [round(v) for v in im.info["dpi"]] == [charts.DPI, charts.DPI]
     league_png = png(ALL_CHARTS["league"]())
-    assert len(league_png) < 60_000  # 256-colour PNG: the 50-row chart stays small
+    assert len(league_png) < 160_000  # 256-colour PNG: the 50-row chart stays small
     league = mpimg.imread(io.BytesIO(league_png))
     # 50 districts fit one A4 page: height / width below the page's text area (264 / 186 mm)
     assert league.shape[0] / league.shape[1] < 264 / 186 * 0.95
@@ -109,7 +122,7 @@ def test_trend_nan_quarter_is_a_gap_with_a_note():
     visible = [p for p in ax.patches if p.get_visible()]
     assert len(visible) == 2  # no bar for quarter 2
     assert charts.NO_DATA_TH in texts(fig)
-    assert "40.00%" in texts(fig) and "75.50%" in texts(fig)
+    assert "40.00 %" in texts(fig) and "75.50 %" in texts(fig)
     assert "เป้าหมาย" in texts(fig)
     png(fig)
 
@@ -158,6 +171,36 @@ def test_league_sorted_and_coloured_by_met():
     png(fig)
 
 
+def test_not_met_is_hatched_and_bangkok_never_uses_met_colours():
+    from matplotlib.colors import to_rgba
+
+    fig = charts.league_chart(league_df(), 80, "รายเขต")
+    for bar in fig.axes[0].patches:
+        if bar.get_facecolor() == to_rgba(charts.NOT_MET):
+            assert bar.get_hatch() == charts.NOT_MET_HATCH  # not colour alone
+    comp = charts.comparison_chart(55.46, 61.2, 100, ("เขตพระนคร", "กรุงเทพมหานคร"))
+    faces = {b.get_facecolor() for b in comp.axes[0].patches}
+    assert not faces & {to_rgba(charts.MET), to_rgba(charts.NOT_MET)}
+
+
+def test_person_axes_have_whole_numbers_only():
+    fig = charts.breakdown_chart(pd.DataFrame({"category_th": ["ก", "ข"], "persons": [1, 2]}),
+                                 "จำแนก")
+    png(fig)
+    ticks = fig.axes[0].get_xticks()
+    assert all(float(t).is_integer() for t in ticks)
+
+
+def test_map_counts_in_legend_and_attribution():
+    status = {f"10{i:02d}": "met" if i <= 3 else "not_met" for i in range(1, 51)}
+    fig = charts.district_map(status, "ผลรายเขต")
+    text = texts(fig)
+    assert "บรรลุค่าเป้าหมาย (3 เขต)" in text and "ยังไม่บรรลุ (47 เขต)" in text
+    assert charts.MAP_CREDIT_TH in text
+    assert len(charts.district_shapes()) == 50
+    assert charts.MAP_CREDIT_TH in texts(charts.locator_map("1001", "เขตพระนคร", "ที่ตั้ง"))
+
+
 def test_league_uses_target_when_met_is_missing():
     df = pd.DataFrame({"scope_name_th": ["เขตก", "เขตข"], "percent": [85.0, 10.0]})
     fig = charts.league_chart(df, 80, "รายเขต")
@@ -169,7 +212,7 @@ def test_league_uses_target_when_met_is_missing():
 
 def test_comparison_with_missing_bangkok_value():
     fig = charts.comparison_chart(55.46, NAN, 100, ("เขตพระนคร", "กรุงเทพมหานคร"))
-    assert "55.46%" in texts(fig) and charts.NO_DATA_TH in texts(fig)
+    assert "55.46 %" in texts(fig) and charts.NO_DATA_TH in texts(fig)
     png(fig)
 
 
@@ -180,3 +223,14 @@ def test_charts_do_not_touch_pyplot():
     for make in ALL_CHARTS.values():
         make()
     assert plt.get_fignums() == before
+
+
+def test_fiscal_years_chart_says_why_a_quarter_has_no_bar():
+    this = trend_df((NAN, 75.5)).assign(note=["ไม่มีกลุ่มเป้าหมาย", ""])
+    prev = trend_df((NAN, 30.0, 50.0, 60.0)).assign(note=["ไม่มีข้อมูล", "", "", ""])
+    fig = charts.fiscal_years_chart(this, prev, 80, "แนวโน้ม", ("ปี 2568", "ปี 2567"))
+    text = texts(fig)
+    assert "ไม่มีกลุ่มเป้าหมาย" in text and charts.NO_DATA_TH in text
+    assert "75.50 %" in text and "30.00 %" in text
+    assert "ปี 2568" in text and "ปี 2567" in text  # the legend names both years
+    png(fig)

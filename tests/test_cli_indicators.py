@@ -24,7 +24,7 @@ HEADERS = {
                         "unknown_district",
     "data_quality_reasons.csv": "table,reason,rows",
     "data_quality_flags.csv": "table,flag,rows",
-    "rejected_rows.csv": "table,source_file,source_row,reason,column",
+    "rejected_rows.csv": "table,source_file,source_row,reason,column,district",
 }
 
 REGS = [
@@ -145,9 +145,9 @@ def test_rejected_rows_locate_rows_without_cell_values(tiny, tmp_path):
     out = tmp_path / "out"
     assert main(argv(tiny, out)) == 0
     assert sorted(lines(out / "rejected_rows.csv")[1:]) == sorted([
-        "homeless_registrations,homeless_registrations.csv,4,invalid_date,registered_on",
-        "homeless_services,homeless_services.csv,5,orphaned,reg_id",
-        "rehab_services,rehab_services.csv,3,invalid_domain,domain",
+        "homeless_registrations,homeless_registrations.csv,4,invalid_date,registered_on,1002",
+        "homeless_services,homeless_services.csv,5,orphaned,reg_id,",  # no district column
+        "rehab_services,rehab_services.csv,3,invalid_domain,domain,",
     ])
 
 
@@ -245,3 +245,23 @@ def test_command_exit_keeps_exit_code_output_and_exit_handlers(tmp_path):
                          capture_output=True, text=True, env=env)
     assert bad.returncode == 2 and "--scale" in bad.stderr and "Traceback" not in bad.stderr
     assert "exit handler ran" in bad.stdout
+
+
+def test_report_params_data_as_of_and_signoff():
+    from krlib.cli import notebook_parameters
+    from krlib.errors import OptionError
+
+    assert notebook_parameters({}, "p.yaml") == {}
+    import datetime
+
+    got = notebook_parameters({"data_as_of": datetime.date(2025, 4, 5),
+                               "signoff": {"prepared_by": {"name": "นางสาวก", "position": "ข"}}},
+                              "p.yaml")
+    assert got == {"data_as_of": "2025-04-05",
+                   "signoff": {"prepared_by": {"name": "นางสาวก", "position": "ข"}}}
+    with pytest.raises(OptionError, match="p.yaml: data_as_of"):
+        notebook_parameters({"data_as_of": "5/4/68"}, "p.yaml")
+    with pytest.raises(OptionError, match="signoff"):
+        notebook_parameters({"signoff": {"boss": {"name": "x"}}}, "p.yaml")
+    with pytest.raises(OptionError, match="signoff"):
+        notebook_parameters({"signoff": {"prepared_by": "x"}}, "p.yaml")

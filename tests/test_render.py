@@ -99,18 +99,29 @@ def test_html_print_css_is_a4_with_page_numbers(html):
     assert 'content: "หน้า " counter(page) " / " counter(pages)' in html
 
 
-def test_html_has_no_prompts_and_folds_code(html):
+def test_html_has_no_prompts_and_no_code(html):
     assert "In&nbsp;[" not in html and "In [" not in html
     assert "Out[" not in html and "Out&nbsp;[" not in html
     assert "jp-InputPrompt" not in html and "jp-OutputPrompt" not in html
-    folds = re.findall(r"<details([^>]*)>\s*<summary>โค้ด \(code\)</summary>(.*?)</details>", html,
-                       flags=re.S)
-    assert len(folds) == 3  # every code cell, the parameters too
-    assert all("open" not in attrs for attrs, _ in folds)  # collapsed by default
-    assert any("marker-code-42" in body for _, body in folds)
-    assert "marker-code-42" not in re.sub(r"<details.*?</details>", "", html, flags=re.S)
+    assert "<details" not in html and "โค้ด" not in html  # no code toggles either
+    assert "marker-code-42" not in html and "import pandas" not in html
+    assert "scope = " not in html  # the parameters cell neither
     assert STREAM in html and KR_NAME in html
     assert "data:image/png;base64," in html and 'alt="แผนภูมิ"' in html
+    assert re.search(r'<meta content="width=device-width[^"]*" name="viewport"', html)
+
+
+def test_key_figures_cell_is_left_out_of_the_export_only():
+    nb = make_notebook()
+    key = new_code_cell("print(key_figures)", execution_count=4, outputs=[
+        new_output("stream", name="stdout", text="KR 8207 BMA 2568-Q2: 9/16 percent=56.25\n")])
+    key.metadata["tags"] = ["key-figures"]
+    nb.cells.append(key)
+    out = render.notebook_to_html(nb, title=TITLE)
+    assert "9/16" not in out and STREAM in out
+    saved = render.clean_notebook(copy.deepcopy(nb))  # the executed notebook keeps it
+    assert any("key-figures" in c.metadata.get("tags", []) for c in saved.cells)
+    assert [c.execution_count for c in saved.cells if c.cell_type == "code"] == [1, 2, 3, 4]
 
 
 def test_html_is_deterministic_and_leaves_the_notebook_alone(notebook, html):
@@ -305,7 +316,7 @@ def test_pdf_is_a4_with_thai_text_and_page_numbers(tmp_path):
     assert squash(KR_NAME) in squash(text)
     assert squash(STREAM) in squash(text)
     assert squash(TITLE) in squash(text)
-    assert "marker-code-42" not in text  # folded code is not printed
+    assert "marker-code-42" not in text  # no code is printed
     for n in range(1, pages + 1):
         assert f"หน้า{n}/{pages}" in squash(text)
     assert pdfs[0].read_bytes() == pdfs[1].read_bytes()

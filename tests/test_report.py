@@ -80,18 +80,26 @@ def test_index_links_reports_with_headline_figures(batch):
     results = (folder / "kr_results.csv").read_text(encoding="utf-8").splitlines()
     bma_8207 = next(line for line in results if line.startswith(f"8207,{FY},{Q},BMA,"))
     pct = bma_8207.split(",")[7]
-    assert (f"{pct}%" if pct else "–") in page
+    assert (f"{pct} %" if pct else "–") in page
     assert "http://" not in page and "https://" not in page
+    assert '<meta name="viewport"' in page and "ไม่ทราบเขต" in page
+    assert 'href="manifest.json"' in page and 'href="kr_results.csv"' in page
 
 
 def test_report_html_shows_the_figures_of_the_csv(batch):
     folder, _ = batch
     html = (folder / "1001.html").read_text(encoding="utf-8")
     rows = [r.split(",") for r in (folder / "kr_results.csv").read_text("utf-8").splitlines()[1:]]
+    executed = (folder / "notebooks" / "1001.ipynb").read_text(encoding="utf-8")
     for kr_code in ("8207", "5122"):
         row = next(r for r in rows if r[0] == kr_code and r[3] == "1001")
         num, den, pct = row[5], row[6], row[7]
-        assert f"KR {kr_code} 1001 {FY}-Q{Q}: {num}/{den} percent={pct}" in html
+        # the machine-checked line stays in the executed notebook, not in the report
+        assert f"KR {kr_code} 1001 {FY}-Q{Q}: {num}/{den} percent={pct}" in executed
+        assert f"KR {kr_code} 1001" not in html
+        assert f"<b>{int(num):,}</b> / <b>{int(den):,}</b>" in html
+        if pct:
+            assert f"{pct} %" in html
     assert "ร้อยละของผู้ที่ได้รับการฟื้นฟูสภาพทางสังคม" in html
 
 
@@ -159,7 +167,7 @@ def test_same_epoch_same_outputs(batch, drop, tmp_path):
 def test_failing_scope_does_not_stop_the_batch(drop, tmp_path):
     nb = nbformat.read(Path(__file__).parents[1] / "notebooks" / "district_report.ipynb", 4)
     nb.cells.insert(3, nbformat.v4.new_code_cell(
-        'if scope == "1033":\n    raise RuntimeError("boom for the test")'))
+        'if view.scope == "1033":\n    raise RuntimeError("boom for the test")'))
     broken = tmp_path / "broken.ipynb"
     nbformat.write(nb, broken)
     proc = run_cli(["report", "--data", str(drop), "--fiscal-year", str(FY), "--quarter", str(Q),

@@ -165,13 +165,15 @@ def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[
                suppress_below: int = 0, executor: str = "local", scheduler: str | None = None,
                notebook: Path | None = None, show_progress: bool = True,
                strict: bool = False, krs_dirs: Iterable[Path] = (),
-               compare_with: Path | None = None) -> BatchResult:
+               compare_with: Path | None = None,
+               notebook_parameters: dict | None = None) -> BatchResult:
     """Clean once, write the contract CSVs, render every scope, print PDFs, write the index;
     publish ``out/<Y>-Q<Q>/`` only if every scope succeeded (else ``<Y>-Q<Q>.failed/``).
 
     ``strict``: stop (exit 3) after cleaning when the drop raised a warning. ``krs_dirs``:
     folders of extra KR definitions. ``compare_with``: an earlier output folder whose
     figures the index compares with (read before anything is written).
+    ``notebook_parameters`` go to every notebook as they are (``data_as_of``, ``signoff``).
     """
     from krlib.compare import read_outputs
     from krlib.kr import load_krs
@@ -204,7 +206,8 @@ def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[
     try:
         batch = _render(data_dir, period, scopes, formats, staging, workers, suppress_below,
                         run_jobs, executor, scheduler, notebook, show_progress,
-                        krs=krs, strict=strict, compare_old=old)
+                        krs=krs, strict=strict, compare_old=old,
+                        notebook_parameters=notebook_parameters or {})
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         if created_root:
@@ -227,14 +230,15 @@ def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[
 def _render(data_dir: Path, period, scopes: list[str], formats: list[str], folder: Path,
             workers: int | None, suppress_below: int, run_jobs: Callable, executor: str,
             scheduler: str | None, notebook: Path, show_progress: bool, *, krs: dict,
-            strict: bool = False, compare_old=None) -> BatchResult:
+            strict: bool = False, compare_old=None,
+            notebook_parameters: dict | None = None) -> BatchResult:
     """Everything a run writes, into ``folder`` (the staging folder)."""
     from krlib import alerts
     from krlib.clean import load_drop
     from krlib.export import write_outputs
     from krlib.manifest import write_manifest
     from krlib.prepare import prepare_clean, sources_of
-    from krlib.present import scope_name
+    from krlib.present import REPORT_TITLE_TH, scope_name
     from krlib.report import write_index
     from krlib.workbook import write_workbook
 
@@ -254,9 +258,9 @@ def _render(data_dir: Path, period, scopes: list[str], formats: list[str], folde
 
     params_base = {"data_dir": str(Path(data_dir).resolve()), "fiscal_year": period.fiscal_year,
                    "quarter": period.quarter, "prepared": prepared.name,  # relative to folder
-                   "suppress_below": suppress_below}
+                   "suppress_below": suppress_below, **(notebook_parameters or {})}
     jobs = [Job(s, str(notebook), str(folder.resolve()), dict(params_base, district=s),
-                f"KR {period.label} {scope_name(s)}") for s in scopes]
+                f"{REPORT_TITLE_TH} — {scope_name(s)} — {period.label_th}") for s in scopes]
 
     t = time.perf_counter()
     bar = _progress_bar(len(jobs), "รายงาน / reports", show_progress)
@@ -284,7 +288,8 @@ def _render(data_dir: Path, period, scopes: list[str], formats: list[str], folde
                 Path(r.html).unlink(missing_ok=True)
                 r.html = ""
     _stage("index")
-    write_index(folder, prep, results, suppress_below, compare_old=compare_old)
+    write_index(folder, prep, results, suppress_below,
+                str((notebook_parameters or {}).get("data_as_of") or ""), compare_old)
     batch = BatchResult(folder, results, stages)
     write_manifest(folder, sources_of(clean), {
         "command": "report", "fiscal_year": period.fiscal_year, "quarter": period.quarter,

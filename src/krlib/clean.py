@@ -73,8 +73,12 @@ class TableAccount:
     collapsed: int = 0
     reasons: Counter = field(default_factory=Counter)  # rejected rows by reason code
     flags: Counter = field(default_factory=Counter)  # kept rows by flag
-    rejected_rows: pd.DataFrame = field(default_factory=pd.DataFrame)  # _row, reason, column
+    #: source_row, reason, column, district (where the row's own district cell names one)
+    rejected_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
     notes: list[str] = field(default_factory=list)  # the reader's remarks (RawTable.notes)
+    #: (kind, code, district) -> rows, kind rejected / collapsed / flagged, where the row
+    #: names a district: what a district report shows as its own data quality.
+    by_district: Counter = field(default_factory=Counter)
 
     @property
     def rejected(self) -> int:
@@ -256,13 +260,15 @@ def clean_table(raw: RawTable, parent_ids=None) -> tuple[pd.DataFrame, TableAcco
         verdicts.reject(rec < 0, "orphaned", id_col)
         parsed["rec"] = rec
 
+    district = _row_districts(frame)
     counts = np.bincount(verdicts.code, minlength=len(_VERDICTS))
     account.reasons = Counter({r: int(counts[_CODE[r]]) for r in REASONS if counts[_CODE[r]]})
     rejected = verdicts.code > _CODE[_COLLAPSED]
     account.rejected_rows = pd.DataFrame(
         {"source_row": frame[ROW].to_numpy()[rejected],
          "reason": np.array(_VERDICTS, dtype=object)[verdicts.code[rejected]],
-         "column": verdicts.column[rejected]})
+         "column": verdicts.column[rejected], "district": district[rejected]})
+    account.by_district = _district_counts(verdicts, district)
     repaired = getattr(raw, "repaired_dates", None)
     if repaired is not None and len(repaired) == len(frame) and repaired.any():
         account.flags["two_digit_year_repaired"] = int((repaired & verdicts.open).sum())
@@ -273,6 +279,27 @@ def clean_table(raw: RawTable, parent_ids=None) -> tuple[pd.DataFrame, TableAcco
         for value, flag in column.flags.items():
             account.flags[flag] = int(kept[column.name].eq(value).sum())
     return kept.reset_index(drop=True), account
+
+
+def _row_districts(frame: pd.DataFrame) -> np.ndarray:
+    """Each row's district code where its own ``district`` cell names one, else ""."""
+    if "district" not in frame.columns:
+        return np.full(len(frame), "", dtype=object)
+    return parse.map_distinct(frame["district"], parse.parse_district).fillna("").to_numpy(
+        dtype=object)
+
+
+def _district_counts(verdicts: _Verdicts, district: np.ndarray) -> Counter:
+    """Rejected and collapsed rows per (kind, reason, district) where the district is known."""
+    known = district != ""
+    out: Counter = Counter()
+    for code in np.unique(verdicts.code[known & (verdicts.code > 0)]):
+        verdict = _VERDICTS[code]
+        kind = "collapsed" if verdict == _COLLAPSED else "rejected"
+        names, n = np.unique(district[known & (verdicts.code == code)], return_counts=True)
+        out.update({(kind, kind if kind == "collapsed" else verdict, str(d)): int(k)
+                    for d, k in zip(names, n)})
+    return out
 
 
 # --- cohort tables: persons and districts -------------------------------------------
@@ -305,6 +332,9 @@ def _cohort_columns(kept: pd.DataFrame, spec: TableSpec, account: TableAccount
 
     district = parse.map_distinct(kept["district"], parse.parse_district)
     account.flags["unknown_district"] = int(district.isna().sum())
+    bad_id = pd.Series(district[present & invalid]).dropna().value_counts()
+    account.by_district.update({("flagged", "invalid_citizen_id", str(d)): int(n)
+                                for d, n in bad_id.items()})
     out = pd.DataFrame({ROW: kept[ROW], "person": person,
                         "district": district.fillna(UNKNOWN), "event_date": kept["event_date"]})
     for column in spec.parsed:

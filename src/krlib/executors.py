@@ -52,21 +52,11 @@ Progress = Callable[[JobResult], None]
 
 
 def sanitize_notebook(nb) -> None:
-    """Drop volatile metadata (timings, paths) and renumber executions: same run, same file."""
-    nb.metadata.pop("papermill", None)
-    count = 0
-    for cell in nb.cells:
-        if "injected-parameters" in cell.metadata.get("tags", []):
-            cell.id = "injected-parameters"  # papermill gives it a random id
-        cell.metadata.pop("papermill", None)
-        cell.metadata.pop("execution", None)
-        if cell.cell_type == "code":
-            if cell.get("execution_count") is not None:
-                count += 1
-                cell.execution_count = count
-            for out in cell.get("outputs", []):
-                if "execution_count" in out:
-                    out["execution_count"] = cell.execution_count
+    """Drop volatile metadata (timings, paths) and renumber executions: same run, same file
+    (the export's clean-up without leaving anything out: :func:`krlib.render.clean_notebook`)."""
+    from krlib.render import clean_notebook
+
+    clean_notebook(nb)
 
 
 def execute_job(job: Job) -> JobResult:

@@ -86,11 +86,12 @@ def flags_table(clean: CleanDrop) -> pd.DataFrame:
 def rejected_rows_table(clean: CleanDrop) -> pd.DataFrame:
     """rejected_rows.csv: where each rejected row is, so staff can fix their source file.
 
-    Only the file name, row number, reason and column: no cell values (no personal data).
+    Only the file name, row number, reason, column and the row's district code where its
+    own district cell names one: no cell values (no personal data).
     """
     parts = [a.rejected_rows.assign(table=a.table, source_file=a.file)
              for a in clean.accounts.values() if len(a.rejected_rows)]
-    cols = ["table", "source_file", "source_row", "reason", "column"]
+    cols = ["table", "source_file", "source_row", "reason", "column", "district"]
     if not parts:
         return pd.DataFrame(columns=cols)
     return pd.concat(parts, ignore_index=True)[cols]

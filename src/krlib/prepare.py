@@ -28,9 +28,10 @@ from krlib.indicators import (
     compute,
 )
 from krlib.kr import KRS, KRDefinition, load_krs
-from krlib.periods import Period
+from krlib.periods import MIN_FISCAL_YEAR, Period
 
 FORMAT = "krlib-prepared/2"
+DISTRICT_QUALITY_COLUMNS = ["table", "kind", "code", "district", "rows"]
 
 
 @dataclass
@@ -48,6 +49,11 @@ class Prepared:
     #: how the figures were computed: {"cumulative": bool, "rounding": str}
     method: dict = field(default_factory=lambda: {"cumulative": True, "rounding": "half_up"})
     warnings: list[dict] = field(default_factory=list)  # krlib.alerts, as dicts (a banner)
+    data_as_of: str = ""  # ISO date of the latest event date in the drop ("" if none)
+    #: table, kind (rejected / collapsed / flagged), code, district, rows: each district's
+    #: own data quality, where the row's district is known.
+    district_quality: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=DISTRICT_QUALITY_COLUMNS))
 
     @property
     def inputs_key(self) -> str:
@@ -73,6 +79,8 @@ class Prepared:
             "reasons": _records(self.reasons),
             "flags": _records(self.flags),
             "warnings": self.warnings,
+            "data_as_of": self.data_as_of,
+            "district_quality": _records(self.district_quality),
         }
         return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True)
 
@@ -99,7 +107,9 @@ class Prepared:
         return cls(Period(doc["fiscal_year"], doc["quarter"]), ind,
                    pd.DataFrame(doc["quality"]), pd.DataFrame(doc["reasons"]),
                    pd.DataFrame(doc["flags"]), doc["sources"], krs, doc["method"],
-                   doc.get("warnings", []))
+                   doc.get("warnings", []), doc.get("data_as_of", ""),
+                   pd.DataFrame(doc.get("district_quality", []),
+                                columns=DISTRICT_QUALITY_COLUMNS))
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -112,22 +122,47 @@ def sources_of(clean: CleanDrop) -> list[dict]:
             for a in clean.accounts.values()]
 
 
+def report_periods(period: Period) -> list[Period]:
+    """Q1 .. this quarter, then every quarter of the previous fiscal year (comparisons)."""
+    previous = ([Period(period.fiscal_year - 1, q) for q in range(1, 5)]
+                if period.fiscal_year - 1 >= MIN_FISCAL_YEAR else [])
+    return period.quarters_to_date() + previous
+
+
+def data_as_of(clean: CleanDrop) -> str:
+    """The latest event date of any kept row: how recent the drop is."""
+    latest = [t["event_date"].max() for t in clean.tables.values()
+              if "event_date" in t and len(t)]
+    latest = [d for d in latest if not pd.isna(d)]
+    return max(latest).date().isoformat() if latest else ""
+
+
+def district_quality_table(clean: CleanDrop) -> pd.DataFrame:
+    """Per table and district: rejected, collapsed and flagged rows (district known)."""
+    rows = [(a.table, kind, code, district, n)
+            for a in clean.accounts.values()
+            for (kind, code, district), n in sorted(getattr(a, "by_district", {}).items())]
+    return pd.DataFrame(rows, columns=DISTRICT_QUALITY_COLUMNS)
+
+
 def prepare_clean(clean: CleanDrop, period: Period, *, cumulative: bool = True,
                   rounding: str = "half_up", krs: dict[str, KRDefinition] | None = None
                   ) -> Prepared:
-    """Aggregates for ``period`` (and every earlier quarter of its fiscal year).
+    """Aggregates for ``period``, every earlier quarter of its fiscal year and every
+    quarter of the previous fiscal year (by the same rules, from the same drop).
 
     ``krs`` are the definitions to compute (default: the package's, :data:`krlib.kr.KRS`).
     """
-    krs = dict(KRS if krs is None else krs)
-    ind = compute(clean, period.quarters_to_date(), krs.values(), cumulative=cumulative,
-                  rounding=rounding)
     from krlib import alerts
 
+    krs = dict(KRS if krs is None else krs)
+    ind = compute(clean, report_periods(period), krs.values(), cumulative=cumulative,
+                  rounding=rounding)
     return Prepared(period, ind, data_quality_table(clean), reasons_table(clean),
                     flags_table(clean), sources_of(clean), krs,
                     {"cumulative": bool(cumulative), "rounding": rounding},
-                    alerts.as_dicts(alerts.collect(clean, ind, period, krs)))
+                    alerts.as_dicts(alerts.collect(clean, ind, period, krs)),
+                    data_as_of(clean), district_quality_table(clean))
 
 
 def prepare(data_dir: Path | str, fiscal_year: int, quarter: int, *, cumulative: bool = True,

@@ -13,16 +13,21 @@ from krlib.present import html_table
 from krlib.schema import TABLES
 
 
+def _table(name: str) -> str:
+    """Thai table name with its key (the key is what the CSV files use)."""
+    return f"{TABLES[name].th} ({name})"
+
+
 def files_table(clean: CleanDrop) -> HTML:
     return html_table(pd.DataFrame([{
-        "ตาราง": f"{TABLES[a.table].th} ({a.table})", "ไฟล์": a.file, "รหัสอักขระ": a.encoding,
+        "ตาราง": _table(a.table), "ไฟล์": a.file, "รหัสอักขระ": a.encoding,
         "แถวหัวตาราง": a.header_row, "คอลัมน์ที่ข้าม": ", ".join(a.ignored_columns) or "–",
         "SHA-256": a.sha256} for a in clean.accounts.values()]))
 
 
 def account_table(clean: CleanDrop) -> HTML:
     return html_table(pd.DataFrame([{
-        "ตาราง": a.table, "แถวที่อ่าน": a.rows_in, "เก็บไว้": a.kept, "รวม (ซ้ำ)": a.collapsed,
+        "ตาราง": _table(a.table), "แถวที่อ่าน": a.rows_in, "เก็บไว้": a.kept, "รวม (ซ้ำ)": a.collapsed,
         "ปฏิเสธ": a.rejected, "ตรงกัน": "✔" if a.reconciles else "✘"}
         for a in clean.accounts.values()]))
 
@@ -30,9 +35,9 @@ def account_table(clean: CleanDrop) -> HTML:
 def reasons_table(clean: CleanDrop) -> HTML:
     rows = []
     for a in clean.accounts.values():
-        rows += [{"ตาราง": a.table, "ผล": "ปฏิเสธ", "รหัส": code, "คำอธิบาย": " / ".join(REASONS[code]),
+        rows += [{"ตาราง": _table(a.table), "ผล": "ปฏิเสธ", "รหัส": code, "คำอธิบาย": REASONS[code][0],
                   "แถว": a.reasons[code]} for code in REASONS if a.reasons.get(code)]
-        rows += [{"ตาราง": a.table, "ผล": "เก็บไว้", "รหัส": code, "คำอธิบาย": " / ".join(FLAGS[code]),
+        rows += [{"ตาราง": _table(a.table), "ผล": "เก็บไว้", "รหัส": code, "คำอธิบาย": FLAGS[code][0],
                   "แถว": a.flags[code]} for code in FLAGS if a.flags.get(code)]
     if not rows:
         return HTML("<p>ไม่มีแถวที่ถูกปฏิเสธหรือมีข้อสังเกต</p>")
@@ -49,7 +54,8 @@ def rejected_locations(clean: CleanDrop, limit: int = 20) -> HTML:
         for (reason, column), grp in rej.groupby(["reason", "column"], sort=True):
             nums = grp["source_row"].tolist()
             shown = ", ".join(map(str, nums[:limit])) + (" …" if len(nums) > limit else "")
-            rows.append({"ไฟล์": a.file, "เหตุผล": reason, "คอลัมน์": column, "จำนวน": len(nums),
+            rows.append({"ไฟล์": a.file, "เหตุผล": REASONS.get(reason, (reason,))[0],
+                         "รหัสเหตุผล": reason, "คอลัมน์": column, "จำนวน": len(nums),
                          "แถวในไฟล์": shown})
     if not rows:
         return HTML("<p>ไม่มีแถวที่ถูกปฏิเสธ</p>")

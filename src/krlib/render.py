@@ -1,16 +1,20 @@
 """Executed notebook -> one self-contained Thai HTML page -> A4 PDF in Chromium.
 
-HTML (:func:`notebook_to_html`): nbconvert's lab template without any CDN script (see
-``templates/krlib``), Sarabun embedded, no prompts, each code cell folded in a
-``<details>`` element for reviewers, charts embedded as PNG data URLs, and the lab CSS
-trimmed from ~256 KB to the ~20 KB of rules this markup can use. Same notebook, same
-string.
+HTML (:func:`notebook_to_html`): a report, not a notebook. nbconvert's lab template
+without any CDN script (see ``templates/krlib``), Sarabun embedded, no prompts and no
+code (reviewers open the executed notebook the report links to), charts embedded as PNG
+data URLs, and the lab CSS trimmed from ~256 KB to the ~20 KB of rules this markup can
+use. :class:`CleanNotebook` is the one clean-up both the saved executed notebook and the
+export go through. Same notebook, same string.
 
 PDF (:class:`PdfPrinter`): Debian's Chromium driven by Playwright through its executable
 path (nothing downloaded), one browser and one page reused for a whole batch, every
 request that is not ``file:`` or ``data:`` aborted, A4 from the page's ``@page`` rule with
-"หน้า X / Y" in a CSS page-margin box (Chromium's own header/footer templates cannot load
-a web font, so Thai there would print as boxes). Chromium stamps the print time in the
+"หน้า X / Y" in a CSS page-margin box, and the report's own header (title, district,
+period) and footer (data-as-of) in the other margin boxes, which the report writes
+(:func:`krlib.present.page_style`): margin boxes print with the page's embedded Sarabun,
+whereas Chromium's ``header_template`` is a separate document that does not get the
+page's fonts, so Thai there prints as boxes. Chromium stamps the print time in the
 PDF; it is removed (or set to ``SOURCE_DATE_EPOCH``), so the same HTML prints to the same
 bytes.
 """
@@ -48,7 +52,9 @@ MONO = f"'DejaVu Sans Mono', Menlo, Consolas, '{FAMILY}', monospace"
 PAGE_CSS = f"""
 @page {{ size: A4; margin: {PAGE_MARGIN};
   @bottom-center {{ content: "หน้า " counter(page) " / " counter(pages);
-    font-family: '{FAMILY}', sans-serif; font-size: 9pt; color: #555; }} }}
+    font-family: '{FAMILY}', sans-serif; font-size: 9pt; color: #555; }}
+  @top-center {{ font-family: '{FAMILY}', sans-serif; font-size: 8pt; color: #555; }}
+  @bottom-left {{ font-family: '{FAMILY}', sans-serif; font-size: 8pt; color: #555; }} }}
 """
 
 # What the lab template's inline <style> did (its @page is replaced by PAGE_CSS).
@@ -71,23 +77,48 @@ REPORT_CSS = f"""
 body, .jp-RenderedHTMLCommon {{ font-family: '{FAMILY}', sans-serif; }}
 body {{ max-width: 1000px; margin: 0 auto; padding: 0 12px; }}
 .jp-RenderedHTMLCommon {{ line-height: 1.6; font-size: 15px; }}
+.jp-RenderedHTMLCommon h1 {{ font-size: 1.7em; }}
 h1, h2, h3, h4, h5, h6, .jp-RenderedHTMLCommon h1, .jp-RenderedHTMLCommon h2,
 .jp-RenderedHTMLCommon h3, .jp-RenderedHTMLCommon h4 {{ line-height: 1.5; }}
 .jp-RenderedText pre, .highlight pre, code {{ font-family: {MONO}; }}
 .jp-RenderedText pre {{ font-size: 13px; line-height: 1.5; }}
-details.krlib-code > summary {{ cursor: pointer; color: #666; font-size: 12px; }}
-details.krlib-code[open] > summary {{ margin-bottom: 4px; }}
 .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th {{ line-height: 1.45; }}
 table.krlib-table {{ border-collapse: collapse; font-size: 14px; margin: .5em 0; }}
-table.krlib-table th, table.krlib-table td {{ border: 1px solid #ccc; padding: 2px 8px; }}
+table.krlib-table th, table.krlib-table td {{ border: 1px solid #ccc; padding: 2px 8px;
+  text-align: left; vertical-align: top; }}
 table.krlib-table th {{ background: #f3f3f3; }}
-.jp-RenderedImage img {{ max-width: 100%; height: auto; }}
+.jp-RenderedHTMLCommon table.krlib-table td, .jp-RenderedHTMLCommon table.krlib-table th,
+.jp-RenderedHTMLCommon table.krlib-table tr {{ text-align: left; }}
+table.krlib-table caption {{ text-align: left; font-weight: bold; padding: 2px 0; }}
+table.krlib-def th {{ white-space: nowrap; }}
+td.sha {{ font-family: {MONO}; font-size: 10px; word-break: break-all; }}
+.krlib-scroll {{ max-width: 100%; overflow-x: auto; }}
+.jp-RenderedImage img, figure.krlib-figure img {{ max-width: 100%; height: auto; }}
+figure.krlib-figure {{ margin: .5em 0; }}
+figure.krlib-figure figcaption {{ font-size: 11px; color: #555; }}
+figure.krlib-locator {{ float: right; width: 34%; max-width: 260px; margin: 0 0 .5em 1em; }}
+.jp-OutputArea-child {{ break-inside: auto; }}  /* breaks are set per block below */
+.jp-OutputArea-output, .jp-RenderedHTMLCommon {{ max-width: 100%; overflow-wrap: anywhere; }}
+.kr-card {{ border: 1px solid #ccc; border-left: 6px solid #1565c0; padding: .3em .8em;
+  margin: .6em 0; break-inside: avoid; }}
+.kr-card .kr-name {{ font-weight: bold; margin: .2em 0; }}
+.kr-card .big {{ font-size: 1.8em; font-weight: bold; }}
+.kr-card ul {{ margin: .2em 0; }}
+.met {{ color: #2e7d32; font-weight: bold; }} .not-met {{ color: #b33c00; font-weight: bold; }}
+.krlib-warning {{ border: 2px solid #b26a00; background: #fff8e1; padding: .3em .8em; }}
+.statement {{ font-size: 1.1em; }} p.small {{ font-size: 12px; overflow-wrap: anywhere; }}
+.signs {{ display: flex; flex-wrap: wrap; gap: 1em; }}
+.sign {{ flex: 1 1 14em; }} .sign p {{ margin: .3em 0; }}
+code {{ overflow-wrap: anywhere; }}
 @media print {{
   body {{ max-width: none; padding: 0; }}
-  details.krlib-code {{ display: none; }}
-  .jp-RenderedImage img, table.krlib-table, tr {{ break-inside: avoid; }}
-  .jp-RenderedImage img {{ max-height: 245mm; }}  /* a tall chart still fits one page */
-  h1, h2, h3, h4 {{ break-after: avoid; }}
+  .jp-RenderedImage img, figure.krlib-figure, .keep, .kr-card, tr {{ break-inside: avoid; }}
+  .jp-RenderedImage img, figure.krlib-figure img {{ max-height: 240mm; }}
+  h1, h2, h3, h4, caption {{ break-after: avoid; }}
+  .krlib-scroll {{ overflow: visible; }}
+  table.krlib-wide {{ font-size: 11px; }}
+  table.krlib-league {{ font-size: 12px; }}
+  table.krlib-table thead {{ display: table-header-group; }}
 }}
 """
 
@@ -123,7 +154,7 @@ def _exporter():
     config.TagRemovePreprocessor.remove_input_tags = {"remove-input", "remove_input"}
     config.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output", "remove_output"}
     return HTMLExporter(config=config, template_name=TEMPLATE,
-                        extra_template_basedirs=[str(TEMPLATES)],
+                        extra_template_basedirs=[str(TEMPLATES)], exclude_input=True,
                         exclude_input_prompt=True, exclude_output_prompt=True,
                         language_code="th", embed_images=True)
 
@@ -232,24 +263,62 @@ def _trimmed_lab_css(own_css: str) -> str:
     return write(rules)
 
 
-def _stable_cells(nb):
-    """A shallow copy of ``nb`` whose volatile cell ids are stable.
+#: Cells left out of the HTML and PDF (still in the executed notebook): the machine-checked
+#: key figures and anything tagged remove-cell.
+HIDDEN_TAGS = {"key-figures", "remove-cell", "remove_cell"}
 
-    papermill gives its injected-parameters cell a random id on every run, and the lab
-    template writes cell ids into the page: replace it so the same run gives the same HTML.
-    """
-    from nbformat import NotebookNode
 
-    copy = NotebookNode(nb)
-    copy.metadata = NotebookNode(nb.get("metadata", {}))
-    cells = []
-    for cell in nb.get("cells", []):
-        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
-            cell = NotebookNode(cell)
-            cell["id"] = "injected-parameters"
-        cells.append(cell)
-    copy.cells = cells
-    return copy
+def _clean_preprocessor_class():
+    from nbconvert.preprocessors import Preprocessor
+    from traitlets import Bool
+
+    class CleanNotebook(Preprocessor):
+        """The one notebook clean-up: stable ids, no volatile metadata, executions
+        renumbered (same run, same file); with ``for_export`` also no hidden cells and no
+        code at all, only what a reviewer reads."""
+
+        for_export = Bool(False).tag(config=True)
+
+        def preprocess(self, nb, resources):
+            nb.metadata.pop("papermill", None)
+            count = 0
+            cells = []
+            for cell in nb.cells:
+                tags = set(cell.get("metadata", {}).get("tags", []))
+                if self.for_export and tags & HIDDEN_TAGS:
+                    continue
+                if "injected-parameters" in tags:
+                    cell["id"] = "injected-parameters"  # papermill gives it a random id
+                cell.metadata.pop("papermill", None)
+                cell.metadata.pop("execution", None)
+                if cell.cell_type == "code":
+                    if cell.get("execution_count") is not None:
+                        count += 1
+                        cell.execution_count = count
+                    for out in cell.get("outputs", []):
+                        if "execution_count" in out:
+                            out["execution_count"] = cell.execution_count
+                    if self.for_export:
+                        cell.source = ""
+                        cell.outputs = [o for o in cell.get("outputs", [])
+                                        if o.get("output_type") != "error"]
+                cells.append(cell)
+            nb.cells = cells
+            return nb, resources
+
+    return CleanNotebook
+
+
+@cache
+def clean_notebook_class():
+    """:class:`CleanNotebook` (built on first use: nbconvert imports cost ~0.3 s)."""
+    return _clean_preprocessor_class()
+
+
+def clean_notebook(nb, for_export: bool = False):
+    """Clean ``nb`` in place (see CleanNotebook) and return it."""
+    clean_notebook_class()(for_export=for_export).preprocess(nb, {})
+    return nb
 
 
 def strip_external(html: str) -> str:
@@ -265,10 +334,12 @@ def strip_external(html: str) -> str:
 def notebook_to_html(nb, *, title: str) -> str:
     """Render an executed notebook as one offline Thai HTML page (deterministic).
 
-    ``nb`` is not modified. Code is folded ("โค้ด (code)") and hidden in print; cells can be
-    left out with the tags remove-cell / remove-input / remove-output.
+    ``nb`` is not modified. No code is shown; cells tagged key-figures or remove-cell are
+    left out, and remove-input / remove-output leave out a part.
     """
-    nb = _stable_cells(nb)
+    import copy
+
+    nb = clean_notebook(copy.deepcopy(nb), for_export=True)
     nb.metadata["title"] = title
     with _EXPORT_LOCK:
         resources = {"krlib_css": report_css(), "metadata": {"name": title}}

@@ -14,7 +14,6 @@ module keeps the option parsers and the index page, and re-exports the public na
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 from krlib.batch import BatchResult, default_notebook, run_report
@@ -69,60 +68,11 @@ def parse_formats(text: str) -> list[str]:
 
 
 def write_index(folder: Path, prep, results: list[JobResult], suppress_below: int = 0,
-                compare_old=None) -> Path:
-    """index.html: every report with its headline figures and links, offline, Thai font."""
-    from krlib.compare import changes_section
-    from krlib.fonts import font_face_css
-    from krlib.present import Suppression, available, result_row, scope_name
+                data_as_of: str = "", compare_old=None) -> Path:
+    """index.html (see :mod:`krlib.index_page`)."""
+    from krlib.index_page import write_index as write
 
-    sup = Suppression(suppress_below)
-    head = "".join(f"<th>KR {c}<br><small>{html.escape(kr.name_th)}</small></th>"
-                   for c, kr in prep.krs.items())
-    rows = []
-    for r in results:
-        cells = []
-        for kr in prep.krs.values():
-            if not available(prep, kr):
-                cells.append("<td>ไม่พร้อมใช้งาน</td>")
-                continue
-            row = result_row(prep, kr, r.scope)
-            n, d = int(row.numerator), int(row.denominator)
-            pct = sup.percent(row.percent, n, d)
-            mark = "" if d == 0 or sup.percent_hidden(n, d) else (
-                " <span class='met'>บรรลุ</span>" if row.met_target
-                else " <span class='err'>ไม่บรรลุ</span>")
-            cells.append(f"<td>{pct}{mark}<br><small>{sup.count(n)} / {sup.count(d)}</small></td>")
-        links = []
-        if r.html:
-            links.append(f'<a href="{Path(r.html).name}">HTML</a>')
-        if r.pdf:
-            links.append(f'<a href="{Path(r.pdf).name}">PDF</a>')
-        status = " · ".join(links) if r.ok else f"<span class='err'>ล้มเหลว: {html.escape(r.error)}</span>"
-        rows.append(f"<tr><td>{r.scope}</td><td>{html.escape(scope_name(r.scope))}</td>"
-                    f"{''.join(cells)}<td>{status}</td></tr>")
-    page = f"""<!DOCTYPE html>
-<html lang="th"><head><meta charset="utf-8">
-<title>รายงานตัวชี้วัด {prep.period.label}</title>
-<style>{font_face_css()}
-body {{ font-family: Sarabun, sans-serif; margin: 2em; line-height: 1.5; }}
-table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: .3em .6em; vertical-align: top; }}
-th {{ background: #f3f3f3; }} .err {{ color: #b00; }} .met {{ color: #2e7d32; }}
-</style></head><body>
-<h1>รายงานตัวชี้วัดด้านสวัสดิการสังคม — {html.escape(prep.period.label_th)}</h1>
-<p>ข้อมูลสะสมตั้งแต่ต้นปีงบประมาณ · ไฟล์สำหรับระบบติดตามนโยบาย: <a href="kr_results.csv">kr_results.csv</a>,
-<a href="kr_breakdown.csv">kr_breakdown.csv</a>, <a href="data_quality.csv">data_quality.csv</a>,
-<a href="data_quality_reasons.csv">data_quality_reasons.csv</a></p>
-{f'<p>{html.escape(sup.rule_th)}</p>' if sup.below else ''}
-<table><thead><tr><th>รหัส</th><th>พื้นที่</th>{head}<th>รายงาน</th></tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody></table>
-{changes_section(compare_old, folder)}
-</body></html>
-"""
-    path = folder / "index.html"
-    path.write_text(page, encoding="utf-8")
-    return path
+    return write(folder, prep, results, suppress_below, data_as_of, compare_old)
 
 
 def failure_lines(batch: BatchResult) -> list[str]:

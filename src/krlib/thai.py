@@ -18,13 +18,16 @@ TO_THAI_DIGITS = str.maketrans("0123456789", THAI_DIGITS)
 #: A cell holding one of these (after stripping spaces) is a missing value (the contract).
 MISSING_TEXT = frozenset({"", "-"})
 #: What a report says when a scope has nobody in a KR's cohort for the period.
-NO_CASES_TH = "ไม่มีผู้อยู่ในกลุ่มเป้าหมายในช่วงเวลานี้ (no cases this period)"
+NO_CASES_TH = "ไม่มีผู้อยู่ในกลุ่มเป้าหมายในช่วงเวลานี้"
 
 
 def be_year(d: date) -> int:
     return d.year + BE_OFFSET
 
 
-def thai_date(d: date) -> str:
-    """1 ต.ค. 2567 (Buddhist Era, as Thai government documents write dates)."""
+def thai_date(d: date | str) -> str:
+    """``1 ต.ค. 2567`` (Buddhist Era, as Thai government documents write dates); ``d`` may
+    be a date, a datetime or ISO text."""
+    if isinstance(d, str):
+        d = date.fromisoformat(d[:10])
     return f"{d.day} {MONTHS_ABBR_TH[d.month - 1]} {be_year(d)}"

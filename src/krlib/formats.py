@@ -1,0 +1,57 @@
+"""How a report writes numbers and dates: one style in every table, chart and page.
+
+Counts with thousands separators (``1,538``), percents with two decimals and a spaced
+sign (``84.79 %``; a target ``100 %``), changes in percentage points with a sign
+(``+1.25 จุด``), Thai dates with Buddhist-Era years (``30 ก.ย. 2568``).
+"""
+
+from __future__ import annotations
+
+import math
+
+from krlib.thai import thai_date  # noqa: F401 - one Thai date style, re-exported here
+
+NO_DATA_TH = "ไม่มีข้อมูล"
+DASH = "–"
+
+
+def missing(x) -> bool:
+    """None, NaN, pd.NA and NaT all count as 'no value'."""
+    if x is None:
+        return True
+    try:
+        import pandas as pd
+
+        return bool(pd.isna(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def count_text(n) -> str:
+    """``1,538``."""
+    return f"{int(n):,}"
+
+
+def percent_text(p, decimals: int = 2) -> str:
+    """``84.79 %`` (two decimals, the contract's rounding is done before)."""
+    if missing(p):
+        return DASH
+    return f"{float(p):,.{decimals}f} %"
+
+
+def target_text(t) -> str:
+    """A target percent as its definition states it: ``100 %``, ``10 %``."""
+    return f"{float(t):g} %"
+
+
+def points_text(delta) -> str:
+    """A change of percent in percentage points: ``+1.25 จุด``, ``−0.50 จุด``, ``0.00 จุด``."""
+    if missing(delta):
+        return NO_DATA_TH
+    d = round(float(delta), 2)
+    sign = "+" if d > 0 else ("\u2212" if d < 0 else "")
+    return f"{sign}{abs(d):,.2f} จุด"
+
+
+def is_nan(x) -> bool:
+    return isinstance(x, float) and math.isnan(x)
