@@ -31,7 +31,7 @@ from krlib.indicators import BMA, percent_half_up, persons_to_target, scopes
 from krlib.kr import KRS
 from krlib.prepare import Prepared
 from krlib.provenance import BANGKOK_OFFSET_HOURS, generated_at, version_info
-from krlib.schema import TABLES
+from krlib.schema import TABLES, category_label, dimension_label
 
 QUARTER_TH = {1: "ไตรมาส 1", 2: "ไตรมาส 2", 3: "ไตรมาส 3", 4: "ไตรมาส 4"}
 NO_CASES_TH = thai.NO_CASES_TH
@@ -41,13 +41,6 @@ MET_TH, NOT_MET_TH = "บรรลุค่าเป้าหมาย", "ยั
 MET_MARK, NOT_MET_MARK = "✔", "✘"
 REPORT_TITLE_TH = "รายงานผลการดำเนินงานตามตัวชี้วัดด้านสวัสดิการสังคม"
 BANGKOK_TH = "กรุงเทพมหานคร"
-#: Thai names of disaggregation dimensions and of their coded categories (other
-#: categories, e.g. drop-in points, are the data's own text, escaped).
-DIMENSIONS_TH = {"sex": "เพศ", "age_band": "ช่วงอายุ", "service_point": "จุดบริการ",
-                 "source": "หน่วยงานที่ส่งต่อ", "service_type": "ประเภทสวัสดิการ",
-                 "domain": "ด้านการฟื้นฟู"}
-CATEGORIES_TH = {"male": "ชาย", "female": "หญิง", "unknown": "ไม่ทราบ", "missing": "ไม่ระบุ",
-                 "other": "อื่น ๆ", "": "ไม่ระบุ"}
 BUCKETS = [("days_0", "วันเดียวกัน"), ("days_1_7", "1-7 วัน"), ("days_8_30", "8-30 วัน"),
            ("days_31_90", "31-90 วัน"), ("days_91_plus", "91 วันขึ้นไป")]
 KIND_TH = {"rejected": "ปฏิเสธ", "collapsed": "แถวซ้ำทุกช่อง (รวมเป็นแถวเดียว)",
@@ -148,7 +141,7 @@ def kr_unit(kr) -> str:
 def breakdown_label(kr) -> str:
     """What the breakdown categories are, in Thai (``ประเภทสวัสดิการ``)."""
     text = kr_text(kr, "breakdown_th")
-    return text or DIMENSIONS_TH.get(kr_dimension(kr), "ประเภทบริการ")
+    return text or dimension_label(kr_dimension(kr))
 
 
 def still_needed_th(kr, n: str) -> str:
@@ -510,7 +503,7 @@ def breakdown_frame(view: ReportView, kr) -> pd.DataFrame:
     counts = b.groupby("category")["persons"].sum()
     cats = dict(getattr(kr, "categories", {}) or {})
     for k in counts.index:  # a category the definition does not list still shows
-        cats.setdefault(k, CATEGORIES_TH.get(k, str(k)))
+        cats.setdefault(k, category_label(kr_dimension(kr), str(k)))
     return pd.DataFrame({"category": list(cats), "category_th": list(cats.values()),
                          "persons": [int(counts.get(k, 0)) for k in cats]})
 
@@ -544,9 +537,9 @@ def disaggregations(view: ReportView, kr) -> list:
         return []
     sup, parts = view.suppression, []
     for dim, g in d.groupby("dimension", sort=False):
-        name = DIMENSIONS_TH.get(str(dim), str(dim))
+        name = dimension_label(str(dim))
         table = pd.DataFrame({
-            name: [CATEGORIES_TH.get(str(c), str(c)) for c in g.category],
+            name: [category_label(str(dim), str(c)) for c in g.category],
             "ผลงาน (คน)": [sup.count(n) for n in g.numerator],
             "กลุ่มเป้าหมาย (คน)": [sup.count(n) for n in g.denominator],
             "ร้อยละ": [sup.percent(p, n, dd) for p, n, dd in zip(g.percent, g.numerator,

@@ -287,3 +287,14 @@ def category_label(dimension: str, category: str) -> str:
             if column.name == dimension and column.vocabulary:
                 return column.vocabulary.get(category, category)
     return category
+
+
+def dimension_label(dimension: str) -> str:
+    """Thai name of a disaggregation dimension or of a breakdown column (its Thai header)."""
+    if dimension in DIMENSIONS:
+        return DIMENSIONS[dimension].th
+    for table in TABLES.values():
+        for column in table.columns:
+            if column.name == dimension:
+                return column.th
+    return dimension
