@@ -181,6 +181,11 @@ def _validate(frame: pd.DataFrame, spec: TableSpec, verdicts: _Verdicts) -> pd.D
     parsed["event_date"] = dates
     for column in spec.parsed:
         fn = column.parse_function()
+        if column.per_window and fn is parse.parse_birth_date:
+            # one distinct birth date per person: the common shapes are read in Arrow
+            late, early = parse.birth_date_readings(frame[column.name])
+            parsed[column.name], parsed[f"{column.name}{_EARLY}"] = late, early
+            continue
         if column.per_window:
             both = parse.map_distinct(frame[column.name],
                                       lambda t, fn=fn: parse.window_readings(fn, t))
