@@ -375,7 +375,7 @@ def normalise_cells(values) -> pa.Array:
     elif values.type != pa.string():
         values = values.cast(pa.string())
     trimmed = pc.utf8_trim_whitespace(values)
-    odd = pc.match_substring_regex(trimmed, _NEEDS_PYTHON)
+    odd = _needs_python(trimmed)
     if not pc.any(odd).as_py():
         return trimmed
     todo = pc.unique(trimmed.filter(odd))
@@ -384,6 +384,26 @@ def normalise_cells(values) -> pa.Array:
     fixed = pa.array([normalise_text(s) for s in todo.to_pylist()], type=pa.string())
     at = pc.index_in(trimmed, value_set=todo)
     return pc.if_else(odd, pc.take(fixed, at), trimmed)
+
+
+def _needs_python(trimmed):
+    """Cells :data:`_NEEDS_PYTHON` matches. An ASCII cell can only match its ``^'``, so
+    the regex (RE2, ~45 ns a cell) runs on the other cells only (~4x less time on a
+    column of ids or dates)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(trimmed, pa.ChunkedArray):
+        return pa.chunked_array([_needs_python(c) for c in trimmed.chunks], type=pa.bool_())
+    quoted = pc.starts_with(trimmed, "'")
+    other = pc.invert(pc.string_is_ascii(trimmed))
+    n_other = pc.sum(other).as_py() or 0
+    if not n_other:
+        return quoted
+    if n_other * 5 > len(trimmed):  # much Thai: the regex on the whole column is cheaper
+        return pc.match_substring_regex(trimmed, _NEEDS_PYTHON)
+    return pc.replace_with_mask(quoted, other, pc.match_substring_regex(
+        trimmed.filter(other), _NEEDS_PYTHON))
 
 
 _HEADER_NOISE = re.compile(r"[\s_\-\u2010-\u2015\u2212]+")
