@@ -393,8 +393,6 @@ def _needs_python(trimmed):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if isinstance(trimmed, pa.ChunkedArray):
-        return pa.chunked_array([_needs_python(c) for c in trimmed.chunks], type=pa.bool_())
     quoted = pc.starts_with(trimmed, "'")
     other = pc.invert(pc.string_is_ascii(trimmed))
     n_other = pc.sum(other).as_py() or 0
@@ -402,8 +400,11 @@ def _needs_python(trimmed):
         return quoted
     if n_other * 5 > len(trimmed):  # much Thai: the regex on the whole column is cheaper
         return pc.match_substring_regex(trimmed, _NEEDS_PYTHON)
-    return pc.replace_with_mask(quoted, other, pc.match_substring_regex(
-        trimmed.filter(other), _NEEDS_PYTHON))
+    found = pc.match_substring_regex(trimmed.filter(other), _NEEDS_PYTHON)
+    if isinstance(trimmed, pa.ChunkedArray):  # replace_with_mask takes arrays
+        quoted, other, found = (a.combine_chunks() for a in (quoted, other, found))
+        return pa.chunked_array([pc.replace_with_mask(quoted, other, found)])
+    return pc.replace_with_mask(quoted, other, found)
 
 
 _HEADER_NOISE = re.compile(r"[\s_\-\u2010-\u2015\u2212]+")
