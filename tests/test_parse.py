@@ -698,3 +698,26 @@ def test_birth_date_readings_match_scalar_generated(values):
         want = window_readings(parse_birth_date, text)
         assert (a == np.datetime64(want[0], "s")) if want[0] else np.isnat(a), text
         assert (b == np.datetime64(want[1], "s")) if want[1] else np.isnat(b), text
+
+
+_EVENT_EDGES = [
+    "1/1/2000", "31/12/1999", "31/12/2100", "1/1/2101", "1/1/2543", "31/12/2542",
+    "31/12/2643", "1/1/2644", "2000-01-01", "2100-12-31", "2101-1-1", "1/1/43", "31/12/42",
+    "29/2/43", "29/2/2643", "31/4/2567", "1/13/67", "0/1/2567", "๑/๑๐/๒๕๖๗", "15 ต.ค. 67",
+    "15 ตุลาคม 2567", "15-10/2567", "45580", "15/10/2567 10:30", "", "-", "15-Oct-24",
+]
+
+
+def test_event_date_column_matches_scalar_at_the_edges():
+    """The Arrow shapes agree with parse_event_date at the range and validity edges."""
+    dates, unparseable, out_of_range = parse_event_dates(pd.Series(_EVENT_EDGES, dtype="str"))
+    for i, text in enumerate(_EVENT_EDGES):
+        one = parse_event_date(text)
+        assert unparseable[i] == (one == "unparseable"), text
+        assert out_of_range[i] == (one == "out_of_range"), text
+        assert (dates[i] == np.datetime64(one, "s")) if isinstance(one, date) \
+            else np.isnat(dates[i]), text
+    # hand-checked: BE 2543 = 2000 CE is in range, BE 2542 = 1999 CE is not
+    assert dates[_EVENT_EDGES.index("1/1/2543")] == np.datetime64("2000-01-01")
+    assert out_of_range[_EVENT_EDGES.index("31/12/2542")]
+    assert unparseable[_EVENT_EDGES.index("31/4/2567")]

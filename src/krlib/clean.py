@@ -129,10 +129,13 @@ def exact_duplicates(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
         values = frame[col]
         if len(candidates) < len(frame):  # the first pass reads the column whole, no copy
             values = values.iloc[candidates]
-        candidates = candidates[values.duplicated(keep=False).to_numpy()]
+        # duplicated(keep=False), by codes: a value seen more than once (NaN equal to NaN)
+        codes = pd.factorize(values, use_na_sentinel=False)[0]
+        candidates = candidates[np.bincount(codes)[codes] > 1]
     out = np.zeros(len(frame), dtype=bool)
     if len(candidates) > 1:
-        sub = frame[columns].iloc[candidates]
+        # the candidate rows first: frame[columns] would copy every row of the table
+        sub = frame.iloc[candidates][columns]
         out[candidates] = sub.duplicated(keep="first").to_numpy()
     return out
 

@@ -223,13 +223,20 @@ def parse_event_dates(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.nda
     whose date cannot be read, and those outside 2000-01-01..2100-12-31.
     """
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    parsed = [parse_event_date(str(u)) for u in uniques.tolist()]
-    # days since 1970 as integers (numpy converts date objects slowly); int64 min is NaT
-    days = np.array([p.toordinal() - _UNIX_DAY0 if isinstance(p, date) else _NAT
-                     for p in parsed], dtype=np.int64)
+    texts = [str(u) for u in uniques.tolist()]
+    # the common shapes in Arrow (:func:`_date_readings_fast`): none of them is an Excel
+    # serial, so a text of such a shape that is no valid date is unparseable
+    days, _, found = _date_readings_fast(texts)
+    unparseable = found & (days == _NAT)
+    low, high = (d.toordinal() - _UNIX_DAY0 for d in (EVENT_DATE_MIN, EVENT_DATE_MAX))
+    out_of_range = found & ~unparseable & ((days < low) | (days > high))
+    days[out_of_range] = _NAT
+    for i in np.flatnonzero(~found).tolist():  # the rest: once per distinct text
+        p = parse_event_date(texts[i])
+        # days since 1970 as integers (numpy converts date objects slowly); int64 min is NaT
+        days[i] = p.toordinal() - _UNIX_DAY0 if isinstance(p, date) else _NAT
+        unparseable[i], out_of_range[i] = p == "unparseable", p == "out_of_range"
     dates = days.astype("datetime64[D]").astype("datetime64[s]")
-    unparseable = np.array([p == "unparseable" for p in parsed], dtype=bool)
-    out_of_range = np.array([p == "out_of_range" for p in parsed], dtype=bool)
     return dates[codes], unparseable[codes], out_of_range[codes]
 
 
@@ -539,10 +546,11 @@ def _civil_days(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndar
     return np.where(ok, days, _NAT)
 
 
-def _birth_readings_fast(uniques: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _date_readings_fast(uniques: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Both window readings (days since 1970) of the texts in a fast shape, and which
     texts were in one; the same values as :func:`window_readings` of
-    :func:`parse_birth_date` (tested on every shape)."""
+    :func:`parse_birth_date` (tested on every shape). The first reading is also
+    :func:`parse_date`'s (no English month name here, so a two-digit year is BE 25YY)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -604,11 +612,11 @@ def birth_date_readings(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     none), once per distinct value.
 
     One distinct birth date per person, so the common shapes are read in Arrow and
-    numpy (:func:`_birth_readings_fast`); only the other texts take the per-value parser.
+    numpy (:func:`_date_readings_fast`); only the other texts take the per-value parser.
     """
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     texts = uniques.tolist()
-    late, early, found = _birth_readings_fast([str(t) for t in texts])
+    late, early, found = _date_readings_fast([str(t) for t in texts])
     for i in np.flatnonzero(~found).tolist():
         a, b = window_readings(parse_birth_date, texts[i])
         late[i] = a.toordinal() - _UNIX_DAY0 if a is not None else _NAT
