@@ -343,3 +343,25 @@ def test_ascii_shortcut_finds_the_cells_the_value_rule_regex_finds(share_thai):
     assert io._needs_python(pa.array(["'1", "1"])).to_pylist() == [True, False]
     assert io.normalise_cells(pa.array(["'0812", " 1 ", "กํา"])).to_pylist() == [
         "0812", "1", "กำ"]
+
+
+def test_coded_columns_get_the_same_value_rules_by_dictionary(monkeypatch):
+    """A long column of few values is normalised once per distinct value (chunked or
+    not, with nulls): the same cells as the cell-by-cell path."""
+    import pyarrow as pa
+
+    from krlib import io
+
+    values = ["ชาย", " หญิง ", "'ช", "กํา", "\u200bญ", "", None, "M", "เขต\u00a0บางรัก"]
+    cells = [values[(i * 7) % len(values)] for i in range(12_000)]
+    for column in (pa.array(cells), pa.chunked_array([cells[:5000], cells[5000:]])):
+        assert io._few_distinct(column)
+        coded = io.normalise_cells(column)
+        monkeypatch.setattr(io, "_few_distinct", lambda v: False)
+        plain = io.normalise_cells(column)
+        monkeypatch.undo()
+        assert type(coded) is type(plain)
+        assert coded.to_pylist() == plain.to_pylist()
+    # cells 0-4 hold values 0, 7, 5, 3, 1: hand-normalised
+    assert io.normalise_cells(pa.array(cells))[:5].to_pylist() == ["ชาย", "M", "", "กำ", "หญิง"]
+    assert not io._few_distinct(pa.array([str(i) for i in range(12_000)]))
