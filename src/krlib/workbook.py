@@ -331,9 +331,7 @@ def _fast_sheet_class():
 
         def _write_cell(self, row: int, col: int, cell) -> None:
             kind = cell.__class__
-            # (constant_memory mode writes strings inline: XlsxWriter's own path)
-            if (cell.format and (kind is CellStringTuple or kind is CellNumberTuple)
-                    and not self.constant_memory):
+            if cell.format and (kind is CellStringTuple or kind is CellNumberTuple):
                 ref = xl_rowcol_to_cell_fast(row, col)
                 xf = cell.format._get_xf_index()
                 if kind is CellStringTuple:
