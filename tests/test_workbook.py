@@ -85,26 +85,6 @@ def test_without_epoch_the_bytes_do_not_depend_on_the_clock(demo, tmp_path, monk
     assert a == b
 
 
-def test_fast_worksheet_writes_xlsxwriters_own_bytes(demo, tmp_path, monkeypatch):
-    """krlib's shortcuts for large sheets (workbook._fast_sheet_class) must not change a
-    byte: the same workbook written with XlsxWriter's plain worksheet is identical."""
-    from xlsxwriter.worksheet import Worksheet
-
-    from krlib import workbook
-
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
-    fast = run(demo, tmp_path / "fast") / "kr_results.xlsx"
-    monkeypatch.setattr(workbook, "_sheet_class", lambda: Worksheet)
-    plain = run(demo, tmp_path / "plain") / "kr_results.xlsx"
-    a, b = zipfile.ZipFile(fast), zipfile.ZipFile(plain)
-    assert a.namelist() == b.namelist()
-    for name in a.namelist():
-        assert a.read(name) == b.read(name), name
-    assert fast.read_bytes() == plain.read_bytes()
-    rows = sheet(fast, "แถวที่ไม่ผ่าน")
-    assert len(rows) > 3  # the rejected-rows sheet (the shortcuts' main user) has rows
-
-
 @pytest.mark.parametrize("kr", KRS)
 def test_kr_sheet_equals_kr_results_csv_for_every_scope(out, kr):
     expected = {r["scope_code"]: r for r in csv_rows(out / "kr_results.csv")

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -201,7 +200,7 @@ class _Sheets:
     def sheet(self, name: str):
         """A new sheet: rows tall enough for 14 pt Thai (marks above and below), A4
         landscape, printed one page wide."""
-        ws = self.book.add_worksheet(name, worksheet_class=_sheet_class())
+        ws = self.book.add_worksheet(name)
         ws.set_default_row(21)
         ws.set_row(0, 26)
         ws.set_paper(9)
@@ -258,9 +257,6 @@ def _write(ws, row: int, col: int, value, style) -> None:
 def _write_column(ws, first: int, col: int, values: list, kind: str, style) -> None:
     """One column, the writer chosen once (XlsxWriter's per-cell cost is what a large
     drop's rejected-rows sheet pays); empty / NaN / None cells are left out."""
-    if hasattr(ws, "put_column"):
-        ws.put_column(first, col, values, kind not in ("text", "center"), style)
-        return
     if kind in ("text", "center"):
         write = ws.write_string
         for i, v in enumerate(values):
@@ -271,77 +267,6 @@ def _write_column(ws, first: int, col: int, values: list, kind: str, style) -> N
     for i, v in enumerate(values):
         if v is not None and v == v and v != "":
             write(first + i, col, float(v), style)
-
-
-def _sheet_class():
-    """The worksheet class the workbook uses (tests swap in XlsxWriter's own to compare
-    bytes)."""
-    return _fast_sheet_class()
-
-
-@cache
-def _fast_sheet_class():
-    """``FastSheet``, defined on first use (XlsxWriter is imported only to write)."""
-    import math
-
-    from xlsxwriter.utility import xl_rowcol_to_cell_fast
-    from xlsxwriter.worksheet import CellNumberTuple, CellStringTuple, Worksheet
-
-    class FastSheet(Worksheet):
-        """XlsxWriter's worksheet with two shortcuts for the cells krlib writes by the
-        ten thousand (a large drop's rejected-rows sheet: ~90k cells, most of the
-        workbook's CPU): a column stored in one call (bounds checked once, at its ends)
-        and the ``<c>`` element of a formatted string or number written in one step.
-        Anything else takes XlsxWriter's own path. The bytes are XlsxWriter's:
-        tests/test_workbook.py writes the same workbook with the plain worksheet and
-        compares.
-        """
-
-        def put_column(self, first: int, col: int, values: list, numbers: bool,
-                       style) -> None:
-            """``values`` from row ``first`` down: strings, or numbers when ``numbers``;
-            None, NaN and "" are left out (as in :func:`_write_column`)."""
-            rows = [i for i, v in enumerate(values) if v is not None and v == v and v != ""]
-            if not rows:
-                return
-            if (self.constant_memory or self._check_dimensions(first + rows[0], col)
-                    or self._check_dimensions(first + rows[-1], col)):
-                write = self._write_number if numbers else self._write_string
-                for i in rows:
-                    v = values[i]
-                    write(first + i, col, float(v) if numbers else str(v), style)
-                return
-            table = self.table
-            if numbers:
-                for i in rows:
-                    f = float(values[i])
-                    if math.isfinite(f):
-                        table[first + i][col] = CellNumberTuple(f, style)
-                    else:
-                        self._write_number(first + i, col, f, style)
-                return
-            index = self.str_table._get_shared_string_index
-            limit = self.xls_strmax // 2
-            for i in rows:
-                text = str(values[i])
-                if len(text) > limit:  # may need truncating: XlsxWriter's own path
-                    self._write_string(first + i, col, text, style)
-                else:
-                    table[first + i][col] = CellStringTuple(index(text), style)
-
-        def _write_cell(self, row: int, col: int, cell) -> None:
-            kind = cell.__class__
-            if cell.format and (kind is CellStringTuple or kind is CellNumberTuple):
-                ref = xl_rowcol_to_cell_fast(row, col)
-                xf = cell.format._get_xf_index()
-                if kind is CellStringTuple:
-                    self.fh.write(f'<c r="{ref}" s="{xf}" t="s"><v>{cell.string}</v></c>')
-                else:
-                    self.fh.write(f'<c r="{ref}" s="{xf}"><v>{cell.number:.16G}</v></c>')
-                return
-            super()._write_cell(row, col, cell)
-
-    return FastSheet
 
 
 def _visible(s: str) -> int:
