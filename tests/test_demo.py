@@ -169,6 +169,23 @@ def test_xlsx_timestamps_are_fixed(drop):
         assert props.created == props.modified == datetime(2025, 10, 1, 8, 30)
 
 
+def test_xlsx_declare_their_used_range(drop):
+    """Each sheet has the <dimension> Excel writes, and it is the sheet's real extent
+    (the reader trusts it instead of scanning the sheet), in the schema's place."""
+    from krlib.io import _xlsx_extent
+
+    for table in ("homeless_registrations", "rehab_services"):
+        z = zipfile.ZipFile(drop[1][table])
+        xml = z.read("xl/worksheets/sheet1.xml")
+        m = re.search(rb'<dimension ref="A1:([A-Z]+)(\d+)" />', xml)
+        assert m, table
+        assert xml.index(b"</sheetPr>") < m.start() < xml.index(b"<sheetViews>")
+        last_row, _ = _xlsx_extent(io.BytesIO(xml))
+        assert int(m.group(2)) == last_row
+        columns = set(re.findall(rb'<c r="([A-Z]+)\d+"', xml))  # every cell's column
+        assert m.group(1) == max(columns, key=lambda c: (len(c), c)), table
+
+
 def test_another_seed_other_data(drop, tmp_path):
     other = write_demo_drop(tmp_path / "other", scale=SCALE, seed=DEFAULT_SEED + 1)
     for table, path in drop[1].items():

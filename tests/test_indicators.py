@@ -370,3 +370,18 @@ def test_a_service_not_on_the_list_still_counts(make_drop):
                        svcs=[["H1", "2024-11-02", "แจกถุงยังชีพ"]])
     assert fig(ind, BMA) == (1, 2, 50.0, False)
     assert breakdown(ind, BMA) == {"other": 1}
+
+
+def test_results_only_gives_the_same_results_and_nothing_else(tmp_path):
+    """The workbook computes its earlier quarters with results_only=True: same results."""
+    from krlib.demo import write_demo_drop
+
+    write_demo_drop(tmp_path / "d", seed=11, scale=0.3, fmt="csv")
+    clean = load_drop(tmp_path / "d")
+    quarters = Period(2568, 3).quarters_to_date()
+    full = compute(clean, quarters)
+    only = compute(clean, quarters, results_only=True)
+    pd.testing.assert_frame_equal(only.results, full.results)
+    assert len(full.breakdown) and len(full.disaggregation) and len(full.timeliness)
+    assert only.breakdown.empty and only.disaggregation.empty and only.timeliness.empty
+    assert only.unavailable == full.unavailable

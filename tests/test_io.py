@@ -321,3 +321,47 @@ def test_the_command_starts_one_blas_thread_unless_the_user_chose_more():
     code = "import os, krlib.cli; print(os.environ['OPENBLAS_NUM_THREADS'])"
     assert _in_fresh_python(code) == "1"
     assert _in_fresh_python(code, OPENBLAS_NUM_THREADS="4") == "4"
+
+
+@pytest.mark.parametrize("share_thai", [0, 1, 3, 10])
+def test_ascii_shortcut_finds_the_cells_the_value_rule_regex_finds(share_thai):
+    """io._needs_python skips the regex on ASCII cells (only a leading ' can need
+    Python there): same cells as the regex, on plain, chunked and mixed columns."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from krlib import io
+
+    ascii_cells = ["1103700000011", "'0812345678", "15/10/2567", "", "a'b", "'", "x y"]
+    thai_cells = ["ชาย", "กำ", "กํา", "ก\u200bข", "๑๕/๑๐/๒๕๖๗", "'เขต", "e\u0301"]
+    cells = [ascii_cells[i % len(ascii_cells)] if i % 10 >= share_thai
+             else thai_cells[i % len(thai_cells)] for i in range(200)]
+    for values in (pa.array(cells), pa.chunked_array([cells[:50], cells[50:], []])):
+        want = pc.match_substring_regex(values, io._NEEDS_PYTHON)
+        got = io._needs_python(values)
+        assert got.to_pylist() == want.to_pylist()
+    assert io._needs_python(pa.array(["'1", "1"])).to_pylist() == [True, False]
+    assert io.normalise_cells(pa.array(["'0812", " 1 ", "กํา"])).to_pylist() == [
+        "0812", "1", "กำ"]
+
+
+def test_coded_columns_get_the_same_value_rules_by_dictionary(monkeypatch):
+    """A long column of few values is normalised once per distinct value (chunked or
+    not, with nulls): the same cells as the cell-by-cell path."""
+    import pyarrow as pa
+
+    from krlib import io
+
+    values = ["ชาย", " หญิง ", "'ช", "กํา", "\u200bญ", "", None, "M", "เขต\u00a0บางรัก"]
+    cells = [values[(i * 7) % len(values)] for i in range(12_000)]
+    for column in (pa.array(cells), pa.chunked_array([cells[:5000], cells[5000:]])):
+        assert io._few_distinct(column)
+        coded = io.normalise_cells(column)
+        monkeypatch.setattr(io, "_few_distinct", lambda v: False)
+        plain = io.normalise_cells(column)
+        monkeypatch.undo()
+        assert type(coded) is type(plain)
+        assert coded.to_pylist() == plain.to_pylist()
+    # cells 0-4 hold values 0, 7, 5, 3, 1: hand-normalised
+    assert io.normalise_cells(pa.array(cells))[:5].to_pylist() == ["ชาย", "M", "", "กำ", "หญิง"]
+    assert not io._few_distinct(pa.array([str(i) for i in range(12_000)]))

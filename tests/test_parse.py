@@ -17,6 +17,7 @@ from krlib.parse import (
     full_year,
     is_missing,
     is_scientific_notation,
+    birth_date_readings,
     parse_birth_date,
     parse_birth_dates,
     parse_citizen_id,
@@ -28,6 +29,7 @@ from krlib.parse import (
     parse_event_date,
     parse_event_dates,
     parse_welfare_type,
+    window_readings,
 )
 
 # --- dates --------------------------------------------------------------------------
@@ -648,3 +650,74 @@ def test_birth_date_column_matches_scalar():
         one = parse_birth_date(text, END_Q2)
         assert (value == np.datetime64(one, "s")) if one else np.isnat(value), text
     assert got[0] == np.datetime64("1950-10-15")
+
+
+# The fast (Arrow) birth-date shapes and the texts at their edges: leap days a century
+# apart, impossible days and months, year 0, BE/CE thresholds, Thai digits, mixed
+# separators, Thai month names with and without dots, names that are no month.
+_BIRTH_EDGES = [
+    "15/10/93", "15-10-93", "15/10-93", "1/1/2500", "1/1/2399", "1/1/2400", "1/1/0000",
+    "29/2/43", "29/02/00", "29/2/2443", "31/4/2567", "0/1/67", "1/0/67", "32/1/67",
+    "1/13/2567", "2567-02-29", "2566-02-29", "0000-01-01", "9999-12-31", "1/1/9999",
+    "๑๕/๑๐/๒๕๖๗", "๑๕/๑๐/๖๗", "15 ต.ค. 2567", "15 ตค 2567", "15 ตุลาคม 67", "29 ก.พ. 43",
+    "5 ธันวาคม ๖๗", "15 ต.ค.พ.ศ. 2567", "15 พ.ศ. 2567", "15 ค.ศ. 67", "15 Oct 2024",
+    "15-Oct-93", " 1/1/2500", "15  ต.ค. 2567", "1/1/10000", "1-1-1", "", "-", "abc",
+    "วันที่ 15/10/2567", "15/10/2567 10:30", "45580",
+]
+
+
+@pytest.mark.parametrize("end", [date(2025, 3, 31), date(1990, 6, 30), date(2043, 2, 28)])
+def test_birth_date_readings_match_window_readings(end):
+    got_late, got_early = birth_date_readings(pd.Series(_BIRTH_EDGES, dtype="str"))
+    for text, late, early in zip(_BIRTH_EDGES, got_late, got_early):
+        want = window_readings(parse_birth_date, text)
+        for got, one in ((late, want[0]), (early, want[1])):
+            assert (got == np.datetime64(one, "s")) if one else np.isnat(got), text
+        # and the window's reading is the one the scalar parser gives for that window
+        one = parse_birth_date(text, end)
+        chosen = late if not np.isnat(late) and late <= np.datetime64(end, "s") else early
+        assert (chosen == np.datetime64(one, "s")) if one else np.isnat(chosen), text
+    # hand-computed: 93 is BE 2593 (2050 CE) for the latest window, BE 2493 for the earliest
+    assert (got_late[0], got_early[0]) == (np.datetime64("2050-10-15"), np.datetime64("1950-10-15"))
+    i = _BIRTH_EDGES.index("29/2/43")  # 2000 CE is a leap year, 1900 CE is not
+    assert got_late[i] == np.datetime64("2000-02-29") and np.isnat(got_early[i])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(
+    st.dates(date(1850, 1, 1), date(2060, 12, 31)).map(lambda d: d.strftime("%d/%m/%y")),
+    st.dates(date(1850, 1, 1), date(2060, 12, 31)).map(
+        lambda d: f"{d.day}-{d.month}-{d.year + 543}"),
+    st.tuples(st.integers(0, 33), st.integers(0, 14), st.integers(0, 99)).map(
+        lambda t: f"{t[0]} {('ม.ค.', 'ก.พ.', 'กพ', 'กุมภาพันธ์', 'ธ.ค.')[t[1] % 5]} {t[2]:02d}"),
+    st.text(alphabet="0123456789/-. ๑๒ต.ค", max_size=12),
+), max_size=30))
+def test_birth_date_readings_match_scalar_generated(values):
+    late, early = birth_date_readings(pd.Series(values, dtype="str"))
+    for text, a, b in zip(values, late, early):
+        want = window_readings(parse_birth_date, text)
+        assert (a == np.datetime64(want[0], "s")) if want[0] else np.isnat(a), text
+        assert (b == np.datetime64(want[1], "s")) if want[1] else np.isnat(b), text
+
+
+_EVENT_EDGES = [
+    "1/1/2000", "31/12/1999", "31/12/2100", "1/1/2101", "1/1/2543", "31/12/2542",
+    "31/12/2643", "1/1/2644", "2000-01-01", "2100-12-31", "2101-1-1", "1/1/43", "31/12/42",
+    "29/2/43", "29/2/2643", "31/4/2567", "1/13/67", "0/1/2567", "๑/๑๐/๒๕๖๗", "15 ต.ค. 67",
+    "15 ตุลาคม 2567", "15-10/2567", "45580", "15/10/2567 10:30", "", "-", "15-Oct-24",
+]
+
+
+def test_event_date_column_matches_scalar_at_the_edges():
+    """The Arrow shapes agree with parse_event_date at the range and validity edges."""
+    dates, unparseable, out_of_range = parse_event_dates(pd.Series(_EVENT_EDGES, dtype="str"))
+    for i, text in enumerate(_EVENT_EDGES):
+        one = parse_event_date(text)
+        assert unparseable[i] == (one == "unparseable"), text
+        assert out_of_range[i] == (one == "out_of_range"), text
+        assert (dates[i] == np.datetime64(one, "s")) if isinstance(one, date) \
+            else np.isnat(dates[i]), text
+    # hand-checked: BE 2543 = 2000 CE is in range, BE 2542 = 1999 CE is not
+    assert dates[_EVENT_EDGES.index("1/1/2543")] == np.datetime64("2000-01-01")
+    assert out_of_range[_EVENT_EDGES.index("31/12/2542")]
+    assert unparseable[_EVENT_EDGES.index("31/4/2567")]

@@ -133,10 +133,13 @@ def exact_duplicates(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
         values = frame[col]
         if len(candidates) < len(frame):  # the first pass reads the column whole, no copy
             values = values.iloc[candidates]
-        candidates = candidates[values.duplicated(keep=False).to_numpy()]
+        # duplicated(keep=False), by codes: a value seen more than once (NaN equal to NaN)
+        codes = pd.factorize(values, use_na_sentinel=False)[0]
+        candidates = candidates[np.bincount(codes)[codes] > 1]
     out = np.zeros(len(frame), dtype=bool)
     if len(candidates) > 1:
-        sub = frame[columns].iloc[candidates]
+        # the candidate rows first: frame[columns] would copy every row of the table
+        sub = frame.iloc[candidates][columns]
         out[candidates] = sub.duplicated(keep="first").to_numpy()
     return out
 
@@ -185,6 +188,11 @@ def _validate(frame: pd.DataFrame, spec: TableSpec, verdicts: _Verdicts) -> pd.D
     parsed["event_date"] = dates
     for column in spec.parsed:
         fn = column.parse_function()
+        if column.per_window and fn is parse.parse_birth_date:
+            # one distinct birth date per person: the common shapes are read in Arrow
+            late, early = parse.birth_date_readings(frame[column.name])
+            parsed[column.name], parsed[f"{column.name}{_EARLY}"] = late, early
+            continue
         if column.per_window:
             both = parse.map_distinct(frame[column.name],
                                       lambda t, fn=fn: parse.window_readings(fn, t))

@@ -768,12 +768,32 @@ def _write_xlsx(df: pd.DataFrame, path: Path, table: str, lang: str, fy: int,
     wb.properties.created = wb.properties.modified = FIXED_TIME
     buf = io.BytesIO()
     ExcelWriter(wb, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED)).save()
-    path.write_bytes(_stable_zip(buf.getvalue()))
+    from openpyxl.utils import get_column_letter
+
+    used = f"A1:{get_column_letter(len(visible))}{n_titles - 1 + 2 + len(values)}"
+    path.write_bytes(_stable_zip(buf.getvalue(), used))
     return path
 
 
-def _stable_zip(data: bytes) -> bytes:
-    """The same zip with every member's timestamp fixed (the same workbook, the same bytes)."""
+def _with_dimension(sheet_xml: bytes, used: str) -> bytes:
+    """A worksheet's XML with the ``<dimension>`` Excel and LibreOffice always write.
+
+    openpyxl's write-only mode leaves it out; without it the reader scans the whole
+    sheet for its real extent (krlib.io._xlsx_is_huge). Its place is right after
+    ``<sheetPr>`` (the schema's order), else first in the worksheet.
+    """
+    tag = f'<dimension ref="{used}" />'.encode()
+    if b"<dimension" in sheet_xml:
+        return sheet_xml
+    if b"</sheetPr>" in sheet_xml:
+        return sheet_xml.replace(b"</sheetPr>", b"</sheetPr>" + tag, 1)
+    start = sheet_xml.index(b">", sheet_xml.index(b"<worksheet")) + 1
+    return sheet_xml[:start] + tag + sheet_xml[start:]
+
+
+def _stable_zip(data: bytes, used: str | None = None) -> bytes:
+    """The same zip with every member's timestamp fixed (the same workbook, the same bytes)
+    and, given the ``used`` range (``A1:K120``), the sheet's ``<dimension>``."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -781,7 +801,10 @@ def _stable_zip(data: bytes) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
+            member = src.read(info.filename)
+            if used and info.filename.startswith("xl/worksheets/sheet"):
+                member = _with_dimension(member, used)
+            dst.writestr(fixed, member)
     return out.getvalue()
 
 

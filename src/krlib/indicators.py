@@ -245,8 +245,10 @@ def _label(frame: pd.DataFrame, kr: KRDefinition, period: Period) -> pd.DataFram
 
 
 def compute_kr(kr: KRDefinition, cohort: pd.DataFrame, services: pd.DataFrame,
-               period: Period, cumulative: bool = True, rounding: str = "half_up") -> KRFrames:
-    """Results (50 districts + BMA), breakdown, disaggregations and timeliness of one KR."""
+               period: Period, cumulative: bool = True, rounding: str = "half_up",
+               results_only: bool = False) -> KRFrames:
+    """Results (50 districts + BMA), breakdown, disaggregations and timeliness of one KR
+    (``results_only``: the results, the other frames left empty)."""
     home = home_records(cohort, kr, period, cumulative)
     reached = person_services(cohort, services, kr, period, cumulative)
     reached = reached[reached["person"].isin(home["person"])]
@@ -263,6 +265,9 @@ def compute_kr(kr: KRDefinition, cohort: pd.DataFrame, services: pd.DataFrame,
     res["target"] = kr.target
     res["met_target"] = [None if np.isnan(p) else bool(p >= kr.target) for p in res.percent]
     res = _label(res, kr, period)[RESULT_COLUMNS]
+    if results_only:
+        return KRFrames(res, _empty("breakdown"), _empty("disaggregation"),
+                        _empty("timeliness"))
 
     # breakdown: persons of the denominator with a service of each category
     used = reached[["person", "category"]].drop_duplicates().merge(
@@ -346,8 +351,11 @@ def unavailable_reason(kr: KRDefinition, clean: CleanDrop) -> str | None:
 
 def compute(clean: CleanDrop, periods: Period | Iterable[Period],
             krs: Iterable[KRDefinition] | None = None, cumulative: bool = True,
-            rounding: str = "half_up") -> Indicators:
+            rounding: str = "half_up", results_only: bool = False) -> Indicators:
     """Every KR for every period, from one cleaned drop (no files are read again).
+
+    ``results_only``: only the results (what a trend of percents needs; the breakdown,
+    disaggregation and timeliness frames are then empty).
 
     ``cumulative=False`` counts each quarter alone instead of fiscal-year-to-date, and
     ``rounding="half_even"`` rounds percents to even: not the contract's rules, offered
@@ -364,7 +372,8 @@ def compute(clean: CleanDrop, periods: Period | Iterable[Period],
             continue
         for period in periods:
             out = compute_kr(kr, clean.tables[kr.cohort_table],
-                             clean.tables[kr.service_table], period, cumulative, rounding)
+                             clean.tables[kr.service_table], period, cumulative, rounding,
+                             results_only)
             for kind in _COLUMNS:
                 frames[kind].append(getattr(out, kind))
 

@@ -374,8 +374,10 @@ def normalise_cells(values) -> pa.Array:
         values = pa.array(values, type=pa.string())
     elif values.type != pa.string():
         values = values.cast(pa.string())
+    if _few_distinct(values):
+        return _normalise_by_dictionary(values)
     trimmed = pc.utf8_trim_whitespace(values)
-    odd = pc.match_substring_regex(trimmed, _NEEDS_PYTHON)
+    odd = _needs_python(trimmed)
     if not pc.any(odd).as_py():
         return trimmed
     todo = pc.unique(trimmed.filter(odd))
@@ -384,6 +386,52 @@ def normalise_cells(values) -> pa.Array:
     fixed = pa.array([normalise_text(s) for s in todo.to_pylist()], type=pa.string())
     at = pc.index_in(trimmed, value_set=todo)
     return pc.if_else(odd, pc.take(fixed, at), trimmed)
+
+
+_SAMPLE, _FEW = 2000, 100  # a column whose first 2,000 cells hold <= 100 values is coded
+
+
+def _few_distinct(values) -> bool:
+    """Whether a long column looks coded (sex, district, service type...): its value
+    rules are then cheaper on its distinct values (:func:`_normalise_by_dictionary`)."""
+    import pyarrow.compute as pc
+
+    return len(values) >= 5 * _SAMPLE and pc.count_distinct(
+        values.slice(0, _SAMPLE)).as_py() <= _FEW
+
+
+def _normalise_by_dictionary(values):
+    """:func:`normalise_cells` of each distinct value, mapped back (same result)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    coded = pc.dictionary_encode(values)
+    chunks = coded.chunks if isinstance(coded, pa.ChunkedArray) else [coded]
+    out = [pc.take(normalise_cells(c.dictionary), c.indices) for c in chunks]
+    if isinstance(coded, pa.ChunkedArray):
+        return pa.chunked_array(out, type=pa.string())
+    return out[0]
+
+
+def _needs_python(trimmed):
+    """Cells :data:`_NEEDS_PYTHON` matches. An ASCII cell can only match its ``^'``, so
+    the regex (RE2, ~45 ns a cell) runs on the other cells only (~4x less time on a
+    column of ids or dates)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    quoted = pc.starts_with(trimmed, "'")
+    other = pc.invert(pc.string_is_ascii(trimmed))
+    n_other = pc.sum(other).as_py() or 0
+    if not n_other:
+        return quoted
+    if n_other * 5 > len(trimmed):  # much Thai: the regex on the whole column is cheaper
+        return pc.match_substring_regex(trimmed, _NEEDS_PYTHON)
+    found = pc.match_substring_regex(trimmed.filter(other), _NEEDS_PYTHON)
+    if isinstance(trimmed, pa.ChunkedArray):  # replace_with_mask takes arrays
+        quoted, other, found = (a.combine_chunks() for a in (quoted, other, found))
+        return pa.chunked_array([pc.replace_with_mask(quoted, other, found)])
+    return pc.replace_with_mask(quoted, other, found)
 
 
 _HEADER_NOISE = re.compile(r"[\s_\-\u2010-\u2015\u2212]+")

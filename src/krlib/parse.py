@@ -223,13 +223,20 @@ def parse_event_dates(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.nda
     whose date cannot be read, and those outside 2000-01-01..2100-12-31.
     """
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    parsed = [parse_event_date(str(u)) for u in uniques.tolist()]
-    # days since 1970 as integers (numpy converts date objects slowly); int64 min is NaT
-    days = np.array([p.toordinal() - _UNIX_DAY0 if isinstance(p, date) else _NAT
-                     for p in parsed], dtype=np.int64)
+    texts = [str(u) for u in uniques.tolist()]
+    # the common shapes in Arrow (:func:`_date_readings_fast`): none of them is an Excel
+    # serial, so a text of such a shape that is no valid date is unparseable
+    days, _, found = _date_readings_fast(texts)
+    unparseable = found & (days == _NAT)
+    low, high = (d.toordinal() - _UNIX_DAY0 for d in (EVENT_DATE_MIN, EVENT_DATE_MAX))
+    out_of_range = found & ~unparseable & ((days < low) | (days > high))
+    days[out_of_range] = _NAT
+    for i in np.flatnonzero(~found).tolist():  # the rest: once per distinct text
+        p = parse_event_date(texts[i])
+        # days since 1970 as integers (numpy converts date objects slowly); int64 min is NaT
+        days[i] = p.toordinal() - _UNIX_DAY0 if isinstance(p, date) else _NAT
+        unparseable[i], out_of_range[i] = p == "unparseable", p == "out_of_range"
     dates = days.astype("datetime64[D]").astype("datetime64[s]")
-    unparseable = np.array([p == "unparseable" for p in parsed], dtype=bool)
-    out_of_range = np.array([p == "out_of_range" for p in parsed], dtype=bool)
     return dates[codes], unparseable[codes], out_of_range[codes]
 
 
@@ -513,3 +520,106 @@ def window_readings(parse_window: Callable[[str, date], date | None], text: str
     if late is None or _FOUR_DIGITS.search(text):
         return late, late
     return late, parse_window(text, date.min)
+
+
+# The shapes most birth dates come in, read in Arrow (RE2) on the distinct texts:
+# D/M/Y or D-M-Y (same separator), ISO, and D <Thai month name> Y, with ASCII or Thai
+# digits and nothing else in the cell. Anything else goes through the per-value parser.
+_FAST_DMY = (r"^(?P<d>[0-9]{1,2})(?P<s>[/-])(?P<m>[0-9]{1,2})(?P<t>[/-])"
+             r"(?P<y>[0-9]{2}|[0-9]{4})$")
+_FAST_ISO = r"^(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})$"
+_FAST_NAMED = r"^(?P<d>[0-9]{1,2}) (?P<n>[^0-9 ]+) (?P<y>[0-9]{2}|[0-9]{4})$"
+#: Thai month names exactly as written (abbreviations with or without their dots): for
+#: these :data:`_NAMED` reads the whole name (no era marker can hide inside one).
+_THAI_MONTH_SPELLINGS: dict[str, int] = {
+    **THAI_MONTHS, **{m: i for i, m in enumerate(_MONTHS_ABBR, 1)}}
+
+
+def _civil_days(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Days since 1970 (int64) of valid year/month/day triples; int64 min where invalid."""
+    ok = (year >= 1) & (year <= 9999) & (month >= 1) & (month <= 12) & (day >= 1)
+    months = np.where(ok, (year - 1970) * 12 + month - 1, 0).astype("datetime64[M]")
+    first = months.astype("datetime64[D]")
+    length = ((months + 1).astype("datetime64[D]") - first).astype(np.int64)
+    ok &= day <= length
+    days = first.astype(np.int64) + day - 1
+    return np.where(ok, days, _NAT)
+
+
+def _date_readings_fast(uniques: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Both window readings (days since 1970) of the texts in a fast shape, and which
+    texts were in one; the same values as :func:`window_readings` of
+    :func:`parse_birth_date` (tested on every shape). The first reading is also
+    :func:`parse_date`'s (no English month name here, so a two-digit year is BE 25YY)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pa.array(uniques, type=pa.string())
+    thai = pc.invert(pc.string_is_ascii(text))
+    if pc.any(thai).as_py():  # Thai digits -> ASCII, on the non-ASCII texts only
+        sub = pc.filter(text, thai)
+        for thai_digit, digit in zip("๐๑๒๓๔๕๖๗๘๙", "0123456789"):
+            sub = pc.replace_substring(sub, thai_digit, digit)
+        text = pc.replace_with_mask(text, thai, sub)
+    n = len(uniques)
+    year = np.zeros(n, dtype=np.int64)
+    month = np.zeros(n, dtype=np.int64)
+    day = np.zeros(n, dtype=np.int64)
+    two_digit = np.zeros(n, dtype=bool)
+    found = np.zeros(n, dtype=bool)
+
+    def take(pattern: str, keep=None) -> pa.StructArray:
+        groups = pc.extract_regex(text, pattern)
+        hit = groups.is_valid().to_numpy(zero_copy_only=False) & ~found
+        if keep is not None:
+            hit &= keep(groups)
+        rows = np.flatnonzero(hit)
+        found[rows] = True
+        return groups.filter(pa.array(hit)), rows
+
+    def ints(groups, name: str) -> np.ndarray:
+        return pc.cast(groups.field(name), pa.int64()).to_numpy()
+
+    same_sep = lambda g: pc.equal(g.field("s"), g.field("t")).fill_null(False).to_numpy(  # noqa: E731
+        zero_copy_only=False)
+    spelled = pa.array(list(_THAI_MONTH_SPELLINGS))
+    thai_name = lambda g: pc.is_in(g.field("n"), spelled).fill_null(False).to_numpy(  # noqa: E731
+        zero_copy_only=False)
+    for pattern, keep in ((_FAST_DMY, same_sep), (_FAST_ISO, None), (_FAST_NAMED, thai_name)):
+        groups, rows = take(pattern, keep)
+        if not len(rows):
+            continue
+        year[rows], day[rows] = ints(groups, "y"), ints(groups, "d")
+        if pattern is _FAST_NAMED:
+            month[rows] = [_THAI_MONTH_SPELLINGS[m] for m in groups.field("n").to_pylist()]
+        else:
+            month[rows] = ints(groups, "m")
+        two_digit[rows] = pc.equal(pc.binary_length(groups.field("y")), 2).to_numpy(
+            zero_copy_only=False)
+    # full_year: a four-digit year >= 2400 is BE; two digits are BE 25YY for the latest
+    # window and BE 24YY for the earliest (Thai or no month name: never the CE century)
+    year = np.where(two_digit, 2500 - BE_OFFSET + year,
+                    np.where(year >= BE_THRESHOLD, year - BE_OFFSET, year))
+    late = _civil_days(year, month, day)
+    early = np.where(two_digit, _civil_days(year - 100, month, day), late)
+    early = np.where(late == _NAT, _NAT, early)
+    return late, early, found
+
+
+def birth_date_readings(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`window_readings` of :func:`parse_birth_date` for a whole column, as two
+    ``datetime64[s]`` arrays (the latest window's reading, the earliest's; NaT where
+    none), once per distinct value.
+
+    One distinct birth date per person, so the common shapes are read in Arrow and
+    numpy (:func:`_date_readings_fast`); only the other texts take the per-value parser.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    texts = uniques.tolist()
+    late, early, found = _date_readings_fast([str(t) for t in texts])
+    for i in np.flatnonzero(~found).tolist():
+        a, b = window_readings(parse_birth_date, texts[i])
+        late[i] = a.toordinal() - _UNIX_DAY0 if a is not None else _NAT
+        early[i] = b.toordinal() - _UNIX_DAY0 if b is not None else _NAT
+    as_dates = lambda d: d.astype("datetime64[D]").astype("datetime64[s]")[codes]  # noqa: E731
+    return as_dates(late), as_dates(early)

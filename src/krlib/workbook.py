@@ -386,7 +386,7 @@ def write_workbook(ind: Indicators, clean: CleanDrop, out_dir: Path | str, perio
     computed = [kr for kr in krs if kr.code not in ind.unavailable]
     trend = ind
     if missing and computed:
-        more = compute(clean, missing, computed)
+        more = compute(clean, missing, computed, results_only=True)  # only its results are used
         trend = Indicators(pd.concat([ind.results, more.results], ignore_index=True),
                            ind.breakdown, dict(ind.unavailable))
     path = Path(out_dir) / WORKBOOK
