@@ -267,3 +267,14 @@ def test_map_and_league_say_withheld_only_when_something_is_suppressed(prep):
     hidden = rp.comparison(view(prep, BMA, 5), kr).data
     assert "หรือไม่เปิดเผย" not in plain and "ไม่มีกลุ่มเป้าหมาย" in plain
     assert "ไม่มีกลุ่มเป้าหมาย หรือไม่เปิดเผย" in hidden
+
+
+def test_labels_follow_the_method():
+    """The contract's window says สะสม; a quarter-alone method study never does."""
+    contract = prepare(EXAMPLE, 2568, 2)
+    alone = prepare(EXAMPLE, 2568, 2, cumulative=False)
+    kr = KRS["8207"]
+    text = rp.summary(view(contract, BMA)).data + rp.fiscal_years(view(contract, BMA), kr).data
+    assert "สะสม" in text and "เฉพาะไตรมาส" not in text
+    text = rp.summary(view(alone, BMA)).data + rp.fiscal_years(view(alone, BMA), kr).data
+    assert "เฉพาะไตรมาส" in text and "สะสม" not in text

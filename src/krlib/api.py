@@ -271,13 +271,10 @@ class Figures:
         if kind == "trend":
             t = res[(res.scope_code == scope) & (res.quarter <= self.period.quarter)]
             t = t.sort_values("quarter")[["quarter", "numerator", "denominator", "percent"]]
-            fig = charts.trend_chart(t.reset_index(drop=True), definition.target,
-                                     f"KR {code} ร้อยละรายไตรมาส — {name}\n"
-                                     f"ปีงบประมาณ พ.ศ. {self.period.fiscal_year} · {method_th}")
-            for ax in fig.axes:  # charts.trend_chart writes "ร้อยละ (สะสม)" whatever the window
-                if ax.get_ylabel():
-                    ax.set_ylabel(f"ร้อยละ ({short})")
-            return fig
+            return charts.trend_chart(t.reset_index(drop=True), definition.target,
+                                      f"KR {code} ร้อยละรายไตรมาส — {name}\n"
+                                      f"ปีงบประมาณ พ.ศ. {self.period.fiscal_year} · {method_th}",
+                                      ylabel=f"ร้อยละ ({short})")
         if kind == "breakdown":
             b = self.all.breakdown
             b = b[(b.kr_code == code) & (b.scope_code == scope)

@@ -79,8 +79,10 @@ def _target_line(ax, target: float, vertical: bool = False):
     return ax.axhline(target, color=TARGET, linestyle="--", linewidth=1.2)
 
 
-def trend_chart(df: pd.DataFrame, target: float, title: str) -> Figure:
-    """Cumulative percent per fiscal quarter as bars, with the target as a dashed line.
+def trend_chart(df: pd.DataFrame, target: float, title: str,
+                ylabel: str = "ร้อยละ (สะสม)") -> Figure:
+    """Percent per fiscal quarter as bars, with the target as a dashed line (``ylabel``
+    says which window: fiscal-year-to-date, the contract's, by default).
 
     ``df``: quarter (1..4), percent (float or NaN). A quarter with NaN (no cases, or a
     withheld percent) is a gap with the note "ไม่มีข้อมูล".
@@ -109,14 +111,14 @@ def trend_chart(df: pd.DataFrame, target: float, title: str) -> Figure:
                 fontsize=9, xytext=(4, 0), textcoords="offset points")
     top = max([float(target)] + heights)
     ax.set_ylim(0, top * 1.18 + 1)
-    ax.set_ylabel("ร้อยละ (สะสม)")
+    ax.set_ylabel(ylabel)
     ax.set_title(title, fontsize=12)
     _style(ax)
     return fig
 
 
 def fiscal_years_chart(this: pd.DataFrame, previous: pd.DataFrame, target: float, title: str,
-                       labels: tuple[str, str]) -> Figure:
+                       labels: tuple[str, str], ylabel: str = "ร้อยละ (สะสม)") -> Figure:
     """This fiscal year beside the previous one, quarter by quarter (cumulative percent).
 
     ``this`` / ``previous``: quarter, percent (NaN = no data) and optionally ``note``,
@@ -154,7 +156,7 @@ def fiscal_years_chart(this: pd.DataFrame, previous: pd.DataFrame, target: float
     ax.set_xticks(quarters, [f"ไตรมาส {q}" for q in quarters])
     shown = [p for p in [*a.values(), *b.values()] if p is not None]
     ax.set_ylim(0, max([float(target)] + shown) * 1.2 + 1)
-    ax.set_ylabel("ร้อยละ (สะสม)")
+    ax.set_ylabel(ylabel)
     ax.set_title(title, fontsize=12)
     handles = [Patch(facecolor=OTHER, hatch="xx", edgecolor="white"), Patch(facecolor=THIS)]
     fig.legend(handles=[*handles, line],

@@ -31,6 +31,7 @@ from krlib.indicators import BMA, percent_half_up, persons_to_target, scopes
 from krlib.kr import KRS
 from krlib.prepare import Prepared
 from krlib.provenance import BANGKOK_OFFSET_HOURS, generated_at, version_info
+from krlib.methods import window_dates_th, window_label_th, window_short_th
 from krlib.schema import TABLES, category_label, dimension_label
 
 QUARTER_TH = {1: "ไตรมาส 1", 2: "ไตรมาส 2", 3: "ไตรมาส 3", 4: "ไตรมาส 4"}
@@ -51,8 +52,11 @@ esc = html.escape
 
 # --- loading ------------------------------------------------------------------------
 
-def load(data_dir: str, fiscal_year: int, quarter: int, prepared: str = "") -> Prepared:
-    """The batch's prepared aggregates when given, else prepare them from the raw drop."""
+def load(data_dir: str, fiscal_year: int, quarter: int, prepared: str = "", *,
+         cumulative: bool = True, rounding: str = "half_up") -> Prepared:
+    """The batch's prepared aggregates when given, else prepare them from the raw drop
+    (``cumulative`` / ``rounding``: the method options of :func:`krlib.prepare.prepare`;
+    every label of the report follows them)."""
     from krlib.prepare import prepare
 
     if prepared:
@@ -60,7 +64,7 @@ def load(data_dir: str, fiscal_year: int, quarter: int, prepared: str = "") -> P
         if (prep.period.fiscal_year, prep.period.quarter) != (int(fiscal_year), int(quarter)):
             raise ValueError(f"{prepared} holds {prep.period.label}, not {fiscal_year}-Q{quarter}")
         return prep
-    return prepare(data_dir, fiscal_year, quarter)
+    return prepare(data_dir, fiscal_year, quarter, cumulative=cumulative, rounding=rounding)
 
 
 def scope_code(district: str | int) -> str:
@@ -191,6 +195,11 @@ class ReportView:
     @property
     def name(self) -> str:
         return scope_name(self.scope)
+
+    @property
+    def cumulative(self) -> bool:
+        """Fiscal-year-to-date (the contract), or the quarter alone (a method study)."""
+        return bool((getattr(self.prep, "method", None) or {}).get("cumulative", True))
 
     @property
     def as_of(self) -> str:
@@ -374,8 +383,7 @@ def summary(view: ReportView) -> HTML:
              else "ข้อมูล ณ วันที่: ไม่มีข้อมูล")
     parts = [
         f'<header class="krlib-title"><h1>{esc(REPORT_TITLE_TH)}<br>{esc(view.name)}</h1>',
-        f"<p><b>{esc(kind)}</b> · {esc(p.label_th)} (ข้อมูลสะสมตั้งแต่ {thai_date(p.start)} ถึง "
-        f"{thai_date(p.end)})</p>",
+        f"<p><b>{esc(kind)}</b> · {esc(p.label_th)} ({window_dates_th(p, view.cumulative)})</p>",
         f"<p>{dates} · จัดทำรายงานเมื่อ {thai_date(made)}</p></header>",
         warnings_banner(view),
         '<section class="krlib-summary"><h2>บทสรุปผู้บริหาร</h2>',
@@ -466,8 +474,9 @@ def fiscal_years(view: ReportView, kr) -> HTML:
     this, prev = trend_frame(view, kr), trend_frame(view, kr, fy - 1)
     a, b = _shown(view, this, kr, fy), _shown(view, prev, kr, fy - 1)
     labels = (f"ปีงบประมาณ {fy}", f"ปีงบประมาณ {fy - 1}")
-    fig = charts.fiscal_years_chart(a, b, kr.target,
-                                    f"ร้อยละสะสมรายไตรมาส — {view.name}", labels)
+    window = window_short_th(view.cumulative)  # สะสม, or เฉพาะไตรมาส for a method study
+    fig = charts.fiscal_years_chart(a, b, kr.target, f"ร้อยละรายไตรมาส ({window}) — {view.name}",
+                                    labels, ylabel=f"ร้อยละ ({window})")
     sup = view.suppression
 
     def cell(frame, shown, q, year) -> str:
@@ -482,15 +491,15 @@ def fiscal_years(view: ReportView, kr) -> HTML:
         return (f"{sup.percent(r.percent, r.numerator, r.denominator)} "
                 f"({sup.count(r.numerator)} / {sup.count(r.denominator)})")
 
-    table = pd.DataFrame({"ไตรมาส (สะสม)": [QUARTER_TH[q] for q in (1, 2, 3, 4)],
+    table = pd.DataFrame({f"ไตรมาส ({window})": [QUARTER_TH[q] for q in (1, 2, 3, 4)],
                           labels[0]: [cell(this, a, q, fy) for q in (1, 2, 3, 4)],
                           labels[1]: [cell(prev, b, q, fy - 1) for q in (1, 2, 3, 4)]})
     said = "; ".join(f"{QUARTER_TH[q]} {labels[0]} {cell(this, a, q, fy)}, {labels[1]} "
                      f"{cell(prev, b, q, fy - 1)}" for q in range(1, view.period.quarter + 1))
-    alt = (f"แผนภูมิแท่งร้อยละสะสมรายไตรมาสของ{view.name} ปีงบประมาณ {fy} เทียบกับ {fy - 1} "
+    alt = (f"แผนภูมิแท่งร้อยละรายไตรมาส ({window}) ของ{view.name} ปีงบประมาณ {fy} เทียบกับ {fy - 1} "
            f"ค่าเป้าหมาย {target_text(kr.target)}: {said}")
     return HTML("<section class='keep'><h3>แนวโน้มเทียบกับปีงบประมาณก่อน</h3>"
-                "<p>ร้อยละสะสมตั้งแต่ต้นปีงบประมาณถึงแต่ละไตรมาส เทียบกับค่าเป้าหมาย (เส้นประ) "
+                f"<p>ร้อยละ{esc(window_label_th(view.cumulative))}ของแต่ละไตรมาส เทียบกับค่าเป้าหมาย (เส้นประ) "
                 "ไตรมาสที่ชุดข้อมูลไม่ครอบคลุมแสดงว่า “ไม่มีข้อมูล”</p>"
                 + png(fig, alt) + html_table(table).data + "</section>")
 
