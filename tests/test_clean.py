@@ -7,7 +7,8 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from krlib.clean import REASONS, clean_drop, exact_duplicates, load_drop
 from krlib.demo import write_demo_drop

@@ -7,8 +7,8 @@ from datetime import date, datetime
 import openpyxl
 import pandas as pd
 import pytest
-
 from conftest import write_csv
+
 from krlib.clean import clean_table
 from krlib.errors import InputError
 from krlib.io import read_drop, read_table

@@ -19,10 +19,10 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pytest
+from conftest import csv_text, write_csv
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import csv_text, write_csv
 from krlib.clean import clean_table
 from krlib.cli import main
 from krlib.errors import InputError

@@ -73,7 +73,7 @@ def test_bad_params_value(drop, tmp_path, capsys, extra, needles):
 
 
 @pytest.mark.parametrize("content, needles", [
-    ("quarter: 2\nquarter: 3\n".encode(), ["twice", "quarter"]),
+    (b"quarter: 2\nquarter: 3\n", ["twice", "quarter"]),
     ("ไตรมาส: 2\n".encode("cp874"), ["not UTF-8", "offset 0"]),
     (b"quarter: [2\n", ["not valid YAML", "line"]),
     (b"- 2568\n- 2\n", ["mapping"]),

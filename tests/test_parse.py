@@ -12,12 +12,12 @@ from hypothesis import strategies as st
 
 from krlib.parse import (
     MAX_DATE_TEXT,
+    birth_date_readings,
     citizen_id_checksum_ok,
     excel_serial,
     full_year,
     is_missing,
     is_scientific_notation,
-    birth_date_readings,
     parse_birth_date,
     parse_birth_dates,
     parse_citizen_id,

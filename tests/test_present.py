@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from krlib import present as rp
+from krlib.formats import count_text, percent_text, points_text, thai_date
 from krlib.indicators import BMA
 from krlib.kr import KRS
 from krlib.prepare import Prepared, prepare
-from krlib.formats import count_text, percent_text, points_text, thai_date
 
 EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "contract_example" / "drop"
 

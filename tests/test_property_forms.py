@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest

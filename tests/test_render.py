@@ -11,7 +11,7 @@ import json
 import re
 import shutil
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import nbformat
@@ -209,7 +209,7 @@ def test_fix_pdf_dates_keeps_offsets():
            b"endobj\n")
     blank = render.fix_pdf_dates(raw, None)
     assert len(blank) == len(raw) and b"D:2026" not in blank and b"/Producer" in blank
-    fixed = render.fix_pdf_dates(raw, datetime(2026, 1, 1, tzinfo=timezone.utc))
+    fixed = render.fix_pdf_dates(raw, datetime(2026, 1, 1, tzinfo=UTC))
     assert len(fixed) == len(raw)
     assert fixed.count(b"(D:20260101000000Z)") == 2
 

@@ -208,12 +208,12 @@ def test_disaggregation_and_timeliness_frames_when_present(make_drop, tmp_path):
     """The frames the KR computation may carry (kr_disaggregation / kr_timeliness) reach
     their sheets; without them the workbook is written all the same (tests above)."""
     import pandas as pd
+    from test_cli_indicators import REGS, SVCS
 
     from krlib.clean import load_drop
     from krlib.indicators import compute
     from krlib.periods import Period
     from krlib.workbook import write_workbook
-    from test_cli_indicators import REGS, SVCS
 
     clean = load_drop(make_drop(homeless_registrations=REGS, homeless_services=SVCS))
     period = Period(2568, 2)

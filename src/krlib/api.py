@@ -151,7 +151,7 @@ class Figures:
 
     @classmethod
     def of(cls, ind: Indicators, period: Period, meth: Mapping, krs: Mapping[str, KRDefinition],
-           district: str | None = None, kr: str | None = None) -> "Figures":
+           district: str | None = None, kr: str | None = None) -> Figures:
         """Figures of ``period`` from indicators computed for Q1..Q (``ind``), filtered to
         ``district`` (a scope code) and ``kr`` (a KR code) when given."""
         def pick(df: pd.DataFrame, this_quarter: bool = True) -> pd.DataFrame:
@@ -232,7 +232,7 @@ class Figures:
 
     # --- comparing and drawing ---
 
-    def compare(self, other: "Figures") -> pd.DataFrame:
+    def compare(self, other: Figures) -> pd.DataFrame:
         """Per-scope differences from these figures (old) to ``other`` (new): see
         :func:`compare`.
 
@@ -463,7 +463,7 @@ class Drop:
         return pd.DataFrame(rows, columns=["kr_code", "cohort_records", "persons",
                                            "persons_unknown_district"])
 
-    def compare(self, other: "Drop | None" = None, fiscal_year: int | None = None,
+    def compare(self, other: Drop | None = None, fiscal_year: int | None = None,
                 quarter: int | None = None, *, old: Mapping | None = None,
                 new: Mapping | None = None, district: str | int | None = None,
                 kr: str | int | None = None) -> pd.DataFrame:

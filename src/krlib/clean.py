@@ -23,6 +23,7 @@ from krlib import parse
 from krlib.io import ROW, RawTable, in_threads
 from krlib.schema import TABLES, TableSpec
 from krlib.scopes import UNKNOWN
+
 #: Cohort tables (registrations, referrals): cleaned before the service tables that
 #: reference their ids.
 COHORTS = tuple(n for n, spec in TABLES.items() if spec.is_cohort)

@@ -177,8 +177,13 @@ def cmd_worklist(args: argparse.Namespace) -> int:
     from krlib.kr import KRS
     from krlib.periods import Period
     from krlib.present import scope_name
-    from krlib.worklist import PDPA_NOTICE, check_destination, district_code, waiting, \
-        write_private_csv
+    from krlib.worklist import (
+        PDPA_NOTICE,
+        check_destination,
+        district_code,
+        waiting,
+        write_private_csv,
+    )
 
     period = Period(args.fiscal_year, args.quarter)
     kr = KRS[args.kr]

@@ -44,10 +44,18 @@ def index_context(folder: Path, prep, results: list, suppress_below: int = 0,
     the index then lists what moved since (``--compare-with``).
     """
     from krlib.compare import changes_section
-    from krlib.indicators import BMA, persons_to_target, scopes
-    from krlib.present import (UNKNOWN_TH, ReportView, Suppression, _thai_only, bangkok_time,
-                               kr_unit, met_count, unknown_row)
     from krlib.formats import target_text
+    from krlib.indicators import BMA, persons_to_target, scopes
+    from krlib.present import (
+        UNKNOWN_TH,
+        ReportView,
+        Suppression,
+        _thai_only,
+        bangkok_time,
+        kr_unit,
+        met_count,
+        unknown_row,
+    )
     from krlib.provenance import generated_at
 
     sup = Suppression(int(suppress_below or 0))

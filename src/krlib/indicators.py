@@ -56,7 +56,7 @@ class Indicators:
     disaggregation: pd.DataFrame = field(default_factory=lambda: _empty("disaggregation"))
     timeliness: pd.DataFrame = field(default_factory=lambda: _empty("timeliness"))
 
-    def for_period(self, period: Period) -> "Indicators":
+    def for_period(self, period: Period) -> Indicators:
         def pick(df: pd.DataFrame) -> pd.DataFrame:
             keep = (df["fiscal_year"] == period.fiscal_year) & (df["quarter"] == period.quarter)
             return df[keep].reset_index(drop=True)

@@ -60,11 +60,12 @@ import re
 import unicodedata
 import warnings
 import zipfile
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Union
+from typing import TYPE_CHECKING, Union
 
 from krlib.errors import InputError
 from krlib.schema import TABLES, TableSpec

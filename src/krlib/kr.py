@@ -129,7 +129,7 @@ class KRDefinition:
         }
 
     @classmethod
-    def from_dict(cls, doc: Any, source: Path | str = "<definition>") -> "KRDefinition":
+    def from_dict(cls, doc: Any, source: Path | str = "<definition>") -> KRDefinition:
         """Validate a definition's mapping (a parsed YAML file) and build it."""
         return _build(doc, Path(source))
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from krlib.errors import KrlibError, OptionError
 
+
 class _Bad(ValueError):
     """A value outside what a key allows (``allowed`` says what is)."""
 

@@ -13,6 +13,7 @@ from datetime import date
 
 from krlib.errors import OptionError
 from krlib.thai import BE_OFFSET
+
 #: Fiscal years krlib accepts (BE): the contract's event dates lie in CE 2000..2100.
 MIN_FISCAL_YEAR, MAX_FISCAL_YEAR = 2544, 2643
 
@@ -68,7 +69,7 @@ class Period:
     def label_th(self) -> str:
         return f"ไตรมาส {self.quarter} ปีงบประมาณ พ.ศ. {self.fiscal_year}"
 
-    def quarters_to_date(self) -> list["Period"]:
+    def quarters_to_date(self) -> list[Period]:
         """Q1 .. this quarter of the same fiscal year (the fiscal-year trend)."""
         return [Period(self.fiscal_year, q) for q in range(1, self.quarter + 1)]
 

@@ -91,7 +91,7 @@ class Prepared:
         return path
 
     @classmethod
-    def load(cls, path: Path | str) -> "Prepared":
+    def load(cls, path: Path | str) -> Prepared:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
         if doc.get("format") != FORMAT:
             raise ValueError(f"{path}: not a krlib prepared file")

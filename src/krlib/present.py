@@ -25,13 +25,20 @@ import pandas as pd
 from IPython.display import HTML
 
 from krlib import thai
-from krlib.formats import (DASH, NO_DATA_TH, count_text, percent_text, points_text,
-                           target_text, thai_date)
+from krlib.formats import (
+    DASH,
+    NO_DATA_TH,
+    count_text,
+    percent_text,
+    points_text,
+    target_text,
+    thai_date,
+)
 from krlib.indicators import BMA, percent_half_up, persons_to_target, scopes
 from krlib.kr import KRS
+from krlib.methods import window_dates_th, window_label_th, window_short_th
 from krlib.prepare import Prepared
 from krlib.provenance import BANGKOK_OFFSET_HOURS, generated_at, version_info
-from krlib.methods import window_dates_th, window_label_th, window_short_th
 from krlib.schema import TABLES, category_label, dimension_label
 
 QUARTER_TH = {1: "ไตรมาส 1", 2: "ไตรมาส 2", 3: "ไตรมาส 3", 4: "ไตรมาส 4"}
@@ -174,7 +181,7 @@ class ReportView:
     @classmethod
     def load(cls, data_dir: str, fiscal_year: int, quarter: int, district: str,
              prepared: str = "", suppress_below: int = 0, data_as_of: str = "",
-             signoff: dict | None = None) -> "ReportView":
+             signoff: dict | None = None) -> ReportView:
         prep = load(data_dir, fiscal_year, quarter, prepared)
         return cls(prep, scope_code(district), Suppression(int(suppress_below or 0)),
                    str(data_as_of or ""), dict(signoff or {}), Path(str(data_dir)).name)

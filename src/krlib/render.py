@@ -25,7 +25,7 @@ import os
 import re
 import shutil
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
@@ -364,7 +364,7 @@ _PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}[^)]{0,8}\)")
 def pdf_date() -> datetime | None:
     """The date to stamp in PDFs: ``SOURCE_DATE_EPOCH`` if set, else none at all."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return datetime.fromtimestamp(int(epoch), tz=timezone.utc) if epoch.isdigit() else None
+    return datetime.fromtimestamp(int(epoch), tz=UTC) if epoch.isdigit() else None
 
 
 def fix_pdf_dates(data: bytes, when: datetime | None) -> bytes:
@@ -377,7 +377,7 @@ def fix_pdf_dates(data: bytes, when: datetime | None) -> bytes:
         old = m.group(0)
         if when is None:
             return b" " * len(old)
-        new = f"/{m.group(1).decode()} (D:{when.astimezone(timezone.utc):%Y%m%d%H%M%S}Z)"
+        new = f"/{m.group(1).decode()} (D:{when.astimezone(UTC):%Y%m%d%H%M%S}Z)"
         return new.encode("ascii").ljust(len(old))
 
     return _PDF_DATE.sub(repl, data, count=2)

@@ -18,8 +18,17 @@ from pathlib import Path
 
 from krlib.batch import BatchResult, default_notebook, run_report
 from krlib.errors import OptionError
-from krlib.executors import (CELL_TIMEOUT, EXECUTORS, Job, JobResult, default_workers,
-                             execute_job, run_dask, run_local, sanitize_notebook)
+from krlib.executors import (
+    CELL_TIMEOUT,
+    EXECUTORS,
+    Job,
+    JobResult,
+    default_workers,
+    execute_job,
+    run_dask,
+    run_local,
+    sanitize_notebook,
+)
 from krlib.kernels import KERNEL_NAME, KernelPool
 
 __all__ = ["BatchResult", "CELL_TIMEOUT", "EXECUTORS", "FORMATS", "Job", "JobResult",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -66,7 +66,7 @@ def created_at() -> datetime:
     from krlib.provenance import generated_at
 
     if os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
-        return generated_at().astimezone(timezone.utc).replace(tzinfo=None)
+        return generated_at().astimezone(UTC).replace(tzinfo=None)
     return datetime(2000, 1, 1)
 
 
