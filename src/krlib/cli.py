@@ -90,7 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "exits 1 and lists the failures. Options given here override --params.")
     p.add_argument("--params", type=Path, metavar="FILE",
                    help="YAML file with named defaults (e.g. params/2568-Q2.yaml): data, "
-                        "fiscal_year, quarter, district, format, out, workers, suppress_below, data_as_of, signoff")
+                        "fiscal_year, quarter, district, format, out, workers, suppress_below, "
+                        "data_as_of, signoff")
     p.add_argument("--data", type=Path, metavar="DIR", help="the data drop folder")
     _add_period(p, required=False)
     p.add_argument("--district", metavar="all|LIST",

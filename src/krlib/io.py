@@ -875,7 +875,7 @@ def _ods_rows(data: bytes, sheet: str) -> Iterator[list]:
     import xml.etree.ElementTree as ET
 
     T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
-    O = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+    OFF = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
     X = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
     fh = zipfile.ZipFile(_io.BytesIO(data)).open("content.xml")
     inside = False
@@ -894,7 +894,7 @@ def _ods_rows(data: bytes, sheet: str) -> Iterator[list]:
             if cell.tag not in (T + "table-cell", T + "covered-table-cell"):
                 continue
             n = int(cell.get(T + "number-columns-repeated", "1"))
-            value = _ods_value(cell, O, X)
+            value = _ods_value(cell, OFF, X)
             if value is None:
                 pending += n
                 continue
@@ -905,24 +905,24 @@ def _ods_rows(data: bytes, sheet: str) -> Iterator[list]:
         el.clear()
 
 
-def _ods_value(cell, O: str, X: str) -> object:
+def _ods_value(cell, OFF: str, X: str) -> object:
     """One ODS cell's typed value, as calamine gives it (None when it holds none)."""
-    kind = cell.get(O + "value-type")
+    kind = cell.get(OFF + "value-type")
     if kind is None:
         return None
     if kind in ("float", "percentage", "currency"):
-        return float(cell.get(O + "value", "nan"))
+        return float(cell.get(OFF + "value", "nan"))
     if kind == "boolean":
-        return cell.get(O + "boolean-value") == "true"
+        return cell.get(OFF + "boolean-value") == "true"
     if kind == "date":
-        raw = cell.get(O + "date-value", "")
+        raw = cell.get(OFF + "date-value", "")
         try:
             y, m, d = (int(x) for x in raw[:10].split("-"))
             return date(y, m, d)
         except ValueError:
             return raw
     if kind == "time":
-        return cell.get(O + "time-value", "")
+        return cell.get(OFF + "time-value", "")
     return "\n".join(_ods_text(p, X) for p in cell.iter(X + "p"))
 
 

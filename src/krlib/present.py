@@ -298,7 +298,8 @@ def _css_string(text: str) -> str:
     """A CSS string literal: every character that could end it, or the style, escaped."""
     safe = set(" .,-()/:")
     # A CSS escape eats one following space: write one after every escape.
-    return '"' + "".join(c if (c.isalnum() and c.isascii()) or c in safe or "\u0e01" <= c <= "\u0e30"
+    return '"' + "".join(c if (c.isalnum() and c.isascii()) or c in safe
+                         or "\u0e01" <= c <= "\u0e30"
                          else f"\\{ord(c):x} " for c in text) + '"'
 
 
@@ -353,7 +354,8 @@ def kr_card(view: ReportView, kr) -> str:
     pct = sup.percent(row.percent, num, den)
     lines.append(f'<p class="kr-figure"><span class="big">{esc(pct)}</span> '
                  f'<span class="target">ค่าเป้าหมาย {target_text(kr.target)}</span></p>')
-    items = [f"ผลงาน / กลุ่มเป้าหมาย: <b>{esc(sup.count(num))}</b> / <b>{esc(sup.count(den))}</b> {unit}"]
+    items = [f"ผลงาน / กลุ่มเป้าหมาย: <b>{esc(sup.count(num))}</b> / "
+             f"<b>{esc(sup.count(den))}</b> {unit}"]
     if not sup.percent_hidden(num, den):
         items.append("ผล: " + _verdict(bool(row.met_target)))
         if not bool(row.met_target):
@@ -506,7 +508,8 @@ def fiscal_years(view: ReportView, kr) -> HTML:
     alt = (f"แผนภูมิแท่งร้อยละรายไตรมาส ({window}) ของ{view.name} ปีงบประมาณ {fy} เทียบกับ {fy - 1} "
            f"ค่าเป้าหมาย {target_text(kr.target)}: {said}")
     return HTML("<section class='keep'><h3>แนวโน้มเทียบกับปีงบประมาณก่อน</h3>"
-                f"<p>ร้อยละ{esc(window_label_th(view.cumulative))}ของแต่ละไตรมาส เทียบกับค่าเป้าหมาย (เส้นประ) "
+                f"<p>ร้อยละ{esc(window_label_th(view.cumulative))}ของแต่ละไตรมาส "
+                "เทียบกับค่าเป้าหมาย (เส้นประ) "
                 "ไตรมาสที่ชุดข้อมูลไม่ครอบคลุมแสดงว่า “ไม่มีข้อมูล”</p>"
                 + png(fig, alt) + html_table(table).data + "</section>")
 
@@ -590,7 +593,8 @@ def timeliness_line(view: ReportView, kr) -> str:
         return ""
     median = DASH if pd.isna(t.median_days) else f"{float(t.median_days):,.1f}".removesuffix(".0")
     return (f"ระยะเวลาจนได้รับบริการครั้งแรก (มัธยฐาน): <b>{esc(median)}</b> วัน "
-            f"(ได้รับบริการ {esc(sup.count(t.served))} คน, ยังรอรับบริการ {esc(sup.count(t.waiting))} คน)")
+            f"(ได้รับบริการ {esc(sup.count(t.served))} คน, "
+            f"ยังรอรับบริการ {esc(sup.count(t.waiting))} คน)")
 
 
 def timeliness(view: ReportView, kr) -> HTML:
@@ -711,7 +715,8 @@ def comparison(view: ReportView, kr) -> HTML:
         best = league.dropna(subset=["rank"]).head(3)
         alt2 = (f"แผนภูมิแท่งร้อยละของ {ranked} เขตที่มีกลุ่มเป้าหมาย เรียงจากมากไปน้อย "
                 f"ค่าเป้าหมาย {target_text(kr.target)} บรรลุ {met} เขต; สูงสุด: "
-                + "; ".join(f"{r.scope_name_th} {sup.percent(r.percent, r.numerator, r.denominator)}"
+                + "; ".join(f"{r.scope_name_th} "
+                            f"{sup.percent(r.percent, r.numerator, r.denominator)}"
                             for r in best.itertuples()))
         note = (f"<p>ภาพรวม{BANGKOK_TH} <b>{esc(bma_pct)}</b> · เขตที่มีกลุ่มเป้าหมาย {ranked} เขต "
                 f"บรรลุค่าเป้าหมาย <b>{met}</b> เขต · ผู้ที่ไม่ทราบเขต {esc(sup.count(ud))} คน "
@@ -883,7 +888,8 @@ def key_figures(view: ReportView) -> str:
         pct = "" if pd.isna(r.percent) else f"{r.percent:.2f}"
         if sup.percent_hidden(num, den):
             pct = "withheld"
-        met = "" if r.met_target is None or pd.isna(r.met_target) else str(bool(r.met_target)).lower()
+        met = ("" if r.met_target is None or pd.isna(r.met_target)
+               else str(bool(r.met_target)).lower())
         lines.append(f"{label}: {sup.count(num).replace(',', '')}/"
                      f"{sup.count(den).replace(',', '')} percent={pct} met={met}")
     return "\n".join(lines)

@@ -72,7 +72,8 @@ a.anchor-link { display: none; }
 """
 
 REPORT_CSS = f"""
-:root {{ --jp-content-font-family: '{FAMILY}', sans-serif; --jp-ui-font-family: '{FAMILY}', sans-serif;
+:root {{ --jp-content-font-family: '{FAMILY}', sans-serif;\
+ --jp-ui-font-family: '{FAMILY}', sans-serif;
   --jp-code-font-family: {MONO}; }}
 body, .jp-RenderedHTMLCommon {{ font-family: '{FAMILY}', sans-serif; }}
 body {{ max-width: 1000px; margin: 0 auto; padding: 0 12px; }}
