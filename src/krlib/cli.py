@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from krlib import __version__
 from krlib.errors import KrlibError, OptionError
@@ -244,9 +245,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 1
 
 
-REPORT_DEFAULTS = {"district": "all", "format": "html,pdf", "out": "reports", "workers": None,
-                   "suppress_below": 0, "executor": "local", "scheduler": None,
-                   "data_as_of": None, "signoff": None}
+REPORT_DEFAULTS: dict[str, Any] = {
+    "district": "all", "format": "html,pdf", "out": "reports", "workers": None,
+    "suppress_below": 0, "executor": "local", "scheduler": None,
+    "data_as_of": None, "signoff": None}
 SIGNOFF_KEYS = ("prepared_by", "reviewed_by", "approved_by")
 
 
@@ -310,7 +312,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                        o["format"], Path(o["out"]), workers=o["workers"],
                        suppress_below=o["suppress_below"], executor=o["executor"],
                        scheduler=o["scheduler"], show_progress=not args.quiet,
-                       **({"strict": True} if args.strict else {}),
+                       strict=args.strict,
                        krs_dirs=tuple(args.krs),
                        notebook_parameters=notebook_parameters(
                            o, str(args.params or "krlib report")),

@@ -451,7 +451,7 @@ def kr_section(view: ReportView, kr) -> list:
     out += disaggregations(view, kr)
     out.append(timeliness(view, kr))
     out.append(comparison(view, kr))
-    return [o for o in out if o is not None and getattr(o, "data", "")]
+    return [o for o in out if o is not None and bool(getattr(o, "data", ""))]
 
 
 def trend_frame(view: ReportView, kr, fiscal_year: int | None = None) -> pd.DataFrame:
@@ -639,6 +639,7 @@ def league_frame(view: ReportView, kr) -> pd.DataFrame:
 def unknown_row(view: ReportView, kr) -> tuple[int, int]:
     """Persons of unknown district: Bangkok minus the sum of the 50 districts."""
     league, bma = league_frame(view, kr), view.result(kr, BMA)
+    assert bma is not None  # Bangkok has a row for every available KR
     return (int(bma.numerator) - int(league.numerator.sum()),
             int(bma.denominator) - int(league.denominator.sum()))
 
@@ -653,6 +654,7 @@ def league_table(view: ReportView, kr) -> HTML:
     sup, lg = view.suppression, league_frame(view, kr)
     un, ud = unknown_row(view, kr)
     bma = view.result(kr, BMA)
+    assert bma is not None  # Bangkok has a row for every available KR
     rank = ["–" if pd.isna(k) else str(int(k)) for k in lg["rank"]]
     names = list(lg.scope_name_th)
     nums, dens = list(lg.numerator), list(lg.denominator)
@@ -693,6 +695,7 @@ def comparison(view: ReportView, kr) -> HTML:
     sup = view.suppression
     met, ranked = met_count(view, kr)
     bma = view.result(kr, BMA)
+    assert bma is not None  # Bangkok has a row for every available KR
     bma_pct = sup.percent(bma.percent, bma.numerator, bma.denominator)
     un, ud = unknown_row(view, kr)
     if view.is_bma:
@@ -726,6 +729,7 @@ def comparison(view: ReportView, kr) -> HTML:
                     + png(fig2, alt2) + "</div>"
                     + league_table(view, kr).data + "</section>")
     mine = view.result(kr)
+    assert mine is not None  # every scope has a row for every available KR
     lg = league_frame(view, kr)
     row = lg[lg.scope_code == view.scope].iloc[0]
     if pd.isna(row["rank"]):
@@ -884,6 +888,7 @@ def key_figures(view: ReportView) -> str:
             lines.append(f"{label}: unavailable")
             continue
         r = view.result(kr)
+        assert r is not None  # every scope has a row for every available KR
         num, den = int(r.numerator), int(r.denominator)
         pct = "" if pd.isna(r.percent) else f"{r.percent:.2f}"
         if sup.percent_hidden(num, den):
