@@ -16,12 +16,13 @@ JOBS ?= 0
 LAB_PORT ?= 8888
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: venv system demo-data report indicators test test-fast lab docs bench clean help
+.PHONY: venv system demo-data report indicators lint test test-fast lab docs bench clean help
 
 help:
 	@echo "make report    - set up (first time) and render the demo quarter $(FY)-Q$(Q)"
 	@echo "make test      - set up (first time) and run the whole test suite"
 	@echo "make test-fast - unit and property tests only (no notebooks, no browser)"
+	@echo "make lint      - ruff (src, tests, bench) and mypy (src/krlib); make test runs it first"
 	@echo "make lab       - JupyterLab on 127.0.0.1:$(LAB_PORT) with notebooks/ (saves strip outputs)"
 	@echo "make docs      - API reference (pdoc) into build/docs/"
 	@echo "make bench     - speed and memory benchmarks (not part of make test)"
@@ -51,10 +52,16 @@ report: venv system demo-data
 	$(BIN)/krlib report --data $(DEMO) --fiscal-year $(FY) --quarter $(Q) --district all \
 	  --format html,pdf --out $(OUT) $(if $(WORKERS),--workers $(WORKERS))
 
-test: venv system
+# Lint and type check first: a finding fails the build before the (slow) tests start.
+# mypy reads its files and options from pyproject.toml's [tool.mypy].
+lint: venv
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+test: venv system lint
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
 
-test-fast: venv system
+test-fast: venv system lint
 	$(BIN)/python -m pytest -m "not slow" -n $(JOBS) --dist loadfile -q $(PYTEST_ARGS)
 
 # The analysts' JupyterLab: the repo's jupyter_server_config.py (serves notebooks/ on
@@ -72,4 +79,4 @@ bench: venv system
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(DEMO) $(OUT)/*/ .pytest_cache
+	rm -rf $(DEMO) $(OUT)/*/ .pytest_cache .mypy_cache .ruff_cache

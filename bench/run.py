@@ -200,13 +200,16 @@ kernel = time.perf_counter() - t
 nb = pm.execute_notebook("{ROOT / 'notebooks' / 'district_report.ipynb'}", None, km=km,
     parameters=dict(data_dir="{drop}", fiscal_year={FY}, quarter={Q}, district="1001"),
     progress_bar=False, kernel_name="python3", cwd="{ROOT / 'notebooks'}")
-cells = {{c.id: c.metadata.papermill.get("duration") or 0 for c in nb.cells if c.cell_type == "code"}}
+cells = {{c.id: c.metadata.papermill.get("duration") or 0
+         for c in nb.cells if c.cell_type == "code"}}
 t = time.perf_counter(); km.shutdown_kernel(now=True); stop = time.perf_counter() - t
 load = cells.get("setup", 0)
 charts = {{f"chart {{k}}": v for k, v in cells.items()
           if k.endswith(("trend", "breakdown", "compare", "league", "chart"))}}
 compute = sum(cells.values()) - load - sum(charts.values())
-t = time.perf_counter(); html = render.notebook_to_html(nb, title="bench"); html_s = time.perf_counter() - t
+t = time.perf_counter()
+html = render.notebook_to_html(nb, title="bench")
+html_s = time.perf_counter() - t
 p = Path("{OUT}") / "stage.html"; p.write_text(html, encoding="utf-8")
 with render.PdfPrinter() as pr:
     pr.print(p, p.with_suffix(".pdf"))
@@ -257,15 +260,20 @@ def print_table(res: dict) -> None:
     print(f"| reference peak memory | {i['reference_peak_mib']:.0f} MiB | |")
     print(f"| identical figures | {i['identical']} | True |")
     for c in res["curve"]:
-        print(f"| cost at {c['rows']:,} rows | {c['seconds']:.2f} s ({c['us_per_row']:.2f} µs/row) | linear |")
+        print(f"| cost at {c['rows']:,} rows | {c['seconds']:.2f} s "
+              f"({c['us_per_row']:.2f} µs/row) | linear |")
     if "batch" in res:
         b = res["batch"]
-        print(f"| batch of {b['reports']} reports, HTML (krlib report) | {b['krlib_html_s']:.1f} s | |")
-        print(f"| in-process loop (papermill.execute_notebook + one HTMLExporter) | {b['inprocess_s']:.1f} s | |")
-        print(f"| batch speed-up over the in-process loop | {b['speedup_inprocess']:.1f}x | >= 5x |")
+        print(f"| batch of {b['reports']} reports, HTML (krlib report) "
+              f"| {b['krlib_html_s']:.1f} s | |")
+        print("| in-process loop (papermill.execute_notebook + one HTMLExporter) "
+              f"| {b['inprocess_s']:.1f} s | |")
+        print("| batch speed-up over the in-process loop "
+              f"| {b['speedup_inprocess']:.1f}x | >= 5x |")
         print(f"| command-line loop (papermill + nbconvert commands) | {b['naive_s']:.1f} s | |")
         print(f"| batch speed-up over the command-line loop | {b['speedup']:.1f}x | |")
-        print(f"| batch with PDF | {b['krlib_html_pdf_s']:.1f} s (+{100 * b['pdf_overhead']:.0f} %) | <= +30 % |")
+        print(f"| batch with PDF | {b['krlib_html_pdf_s']:.1f} s "
+              f"(+{100 * b['pdf_overhead']:.0f} %) | <= +30 % |")
         print(f"| same key figures as the in-process loop | {b['identical_figures']} | True |")
         total = sum(b["stages"].values())
         for k, v in b["stages"].items():

@@ -220,7 +220,8 @@ ENGLISH_MONTHS = {name: i for i, full in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december"], 1) for name in (full, full[:3])} | {"sept": 9}
 # a time of day at the end of a date text: kept apart and checked, then ignored
-TIME_AT_END = re.compile(r"(?:T|\s)\s*(?:เวลา\s*)?(\d{1,2})[:.](\d{1,2})(?:[:.](\d{1,2})(?:\.\d+)?)?"
+TIME_AT_END = re.compile(r"(?:T|\s)\s*(?:เวลา\s*)?(\d{1,2})[:.](\d{1,2})"
+                         r"(?:[:.](\d{1,2})(?:\.\d+)?)?"
                          r"\s*(?:น\.?)?$|เวลา\s*(\d{1,2})[:.](\d{1,2})(?:[:.](\d{1,2}))?\s*(?:น\.?)?$")
 
 
@@ -414,7 +415,7 @@ def read_table(data_dir: Path, table: str) -> list[dict] | None:
         names[col.lower()] = col
         names[thai] = col
     required = {c for c, _, req in COLUMNS[table] if req}
-    for h, header in enumerate(rows[:11]):
+    for h, header in enumerate(rows[:11]):  # noqa: B007 - h, the header row, is read after the loop
         index = {}
         for i, cell in enumerate(header):
             name = cell_text(cell).strip().lstrip("\ufeff").strip()

@@ -88,7 +88,8 @@ def test_empty_cohort_warns_when_the_table_has_kept_rows(make_drop):
 
 
 def test_cohort_of_failed_eligibility_only_is_empty(make_drop):
-    rows = [REG_HEAD, ["H1", "1001", "2024-11-01", "ไม่ผ่าน"], ["H2", "1001", "2024-11-01", "รอตรวจสอบ"]]
+    rows = [REG_HEAD, ["H1", "1001", "2024-11-01", "ไม่ผ่าน"],
+            ["H2", "1001", "2024-11-01", "รอตรวจสอบ"]]
     drop = make_drop(homeless_registrations=rows, homeless_services=services(["H1"]))
     (w,) = collect(drop)
     assert (w.kind, w.kr_code, w.rows) == ("empty_cohort", "8207", 2)

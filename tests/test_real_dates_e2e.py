@@ -119,7 +119,8 @@ def test_scientific_notation_ids_are_flagged(make_drop, tmp_path):
             ["H2", "1,10370E+12", "1001", "2024-10-15", "ผ่าน"],
             ["H3", "1101700203450", "1001", "2024-10-15", "ผ่าน"],
             ["H4", "ไม่มีบัตร", "1001", "2024-10-15", "ผ่าน"]],
-        homeless_services=[["reg_id", "service_date", "service_type"], ["H1", "2024-11-01", "food"]])
+        homeless_services=[["reg_id", "service_date", "service_type"],
+                           ["H1", "2024-11-01", "food"]])
     got = run(drop, tmp_path / "out", 2568, 1)
     (reg,) = [r for r in got["data_quality"] if r["table"] == "homeless_registrations"]
     assert reg["invalid_citizen_id"] == "3"  # H1, H2 and H4

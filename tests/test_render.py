@@ -37,7 +37,8 @@ def chart_png() -> str:
 
 def make_notebook(paragraphs: int = 0) -> nbformat.NotebookNode:
     nb = new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
     nb.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
     params = new_code_cell("scope = '1001'", execution_count=1)
     params.metadata["tags"] = ["injected-parameters"]
@@ -268,7 +269,8 @@ def test_page_in_chromium_loads_offline_with_sarabun(html_file, tmp_path):
             assert family.startswith("Sarabun") or family.startswith('"Sarabun"')
             assert KR_NAME in page.inner_text("body")
             assert page.evaluate("[...document.querySelectorAll('details')].every(d => !d.open)")
-            assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+            assert page.evaluate(
+                "[...document.images].every(i => i.complete && i.naturalWidth > 0)")
             shot = tmp_path / "page.png"
             page.screenshot(path=str(shot), full_page=True)
         finally:

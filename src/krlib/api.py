@@ -241,7 +241,8 @@ class Figures:
         """
         return compare(self, other)
 
-    def chart(self, kind: str, *, kr: str | None = None, district: str | None = None):
+    def chart(self, kind: str, *, kr: str | int | None = None,
+              district: str | int | None = None):
         """One of the report's charts, as a matplotlib Figure (``fig.savefig("x.png")``).
 
         ``kind``: ``"trend"`` (percent per quarter, Q1..Q), ``"breakdown"`` (persons per

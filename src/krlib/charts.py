@@ -330,9 +330,9 @@ def _draw_districts(ax, status: dict[str, str], highlight: str | None = None) ->
         groups.setdefault(key, []).extend(rings)
     faces = {**{k: v for k, v in _FACE.items()}, "highlight": (THIS, None),
              "other": ("#eceff1", None)}
-    for key, rings in sorted(groups.items()):
+    for key, polygons in sorted(groups.items()):
         colour, hatch = faces[key]
-        ax.add_collection(PolyCollection(rings, facecolors=colour, edgecolors="white",
+        ax.add_collection(PolyCollection(polygons, facecolors=colour, edgecolors="white",
                                          linewidths=0.6, hatch=hatch))
     ax.set_aspect(1 / math.cos(math.radians(13.75)))
     ax.set_xticks([])
@@ -439,7 +439,8 @@ def _palette_png(data: bytes) -> bytes:
     from PIL import Image
 
     with Image.open(io.BytesIO(data)) as im:
-        if im.mode == "RGBA" and im.getchannel("A").getextrema()[0] < 255:
+        # one channel's extrema are two numbers; Pillow's stubs allow per-band tuples too
+        if im.mode == "RGBA" and im.getchannel("A").getextrema()[0] < 255:  # type: ignore[operator]
             return data
         palette = im.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE,
                                              dither=Image.Dither.NONE)

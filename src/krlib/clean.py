@@ -15,6 +15,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -23,6 +25,9 @@ from krlib import parse
 from krlib.io import ROW, RawTable, in_threads
 from krlib.schema import TABLES, TableSpec
 from krlib.scopes import UNKNOWN
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 #: Cohort tables (registrations, referrals): cleaned before the service tables that
 #: reference their ids.
@@ -98,7 +103,7 @@ class CleanDrop:
     accounts: dict[str, TableAccount]
     #: each cohort table's kept record ids, sorted (Arrow strings): position = ``rec``.
     #: Personal data: only the worklist reads them; never exported, never in a report.
-    ids: dict[str, object] = field(default_factory=dict, repr=False)
+    ids: dict[str, pa.Array] = field(default_factory=dict, repr=False)
 
     def has(self, table: str) -> bool:
         return table in self.tables
@@ -195,8 +200,7 @@ def _validate(frame: pd.DataFrame, spec: TableSpec, verdicts: _Verdicts) -> pd.D
             parsed[column.name], parsed[f"{column.name}{_EARLY}"] = late, early
             continue
         if column.per_window:
-            both = parse.map_distinct(frame[column.name],
-                                      lambda t, fn=fn: parse.window_readings(fn, t))
+            both = parse.map_distinct(frame[column.name], partial(parse.window_readings, fn))
             parsed[column.name] = _as_dates(both.str[0])
             parsed[f"{column.name}{_EARLY}"] = _as_dates(both.str[1])
             continue
@@ -265,6 +269,7 @@ def clean_table(raw: RawTable, parent_ids=None) -> tuple[pd.DataFrame, TableAcco
         verdicts.reject(clash, "conflicting_duplicate", spec.id_column)
     if spec.parent:
         id_col = TABLES[spec.parent].id_column
+        assert id_col is not None  # a parent table has a record id (schema)
         rec = index_in(frame[id_col], parent_ids if parent_ids is not None else [])
         verdicts.reject(rec < 0, "orphaned", id_col)
         parsed["rec"] = rec
@@ -373,7 +378,7 @@ def clean_drop(raw: dict[str, RawTable]) -> CleanDrop:
     """Clean every table present; cohort tables first, then their service tables."""
     tables: dict[str, pd.DataFrame] = {}
     accounts: dict[str, TableAccount] = {}
-    ids_of: dict[str, object] = {}  # table -> its kept ids, sorted (Arrow)
+    ids_of: dict[str, pa.Array] = {}  # table -> its kept ids, sorted (Arrow)
 
     def cohort(name: str) -> tuple[pd.DataFrame, np.ndarray, TableAccount]:
         kept, account = clean_table(raw[name])
@@ -381,7 +386,8 @@ def clean_drop(raw: dict[str, RawTable]) -> CleanDrop:
         return coded, ids, account
 
     def services(name: str) -> tuple[pd.DataFrame, TableAccount]:
-        kept, account = clean_table(raw[name], ids_of.get(TABLES[name].parent))
+        parent = TABLES[name].parent
+        kept, account = clean_table(raw[name], ids_of.get(parent) if parent else None)
         categories = [c.name for c in TABLES[name].categories]
         return kept[[ROW, "rec", "event_date", *categories]], account
 

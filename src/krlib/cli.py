@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from krlib import __version__
 from krlib.errors import KrlibError, OptionError
@@ -90,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "exits 1 and lists the failures. Options given here override --params.")
     p.add_argument("--params", type=Path, metavar="FILE",
                    help="YAML file with named defaults (e.g. params/2568-Q2.yaml): data, "
-                        "fiscal_year, quarter, district, format, out, workers, suppress_below, data_as_of, signoff")
+                        "fiscal_year, quarter, district, format, out, workers, suppress_below, "
+                        "data_as_of, signoff")
     p.add_argument("--data", type=Path, metavar="DIR", help="the data drop folder")
     _add_period(p, required=False)
     p.add_argument("--district", metavar="all|LIST",
@@ -243,9 +245,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 1
 
 
-REPORT_DEFAULTS = {"district": "all", "format": "html,pdf", "out": "reports", "workers": None,
-                   "suppress_below": 0, "executor": "local", "scheduler": None,
-                   "data_as_of": None, "signoff": None}
+REPORT_DEFAULTS: dict[str, Any] = {
+    "district": "all", "format": "html,pdf", "out": "reports", "workers": None,
+    "suppress_below": 0, "executor": "local", "scheduler": None,
+    "data_as_of": None, "signoff": None}
 SIGNOFF_KEYS = ("prepared_by", "reviewed_by", "approved_by")
 
 
@@ -309,7 +312,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                        o["format"], Path(o["out"]), workers=o["workers"],
                        suppress_below=o["suppress_below"], executor=o["executor"],
                        scheduler=o["scheduler"], show_progress=not args.quiet,
-                       **({"strict": True} if args.strict else {}),
+                       strict=args.strict,
                        krs_dirs=tuple(args.krs),
                        notebook_parameters=notebook_parameters(
                            o, str(args.params or "krlib report")),

@@ -54,6 +54,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -137,7 +138,7 @@ def _form_thai_yy(d: date) -> str:
 
 
 #: (name, weight for event dates, formatter). Thai-digit forms translate another form.
-DATE_FORMS: list[tuple[str, float, object]] = [
+DATE_FORMS: list[tuple[str, float, Callable[[date], str]]] = [
     ("iso_ce", 0.22, lambda d: f"{d.year:04d}-{d.month:02d}-{d.day:02d}"),
     ("iso_be", 0.05, lambda d: f"{d.year + 543:04d}-{d.month:02d}-{d.day:02d}"),
     ("dmy_be", 0.18, lambda d: f"{d.day}/{d.month}/{d.year + 543}"),
@@ -358,7 +359,7 @@ def _person_details(rng, n_p: int, person: np.ndarray, *, born: tuple[date, int]
 
 
 #: Birth-date forms: (weight, formatter of a date or None for the special kinds below).
-_BIRTH_FORMS = [
+_BIRTH_FORMS: list[tuple[float, Callable[[date], str] | None]] = [
     (0.30, lambda d: f"{d.day}/{d.month}/{d.year + 543}"),
     (0.08, lambda d: f"{d.day:02d}/{d.month:02d}/{d.year + 543}"),
     (0.12, lambda d: f"{d.day} {MONTHS_ABBR[d.month - 1]} {d.year + 543}"),
@@ -385,6 +386,7 @@ def _birth_texts(rng: np.random.Generator, days: np.ndarray) -> tuple[np.ndarray
         sel = form == i
         if sel.any():
             fmt = _BIRTH_FORMS[i][1]
+            assert fmt is not None  # dated: the forms that have a formatter
             uniq, inv = np.unique(days[sel], return_inverse=True)
             texts = np.array([fmt(_EPOCH + timedelta(days=int(u))) for u in uniq], dtype=object)
             out[sel] = texts[inv.reshape(-1)]
@@ -744,8 +746,8 @@ def _write_xlsx(df: pd.DataFrame, path: Path, table: str, lang: str, fy: int,
     titles = [[f"รายงานข้อมูล{TABLES[table].th} (ข้อมูลสังเคราะห์สำหรับทดสอบ)"],
               [f"ส่งออกจากระบบ วันที่ 1 ต.ค. {fy}"],
               ["หน่วยงาน: สำนักพัฒนาสังคม กรุงเทพมหานคร"]]
-    for row in titles[:n_titles - 1]:
-        ws.append(row)
+    for title in titles[:n_titles - 1]:
+        ws.append(title)
     ws.append([])
     ws.append(_headers(df[visible], table, lang))
     date_cols = [c for c in visible if f"_cell:{c}" in df.columns]

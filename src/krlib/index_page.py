@@ -70,6 +70,7 @@ def index_context(folder: Path, prep, results: list, suppress_below: int = 0,
             krs.append(k)
             continue
         row = view.result(kr)
+        assert row is not None  # Bangkok has a row for every available KR
         n, d = int(row.numerator), int(row.denominator)
         met, ranked = met_count(view, kr)
         hidden = sup.percent_hidden(n, d) or d == 0
@@ -110,6 +111,7 @@ def index_context(folder: Path, prep, results: list, suppress_below: int = 0,
                 cells.append(cell(kr, n, d, percent_half_up(n, d), None, judge=False))
                 continue
             r = view.result(kr, code)
+            assert r is not None  # every district has a row for every available KR
             cells.append(cell(kr, int(r.numerator), int(r.denominator), r.percent,
                               bool(r.met_target) if r.met_target is not None else None))
         job = by_scope.get(code)

@@ -170,7 +170,8 @@ def age_bands(birth: pd.Series, on) -> np.ndarray:
     b = pd.DatetimeIndex(birth)
     known = ~b.isna()
     year = np.where(known, b.year, 0)
-    before = (np.where(known, b.month, 0) * 100 + np.where(known, b.day, 0)) > on.month * 100 + on.day
+    month_day = np.where(known, b.month, 0) * 100 + np.where(known, b.day, 0)
+    before = month_day > on.month * 100 + on.day
     age = on.year - year - before.astype(int)
     out = np.full(len(b), UNKNOWN_AGE, dtype=object)
     ok = known & (age >= 0) & (age <= MAX_AGE)

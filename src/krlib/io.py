@@ -60,7 +60,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -748,7 +748,10 @@ def _xlsx_sheet_part(zf: zipfile.ZipFile, sheet: str) -> str | None:
         rid_value = rid.group(1) or rid.group(2)
         for rel in re.finditer(r"<(?:\w+:)?Relationship\b([^>]*)>", rels):
             if f'Id="{rid_value}"' in rel.group(1):
-                target = re.search(r'Target="([^"]*)"', rel.group(1)).group(1)
+                found = re.search(r'Target="([^"]*)"', rel.group(1))
+                if found is None:
+                    return None  # a relationship without a target: calamine will say
+                target = found.group(1)
                 return target.lstrip("/") if target.startswith("/") else "xl/" + target
     return None
 
@@ -800,9 +803,9 @@ def _xlsx_extent(fh, chunk: int = 1 << 22) -> tuple[int, int]:
             widest = max(widest, _column_number(m.group(1)))
         cut = text.rfind(b"row ")
         while cut >= 0:
-            m = _ROW_NUMBER.match(text, cut)
-            if m:
-                last_row = max(last_row, int(m.group(1)))
+            row = _ROW_NUMBER.match(text, cut)
+            if row:
+                last_row = max(last_row, int(row.group(1)))
                 break
             cut = text.rfind(b"row ", 0, cut)
         tail = text[-256:]
@@ -875,7 +878,7 @@ def _ods_rows(data: bytes, sheet: str) -> Iterator[list]:
     import xml.etree.ElementTree as ET
 
     T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
-    O = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+    OFF = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
     X = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
     fh = zipfile.ZipFile(_io.BytesIO(data)).open("content.xml")
     inside = False
@@ -894,7 +897,7 @@ def _ods_rows(data: bytes, sheet: str) -> Iterator[list]:
             if cell.tag not in (T + "table-cell", T + "covered-table-cell"):
                 continue
             n = int(cell.get(T + "number-columns-repeated", "1"))
-            value = _ods_value(cell, O, X)
+            value = _ods_value(cell, OFF, X)
             if value is None:
                 pending += n
                 continue
@@ -905,24 +908,24 @@ def _ods_rows(data: bytes, sheet: str) -> Iterator[list]:
         el.clear()
 
 
-def _ods_value(cell, O: str, X: str) -> object:
+def _ods_value(cell, OFF: str, X: str) -> object:
     """One ODS cell's typed value, as calamine gives it (None when it holds none)."""
-    kind = cell.get(O + "value-type")
+    kind = cell.get(OFF + "value-type")
     if kind is None:
         return None
     if kind in ("float", "percentage", "currency"):
-        return float(cell.get(O + "value", "nan"))
+        return float(cell.get(OFF + "value", "nan"))
     if kind == "boolean":
-        return cell.get(O + "boolean-value") == "true"
+        return cell.get(OFF + "boolean-value") == "true"
     if kind == "date":
-        raw = cell.get(O + "date-value", "")
+        raw = cell.get(OFF + "date-value", "")
         try:
             y, m, d = (int(x) for x in raw[:10].split("-"))
             return date(y, m, d)
         except ValueError:
             return raw
     if kind == "time":
-        return cell.get(O + "time-value", "")
+        return cell.get(OFF + "time-value", "")
     return "\n".join(_ods_text(p, X) for p in cell.iter(X + "p"))
 
 
@@ -1064,7 +1067,7 @@ def _event_cell(value: object) -> tuple[str, bool]:
 @dataclass
 class _Converters:
     width: int
-    special: dict[int, object]  # position -> cell function
+    special: dict[int, Callable[[object], str]]  # position -> cell function
     event_positions: tuple[int, ...]
 
     def row(self, cells: list, repaired: dict[int, list[bool]]) -> list[str]:
@@ -1081,7 +1084,7 @@ class _Converters:
 
 
 def _converters(spec: TableSpec, candidates: dict[str, list[int]], width: int) -> _Converters:
-    special: dict[int, object] = {}
+    special: dict[int, Callable[[object], str]] = {}
     for pos in candidates.get("citizen_id", []):
         special[pos] = _citizen_cell
     for pos in candidates.get("birth_date", []):

@@ -111,9 +111,10 @@ def date_parts(text: str) -> tuple[int, int, str, bool] | None:
         return None
     if t.startswith("วันที่"):
         t = _LEADING_WORD.sub("", t, count=1)
-    t = _strip_time(t)
-    if not t:
+    without_time = _strip_time(t)
+    if not without_time:
         return None
+    t = without_time
     if m := _ISO.fullmatch(t):
         return int(m.group(3)), int(m.group(2)), m.group(1), False
     if m := _DMY.fullmatch(t):

@@ -28,9 +28,13 @@ import threading
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from krlib.errors import KrlibError
 from krlib.fonts import FAMILY, font_face_css
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Playwright
 
 TEMPLATES = Path(__file__).parent / "templates"
 #: One HTML export at a time per process. A Dask worker runs several notebooks on
@@ -72,7 +76,8 @@ a.anchor-link { display: none; }
 """
 
 REPORT_CSS = f"""
-:root {{ --jp-content-font-family: '{FAMILY}', sans-serif; --jp-ui-font-family: '{FAMILY}', sans-serif;
+:root {{ --jp-content-font-family: '{FAMILY}', sans-serif;\
+ --jp-ui-font-family: '{FAMILY}', sans-serif;
   --jp-code-font-family: {MONO}; }}
 body, .jp-RenderedHTMLCommon {{ font-family: '{FAMILY}', sans-serif; }}
 body {{ max-width: 1000px; margin: 0 auto; padding: 0 12px; }}
@@ -398,7 +403,9 @@ class PdfPrinter:
         self.timeout_ms = timeout_ms
         self.tagged = tagged  # tagged PDF + outline: for screen readers, ~2x the size
         self.blocked: list[str] = []
-        self._pw = self._browser = self._page = None
+        self._pw: Playwright | None = None
+        self._browser: Browser | None = None
+        self._page: Page | None = None
 
     def __enter__(self) -> PdfPrinter:
         from playwright.sync_api import sync_playwright

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,8 @@ class Column:
     def is_category(self) -> bool:
         return bool(self.parser) and not self.per_window
 
-    def parse_function(self) -> Callable[[str], object]:
+    def parse_function(self) -> Callable[..., Any]:
+        """The parser: ``(text)`` for most columns, ``(text, window end)`` if per_window."""
         from krlib import parse
 
         return getattr(parse, self.parser)
