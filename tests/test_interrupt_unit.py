@@ -65,3 +65,36 @@ def test_worker_init_ignores_ctrl_c():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60)
     assert proc.returncode == 0 and proc.stdout.strip() == "alive"
+
+
+async def _one() -> int:
+    return 1
+
+
+async def _nested() -> int:
+    from jupyter_core.utils import run_sync
+
+    return run_sync(_one)()  # inside a running loop: jupyter_core's per-thread task runner
+
+
+def _nested_in_worker() -> int:
+    import asyncio
+
+    return asyncio.run(_nested())
+
+
+def test_a_forked_worker_runs_notebook_code_after_the_parent_did():
+    """The parent ran jupyter_core's nested run_sync (as nbclient, papermill and Dask do);
+    a worker forked afterwards used to wait for ever on the parent's runner thread."""
+    import asyncio
+    from concurrent.futures import ProcessPoolExecutor
+
+    from krlib.interrupt import stop_descendants, worker_init
+
+    assert asyncio.run(_nested()) == 1  # leaves a runner for MainThread in jupyter_core
+    pool = ProcessPoolExecutor(max_workers=1, initializer=worker_init)
+    try:
+        assert pool.submit(_nested_in_worker).result(timeout=30) == 1
+    finally:
+        stop_descendants(timeout=1.0)
+        pool.shutdown(wait=False, cancel_futures=True)

@@ -9,7 +9,6 @@ kernel (:mod:`krlib.kernels`) and exports its HTML.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from collections.abc import Callable
@@ -162,11 +161,7 @@ def run_local(jobs: list[Job], progress: Progress, *, workers: int | None = None
             raise
         kernels.close()
         return results
-    # forkserver, not fork: a process that has run a notebook before (an analyst's session,
-    # a test run) holds jupyter_core's event-loop thread, and a forked child waits on it
-    # for ever; workers start clean from the fork server instead (~1 s once per batch).
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=worker_init,
-                               mp_context=multiprocessing.get_context("forkserver"))
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=worker_init)
     try:
         for res in pool.map(execute_job, jobs):
             results.append(res)

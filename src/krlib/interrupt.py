@@ -81,9 +81,31 @@ def interrupted() -> str | None:
 
 
 def worker_init() -> None:
-    """Pool worker processes: ignore Ctrl-C (the parent stops them), die on SIGTERM."""
+    """Pool worker processes: ignore Ctrl-C (the parent stops them), die on SIGTERM, and
+    start with no event loop inherited from the parent (:func:`forget_parent_loops`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    forget_parent_loops()
+
+
+def forget_parent_loops() -> None:
+    """Drop the asyncio loops jupyter_core made in the parent before the fork.
+
+    A process that has executed a notebook itself (a test run, an analyst's kernel) keeps a
+    per-thread task runner in ``jupyter_core.utils``; its thread does not survive the fork,
+    so the worker's first notebook waited on it for ever (seen as a hung batch in the test
+    suite). The worker gets fresh ones, made on first use. ``_runner_map`` and ``_loop``
+    are jupyter_core's module state (no public reset exists); absent, nothing is done.
+    """
+    utils = sys.modules.get("jupyter_core.utils")
+    if utils is None:
+        return
+    runners = getattr(utils, "_runner_map", None)
+    if isinstance(runners, dict):
+        runners.clear()
+    loop = getattr(utils, "_loop", None)
+    if loop is not None:
+        loop.set(None)
 
 
 def stop_descendants(timeout: float = 3.0) -> int:
