@@ -10,9 +10,10 @@ DEMO := data/demo
 OUT ?= reports
 WORKERS ?=
 PYTEST_ARGS ?=
-# pytest-xdist processes for make test / test-fast. 0 = one process: on this shared
-# 2-core machine the fast suite took 54 s in one process and 88 s with -n 2 (load ~5).
-JOBS ?= 0
+# pytest-xdist processes for make test / test-fast (0 = one process). With the machine to
+# itself (2 cores), -n 2 ran the fast tests in ~60 s and the slow ones in ~2.7 min; under
+# heavy load from other jobs one process was faster (54 s vs 88 s): JOBS=0 then.
+JOBS ?= 2
 LAB_PORT ?= 8888
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
