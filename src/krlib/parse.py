@@ -18,6 +18,7 @@ import pandas as pd
 from krlib.schema import DOMAINS, OTHER, SOURCES, UNSPECIFIED, WELFARE_TYPES
 from krlib.scopes import districts
 from krlib.thai import BE_OFFSET, MISSING_TEXT, MONTHS_ABBR_TH, MONTHS_FULL_TH, TO_ASCII_DIGITS
+from krlib.thai import THAI_DIGITS as THAI_DIGIT_CHARS
 
 THAI_DIGITS = TO_ASCII_DIGITS
 EVENT_DATE_MIN, EVENT_DATE_MAX = date(2000, 1, 1), date(2100, 12, 31)
@@ -258,6 +259,20 @@ def parse_birth_dates(values: pd.Series, window_end: date) -> np.ndarray:
 _NOT_DIGITS_SEP = re.compile(r"[\s\-]")
 
 
+def ascii_digits(text):
+    """An Arrow string array with Thai digits made ASCII (only the non-ASCII cells are
+    touched, so the common all-ASCII column costs one check)."""
+    import pyarrow.compute as pc
+
+    thai = pc.invert(pc.string_is_ascii(text))
+    if pc.any(thai).as_py():
+        sub = pc.filter(text, thai)
+        for thai_digit, digit in zip(THAI_DIGIT_CHARS, "0123456789"):
+            sub = pc.replace_substring(sub, thai_digit, digit)
+        text = pc.replace_with_mask(text, thai, sub)
+    return text
+
+
 def citizen_id_checksum_ok(digits: str) -> bool:
     """The official check digit: (11 - sum(d[i] * (13 - i), i < 12) mod 11) mod 10."""
     total = sum(int(digits[i]) * (13 - i) for i in range(12))
@@ -313,12 +328,7 @@ def citizen_id_array(values: pd.Series):
     text = pa.array(values, type=pa.string(), from_pandas=True).fill_null("")
     if isinstance(text, pa.ChunkedArray):
         text = text.combine_chunks()
-    thai = pc.invert(pc.string_is_ascii(text))
-    if pc.any(thai).as_py():  # Thai digits -> ASCII, on the non-ASCII cells only
-        sub = pc.filter(text, thai)
-        for thai_digit, digit in zip("๐๑๒๓๔๕๖๗๘๙", "0123456789"):
-            sub = pc.replace_substring(sub, thai_digit, digit)
-        text = pc.replace_with_mask(text, thai, sub)
+    text = ascii_digits(text)
     ascii_ = pc.string_is_ascii(text)
     bare = _without_separators(text)
     shape = pc.and_(pc.and_(pc.equal(pc.binary_length(bare), 13), pc.ascii_is_decimal(bare)),
@@ -556,12 +566,7 @@ def _date_readings_fast(uniques: list[str]) -> tuple[np.ndarray, np.ndarray, np.
     import pyarrow.compute as pc
 
     text = pa.array(uniques, type=pa.string())
-    thai = pc.invert(pc.string_is_ascii(text))
-    if pc.any(thai).as_py():  # Thai digits -> ASCII, on the non-ASCII texts only
-        sub = pc.filter(text, thai)
-        for thai_digit, digit in zip("๐๑๒๓๔๕๖๗๘๙", "0123456789"):
-            sub = pc.replace_substring(sub, thai_digit, digit)
-        text = pc.replace_with_mask(text, thai, sub)
+    text = ascii_digits(text)
     n = len(uniques)
     year = np.zeros(n, dtype=np.int64)
     month = np.zeros(n, dtype=np.int64)
