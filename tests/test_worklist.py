@@ -232,7 +232,7 @@ def test_refuses_bad_options_in_one_line(make_drop, private, capsys):
     assert "folder" in refused(capsys, argv(drop, private))
     assert "exist" in refused(capsys, argv(drop, private / "nope" / "w.csv"))
     assert "5122" in refused(capsys, argv(drop, private / "w.csv", kr="5122"))  # no referrals
-    assert "bad option" in refused(capsys, argv(drop, private / "w.csv", kr="9999"))
+    assert "no such KR" in refused(capsys, argv(drop, private / "w.csv", kr="9999"))
     assert list(private.iterdir()) == []
 
 
@@ -266,3 +266,4 @@ def test_full_report_folder_stays_clean_and_refuses_worklists(tmp_path, private,
         assert "manifest.json" in refused(capsys, argv(demo, target))
     assert main(["privacy-scan", "--data", str(demo), str(folder)]) == 0
     assert main(argv(demo, private / "w.csv")) == 0  # a private folder is fine
+

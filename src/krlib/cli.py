@@ -149,7 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "holding manifest.json, or below it) and inside the data folder.")
     p.add_argument("--data", type=Path, required=True, metavar="DIR", help="the data drop")
     _add_period(p)
-    p.add_argument("--kr", required=True, choices=("8207", "5122"), help="the key result")
+    p.add_argument("--kr", required=True, metavar="CODE",
+                   help="the key result's code, e.g. 8207 (any KR definition, --krs too)")
+    _add_krs(p)
     p.add_argument("--district", required=True, metavar="CODE",
                    help="DOPA district code 1001-1050 (e.g. 1039)")
     p.add_argument("--out", type=Path, required=True, metavar="FILE",
@@ -176,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_worklist(args: argparse.Namespace) -> int:
     from krlib.clean import load_drop
     from krlib.indicators import unavailable_reason
-    from krlib.kr import KRS
+    from krlib.kr import load_krs
     from krlib.periods import Period
     from krlib.present import scope_name
     from krlib.worklist import (
@@ -188,7 +190,11 @@ def cmd_worklist(args: argparse.Namespace) -> int:
     )
 
     period = Period(args.fiscal_year, args.quarter)
-    kr = KRS[args.kr]
+    krs = load_krs(args.krs)
+    if args.kr not in krs:
+        raise OptionError(f"--kr {args.kr}: ไม่มีตัวชี้วัดนี้ / no such KR; known: "
+                          f"{', '.join(krs)} (add a definition folder with --krs)")
+    kr = krs[args.kr]
     district = district_code(args.district)
     target = check_destination(args.out, args.data)  # refuse before reading anything
     clean = load_drop(args.data)
