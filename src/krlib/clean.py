@@ -286,6 +286,8 @@ def clean_table(raw: RawTable, parent_ids=None) -> tuple[pd.DataFrame, TableAcco
     repaired = getattr(raw, "repaired_dates", None)
     if repaired is not None and len(repaired) == len(frame) and repaired.any():
         account.flags["two_digit_year_repaired"] = int((repaired & verdicts.open).sum())
+    if "district" in spec.names:
+        parsed["district_code"] = district  # parsed once here, read by _cohort_columns
     text = [ROW, *(c for c in spec.used if c not in parsed)] if spec.id_column else [ROW]
     kept = pd.concat([frame[text], parsed], axis=1)[verdicts.open]
     account.kept = len(kept)
@@ -344,7 +346,8 @@ def _cohort_columns(kept: pd.DataFrame, spec: TableSpec, account: TableAccount
     alone = person < 0
     person[alone] = person.max(initial=-1) + 1 + np.arange(int(alone.sum()))
 
-    district = parse.map_distinct(kept["district"], parse.parse_district)
+    codes = kept["district_code"]
+    district = codes.where(codes != "")  # missing (NaN) where the cell names no district
     account.flags["unknown_district"] = int(district.isna().sum())
     bad_id = pd.Series(district[present & invalid]).dropna().value_counts()
     account.by_district.update({("flagged", "invalid_citizen_id", str(d)): int(n)
