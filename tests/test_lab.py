@@ -176,3 +176,37 @@ def test_real_server_saves_clean_and_lab_renders_thai(server):
             assert abs(widths[0] - widths[1]) > 0.05 * widths[1], widths
         finally:
             browser.close()
+
+
+class _Shell:
+    """The part of IPython's shell the extension uses: it records line magics."""
+
+    def __init__(self) -> None:
+        self.magics: list[tuple[str, str]] = []
+
+    def run_line_magic(self, name: str, line: str) -> None:
+        self.magics.append((name, line))
+
+
+def test_the_report_notebook_loads_the_extension_first():
+    nb = nbformat.read(ROOT / "notebooks" / "district_report.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code[1].source.splitlines()[0] == "%reload_ext krlib.lab"
+
+
+def test_the_extension_turns_autoreload_on_in_jupyterlab(monkeypatch):
+    from krlib import lab
+
+    monkeypatch.delenv("KRLIB_BATCH", raising=False)
+    shell = _Shell()
+    lab.load_ipython_extension(shell)
+    assert shell.magics == [("reload_ext", "autoreload"), ("autoreload", "2")]
+
+
+def test_the_extension_leaves_autoreload_off_in_a_batch(monkeypatch):
+    from krlib import lab
+
+    monkeypatch.setenv("KRLIB_BATCH", "1")
+    shell = _Shell()
+    lab.load_ipython_extension(shell)
+    assert shell.magics == []

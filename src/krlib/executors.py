@@ -65,6 +65,7 @@ def execute_job(job: Job) -> JobResult:
     import papermill as pm
 
     from krlib import render
+    from krlib.engine import ENGINE_NAME
 
     t0 = time.perf_counter()
     folder = Path(job.folder)
@@ -72,11 +73,12 @@ def execute_job(job: Job) -> JobResult:
     ipynb.parent.mkdir(parents=True, exist_ok=True)
     out = JobResult(job.scope, ok=False, seconds=0.0, ipynb=str(ipynb))
     kernels = KernelPool.current()
-    km = kernels.get()
     try:
-        reset_kernel(km, job.folder)
+        kernel = kernels.get()
+        reset_kernel(kernel, job.folder)
         nb = pm.execute_notebook(
-            job.notebook, None, parameters=job.parameters, kernel_name=KERNEL_NAME, km=km,
+            job.notebook, None, parameters=job.parameters, kernel_name=KERNEL_NAME,
+            engine_name=ENGINE_NAME, km=kernel.km, kc=kernel.kc,
             progress_bar=False, log_output=False, request_save_on_cell_execute=False,
             cwd=job.folder, execution_timeout=CELL_TIMEOUT,
             record_timing=False,
