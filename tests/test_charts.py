@@ -100,6 +100,23 @@ def test_png_is_deterministic(name):
     assert b"Software" not in a and b"tIME" not in a and b"Creation" not in a
 
 
+@pytest.mark.parametrize("name", ["trend", "map", "league"])
+def test_png_is_what_matplotlib_draws_in_256_colours(name):
+    """One draw into raw pixels gives the same PNG as matplotlib's own PNG quantised."""
+    from PIL import Image
+
+    fig = ALL_CHARTS[name]()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=charts.DPI)  # solves the layout, as the chart does
+    fig.set_layout_engine("none")
+    with Image.open(io.BytesIO(buf.getvalue())) as im:
+        expected = im.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE,
+                                              dither=Image.Dither.NONE)
+    with Image.open(io.BytesIO(png(ALL_CHARTS[name]()))) as got:
+        assert got.mode == "P" and got.size == expected.size
+        assert got.convert("RGB").tobytes() == expected.convert("RGB").tobytes()
+
+
 def test_png_size_and_resolution():
     data = png(ALL_CHARTS["trend"]())
     img = mpimg.imread(io.BytesIO(data))

@@ -417,33 +417,41 @@ def locator_map(code: str, name: str, title: str) -> Figure:
 def figure_to_png_bytes(fig: Figure) -> bytes:
     """PNG bytes without timestamps or software tags: identical for identical figures.
 
-    The constrained layout is solved at the first save and then kept: solving it again
-    from the previous solution can move an axes by a fraction of a pixel, so a second
-    save of the same figure would differ by a few anti-aliased pixels.
+    The figure is drawn once, by an Agg canvas, and its pixels encoded once as a
+    256-colour PNG (:func:`_palette_png`). ``savefig`` would draw it twice (once to solve
+    the layout, once to print) and encode a full-colour PNG that is then decoded again:
+    about twice the time for the same pixels. The constrained layout is solved at the
+    first draw and then kept: solving it again from the previous solution can move an
+    axes by a fraction of a pixel, so a second save would differ in a few pixels.
     """
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    if fig.dpi != DPI:
+        fig.set_dpi(DPI)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
     if isinstance(fig.get_layout_engine(), (ConstrainedLayoutEngine, TightLayoutEngine)):
         fig.set_layout_engine("none")
-    return _palette_png(buf.getvalue())
+    pixels = np.asarray(canvas.buffer_rgba())
+    return _palette_png(Image.fromarray(pixels))  # (h, w, 4) uint8: RGBA
 
 
-def _palette_png(data: bytes) -> bytes:
+def _palette_png(image) -> bytes:
     """An opaque chart as a 256-colour PNG: 2.5-3x smaller, no visible difference.
 
     A chart has a handful of colours plus anti-aliasing shades; a fast octree without
-    dithering keeps text edges clean, is deterministic, and at 200 ppi takes ~0.04 s a
-    chart where median cut took ~0.2 s. Transparent images are kept.
+    dithering keeps text edges clean, is deterministic, and at 200 ppi takes ~0.01 s a
+    chart where median cut took ~0.2 s. A transparent image stays RGBA.
     The resolution (200 ppi) is written in the pHYs chunk.
     """
     from PIL import Image
 
-    with Image.open(io.BytesIO(data)) as im:
-        # one channel's extrema are two numbers; Pillow's stubs allow per-band tuples too
-        if im.mode == "RGBA" and im.getchannel("A").getextrema()[0] < 255:  # type: ignore[operator]
-            return data
-        palette = im.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE,
-                                             dither=Image.Dither.NONE)
     out = io.BytesIO()
+    if image.getchannel("A").getextrema()[0] < 255:
+        image.save(out, format="PNG", optimize=True, dpi=(DPI, DPI))
+        return out.getvalue()
+    palette = image.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE,
+                                            dither=Image.Dither.NONE)
     palette.save(out, format="PNG", optimize=True, dpi=(DPI, DPI))
     return out.getvalue()
