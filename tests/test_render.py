@@ -348,3 +348,24 @@ def test_pdf_blocks_external_requests_and_batches(tmp_path, monkeypatch):
     assert not list(tmp_path.glob("*.part"))
     with pytest.raises(FileNotFoundError):
         render.html_to_pdf([(tmp_path / "missing.html", tmp_path / "x.pdf")])
+
+
+@pytest.mark.browser
+def test_pdf_holds_no_local_path_and_prints_the_same_from_any_folder(tmp_path):
+    """A report's link to its notebook must not become file:///<this machine's folder>:
+    the same report printed in another folder (the batch prints in a staging folder named
+    after its process) gives the same bytes."""
+    needs_chromium()
+    nb = make_notebook()
+    nb.cells.append(nbformat.v4.new_markdown_cell("[สมุดบันทึก](notebooks/1001.ipynb)"))
+    html = render.notebook_to_html(nb, title=TITLE)
+    pdfs = []
+    with render.PdfPrinter() as printer:
+        for name in ("one", ".2568-Q2.tmp-12345"):
+            folder = tmp_path / name
+            folder.mkdir()
+            (folder / "1001.html").write_text(html, encoding="utf-8")
+            pdfs.append(printer.print(folder / "1001.html", folder / "1001.pdf"))
+    data = [p.read_bytes() for p in pdfs]
+    assert data[0] == data[1]
+    assert b"file:" not in data[0] and str(tmp_path).encode() not in data[0]
