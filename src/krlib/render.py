@@ -456,14 +456,13 @@ class PdfPrinter:
                 data = None  # printed the plain way below
         if data is None:
             data = self._print_page(html)
-        data = fix_pdf_dates(data, pdf_date())
         tmp = pdf_path.with_name(pdf_path.name + ".part")
         tmp.write_bytes(data)
         tmp.replace(pdf_path)
         return pdf_path
 
     def _print_page(self, html: str) -> bytes:
-        """One page's PDF as Chromium prints it.
+        """One page's PDF as Chromium prints it, its print time removed.
 
         The page is set as content, not opened by its file: URL: cheaper (~20 % less CPU
         a PDF), and the PDF then holds no path of this machine (a link to
@@ -475,8 +474,10 @@ class PdfPrinter:
         page.set_content(html, wait_until="load")
         page.add_style_tag(content=PAGE_CSS)  # page numbers for any page, not only reports
         page.evaluate("document.fonts.ready.then(() => true)")
-        return page.pdf(format="A4", prefer_css_page_size=True, print_background=True,
+        data = page.pdf(format="A4", prefer_css_page_size=True, print_background=True,
                         display_header_footer=False, outline=self.tagged, tagged=self.tagged)
+        # before anything else reads it: the file id pikepdf derives covers these dates
+        return fix_pdf_dates(data, pdf_date())
 
     def __exit__(self, *exc) -> None:
         try:
