@@ -190,38 +190,120 @@ def bench_batch(n_scopes: int) -> dict:
             "speedup": t_naive / t_html, "krlib_html_pdf_s": t_pdf,
             "pdf_overhead": t_pdf / t_html - 1,
             "identical_figures": batch == baseline and all(len(v) == 2 for v in batch.values()),
-            "stages": stage_shares(drop)}
+            "stages": stage_shares(drop, OUT / "batch-html" / f"{FY}-Q{Q}")}
 
 
-def stage_shares(drop: Path) -> dict:
-    """Where one report's time goes: kernel start, load, compute, plotting, HTML, PDF."""
+#: Inserted after the parameters cell of a copy of the report notebook: times each cell
+#: and each chart (drawn and encoded) inside the kernel; the last cell prints the JSON.
+_TIMING_CELL = """
+import json as _json, time as _time
+import krlib.charts as _charts
+_T = {"cells": [], "charts": {}}
+_t0, _kind = [0.0], ["?"]
+def _pre(*_a):
+    _t0[0] = _time.perf_counter()
+def _post(*_a):
+    if _t0[0]:  # (not for this cell: it registered the hooks half-way)
+        _T["cells"].append(_time.perf_counter() - _t0[0])
+get_ipython().events.register("pre_run_cell", _pre)
+get_ipython().events.register("post_run_cell", _post)
+_originals = {n: getattr(_charts, n) for n in dir(_charts)
+              if n.endswith(("_chart", "_map")) or n == "figure_to_png_bytes"}
+def _builder(name, f):
+    def build(*a, **k):
+        _kind[0] = name
+        return f(*a, **k)
+    return build
+for _n, _f in _originals.items():
+    if _n != "figure_to_png_bytes":
+        setattr(_charts, _n, _builder(_n, _f))
+def _encode(fig):
+    t = _time.perf_counter()
+    data = _originals["figure_to_png_bytes"](fig)
+    _T["charts"][_kind[0]] = _T["charts"].get(_kind[0], 0) + _time.perf_counter() - t
+    return data
+_charts.figure_to_png_bytes = _encode
+"""
+_TIMING_END = """
+get_ipython().events.unregister("pre_run_cell", _pre)
+get_ipython().events.unregister("post_run_cell", _post)
+for _n, _f in _originals.items():
+    setattr(_charts, _n, _f)
+print("KRLIB-TIMING " + _json.dumps(_T))
+"""
+#: The report notebook's code cells after the parameters, in order (what each one does).
+CELL_NAMES = ["load (read + clean + compute, or prepared.json)", "summary page",
+              "KR sections", "data quality section", "sign-off + provenance", "key figures"]
+
+
+def timed_notebook(folder: Path) -> Path:
+    """A copy of the report notebook with the timing cells (the copy is never a report)."""
+    import nbformat
+
+    nb = nbformat.read(ROOT / "notebooks" / "district_report.ipynb", as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    nb.cells.insert(at + 1, nbformat.v4.new_code_cell(_TIMING_CELL))
+    nb.cells.append(nbformat.v4.new_code_cell(_TIMING_END))
+    path = folder / "timed_report.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def stage_shares(drop: Path, batch_folder: Path, scope: str = "1001") -> dict:
+    """Where one report's time goes, the baseline's way (a fresh kernel on the raw drop)
+    and krlib's (a warm batch worker on the batch's prepared.json): kernel, each notebook
+    cell, each chart (drawn + encoded), HTML export, PDF (charts re-encoded by Chromium,
+    and krlib's way with their own PNG data)."""
+    scratch = OUT / "stages"
+    scratch.mkdir(parents=True, exist_ok=True)
+    shutil.copy(batch_folder / "prepared.json", scratch / "prepared.json")
+    nb_path = timed_notebook(scratch)
     code = f"""
-import json, time, nbformat, papermill as pm
-from jupyter_client.manager import KernelManager
+import json, re, time
 from pathlib import Path
+import papermill as pm
+from jupyter_client.manager import KernelManager
 from krlib import render
+from krlib.executors import Job, execute_job
+from krlib.kernels import KernelPool
+
+def timing(nb):
+    text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    return json.loads(re.search(r"KRLIB-TIMING (.*)", text).group(1))
+
+out, scratch = {{}}, Path({str(scratch)!r})
+# the baseline's way: a fresh kernel per report, the notebook cleans the raw drop
 t = time.perf_counter(); km = KernelManager(kernel_name="python3"); km.start_kernel()
 kc = km.client(); kc.start_channels(); kc.wait_for_ready(60); kc.stop_channels()
-kernel = time.perf_counter() - t
-nb = pm.execute_notebook("{ROOT / 'notebooks' / 'district_report.ipynb'}", None, km=km,
-    parameters=dict(data_dir="{drop}", fiscal_year={FY}, quarter={Q}, district="1001"),
-    progress_bar=False, kernel_name="python3", cwd="{ROOT / 'notebooks'}")
-cells = {{c.id: c.metadata.papermill.get("duration") or 0
-         for c in nb.cells if c.cell_type == "code"}}
-t = time.perf_counter(); km.shutdown_kernel(now=True); stop = time.perf_counter() - t
-load = cells.get("setup", 0)
-charts = {{f"chart {{k}}": v for k, v in cells.items()
-          if k.endswith(("trend", "breakdown", "compare", "league", "chart"))}}
-compute = sum(cells.values()) - load - sum(charts.values())
+start = time.perf_counter() - t
 t = time.perf_counter()
-html = render.notebook_to_html(nb, title="bench")
+nb = pm.execute_notebook({str(nb_path)!r}, None, km=km, kernel_name="python3",
+    parameters=dict(data_dir={str(drop)!r}, fiscal_year={FY}, quarter={Q}, district={scope!r}),
+    progress_bar=False, cwd=str(scratch))
+papermill_s = time.perf_counter() - t
+t = time.perf_counter(); km.shutdown_kernel(now=True); stop = time.perf_counter() - t
+out["baseline"] = dict(kernel_start_stop=start + stop, papermill=papermill_s, **timing(nb))
+# krlib's way: a warm worker (the second report of its kernel), prepared.json
+params = dict(data_dir={str(drop)!r}, fiscal_year={FY}, quarter={Q}, district={scope!r},
+              prepared="prepared.json", suppress_below=0)
+job = Job({scope!r}, {str(nb_path)!r}, str(scratch), params, "bench")
+t = time.perf_counter(); KernelPool.current().get(); warm = time.perf_counter() - t
+execute_job(job)
+res = execute_job(job)
+import nbformat
+nb = nbformat.read(res.ipynb, as_version=4)
+t = time.perf_counter()
+render.notebook_to_html(nb, title="bench")
 html_s = time.perf_counter() - t
-p = Path("{OUT}") / "stage.html"; p.write_text(html, encoding="utf-8")
-with render.PdfPrinter() as pr:
-    pr.print(p, p.with_suffix(".pdf"))
-    t = time.perf_counter(); pr.print(p, p.with_suffix(".pdf")); pdf = time.perf_counter() - t
-print(json.dumps(dict(kernel_start_stop=kernel + stop, data_load=load, compute=compute,
-                      **charts, html=html_s, pdf=pdf)))
+out["krlib"] = dict(kernel_start_and_warm_up=warm, job=res.seconds, html=html_s, **timing(nb))
+KernelPool.current().close()
+page = Path(res.html)
+for label, embed in (("pdf_chromium_encodes_charts", False), ("pdf", True)):
+    with render.PdfPrinter(embed_charts=embed) as pr:
+        pr.print(page, page.with_suffix(".pdf"))
+        t = time.perf_counter(); pr.print(page, page.with_suffix(".pdf"))
+        out["krlib"][label] = time.perf_counter() - t
+print(json.dumps(out))
 """
     proc = subprocess.run([PY, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -281,10 +363,39 @@ def print_table(res: dict) -> None:
         print(f"| batch with PDF | {b['krlib_html_pdf_s']:.1f} s "
               f"(+{100 * b['pdf_overhead']:.0f} %) | <= +30 % |")
         print(f"| same key figures as the in-process loop | {b['identical_figures']} | True |")
-        total = sum(b["stages"].values())
-        for k, v in b["stages"].items():
-            print(f"| one report: {k} | {v:.2f} s ({100 * v / total:.0f} %) | |")
+        print_stages(b["stages"])
 
+
+def print_stages(st: dict) -> None:
+    """One report, both ways: each stage in seconds."""
+    print("\n| one report (district 1001) | baseline: fresh kernel, raw drop "
+          "| krlib batch worker |")
+    print("|---|---|---|")
+    base, mine = st["baseline"], st["krlib"]
+    rows = [("kernel start (+ stop)", base["kernel_start_stop"], None),
+            ("kernel start + warm-up (once per worker)", None,
+             mine["kernel_start_and_warm_up"])]
+    for i, name in enumerate(CELL_NAMES):
+        rows.append((f"cell: {name}", _at(base["cells"], i), _at(mine["cells"], i)))
+    for kind in sorted(set(base["charts"]) | set(mine["charts"])):
+        rows.append((f"  of which chart {kind} (draw + PNG)", base["charts"].get(kind),
+                     mine["charts"].get(kind)))
+    rows += [("papermill execute (all cells + messaging)", base["papermill"], None),
+             ("report job (reset + papermill + save + HTML)", None, mine["job"]),
+             ("HTML export", None, mine["html"]),
+             ("PDF, Chromium re-encoding the charts", None,
+              mine["pdf_chromium_encodes_charts"]),
+             ("PDF, charts as their own PNG data (krlib)", None, mine["pdf"])]
+    for name, a, b in rows:
+        print(f"| {name} | {_s(a)} | {_s(b)} |")
+
+
+def _at(values: list, i: int):
+    return values[i] if i < len(values) else None
+
+
+def _s(v) -> str:
+    return "" if v is None else f"{v:.3f} s"
 
 if __name__ == "__main__":
     sys.exit(main())
