@@ -472,7 +472,8 @@ class PdfPrinter:
         assert self._page is not None
         page = self._page
         page.set_content(html, wait_until="load")
-        page.add_style_tag(content=PAGE_CSS)  # page numbers for any page, not only reports
+        if PAGE_CSS not in html:  # page numbers for any page (reports carry them already)
+            page.add_style_tag(content=PAGE_CSS)
         page.evaluate("document.fonts.ready.then(() => true)")
         data = page.pdf(format="A4", prefer_css_page_size=True, print_background=True,
                         display_header_footer=False, outline=self.tagged, tagged=self.tagged)
