@@ -867,9 +867,8 @@ def provenance(view: ReportView, params: dict | None = None) -> HTML:
              f"{esc(str(info['git_commit'] or 'ไม่ทราบ'))}",
              f"พารามิเตอร์: {par or DASH}",
              f"จัดทำเมื่อ {thai_date(made)} {made:%H:%M} น. (เวลากรุงเทพฯ)",
-             # the path is written out too: a PDF holds no link to this machine's files
-             f'ขั้นตอนการคำนวณทั้งหมด: <a href="{esc(nb, quote=True)}">โน้ตบุ๊กที่ใช้จัดทำรายงานนี้</a>'
-             f" ({esc(nb)} ในโฟลเดอร์ของรายงาน)"]
+             # the path is the link's text: a PDF holds no link to this machine's files
+             f'ขั้นตอนการคำนวณทั้งหมด: โน้ตบุ๊ก <a href="{esc(nb, quote=True)}">{esc(nb)}</a>']
     if view.no_cases:  # the one-page statement: the same facts, in small print
         body = "<p class='small'>" + " · ".join(items) + "</p>"
     else:
