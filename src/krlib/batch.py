@@ -342,7 +342,8 @@ class PdfStage:
             from krlib.render import PdfPrinter
 
             self.printer = PdfPrinter().__enter__()  # a broken Chromium stops the batch
-            self.bar = _progress_bar(self.total, "PDF", self.show_progress)
+            # the second line under the reports' bar: both advance at once
+            self.bar = _progress_bar(self.total, "PDF", self.show_progress, position=1)
         pdf = Path(result.html).with_suffix(".pdf")
         try:
             self.printer.print(Path(result.html), pdf)
@@ -373,8 +374,8 @@ class PdfStage:
             self.bar.close()
 
 
-def _progress_bar(total: int, desc: str, enabled: bool):
+def _progress_bar(total: int, desc: str, enabled: bool, position: int = 0):
     from tqdm import tqdm
 
     return tqdm(total=total, desc=desc, unit="", disable=not enabled, leave=False,
-                dynamic_ncols=True)
+                dynamic_ncols=True, position=position)
