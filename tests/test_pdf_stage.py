@@ -116,3 +116,20 @@ def test_no_browser_is_started_when_nothing_rendered(drop, tmp_path, monkeypatch
     batch.run_report(drop, 2568, 2, ["1001"], ["html", "pdf"], tmp_path / "out",
                      executor="in-order", show_progress=False)
     assert FakePrinter.opened == 0
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_one_worker_runs_its_notebooks_beside_the_browser(drop, tmp_path, monkeypatch):
+    """--workers 1 runs the notebooks in this process: papermill then shares it with the
+    browser's driver, started at the first report. The real printer, the real kernel."""
+    monkeypatch.undo()  # the real PdfPrinter and chromium_path
+    try:
+        render.chromium_path()
+    except Exception as exc:  # noqa: BLE001
+        pytest.skip(str(exc))
+    res = batch.run_report(drop, 2568, 2, ["1001", "1002", "BMA"], ["html", "pdf"],
+                           tmp_path / "out", workers=1, show_progress=False)
+    assert not res.failed
+    for r in res.results:
+        assert Path(r.pdf).read_bytes().startswith(b"%PDF")

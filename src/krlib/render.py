@@ -8,10 +8,12 @@ use. :class:`CleanNotebook` is the one clean-up both the saved executed notebook
 export go through. Same notebook, same string.
 
 PDF (:class:`PdfPrinter`): Debian's Chromium driven by Playwright through its executable
-path (nothing downloaded), one browser and one page reused for a whole batch, every
-request that is not ``file:`` or ``data:`` aborted, A4 from the page's ``@page`` rule with
-"หน้า X / Y" in a CSS page-margin box, and the report's own header (title, district,
-period) and footer (data-as-of) in the other margin boxes, which the report writes
+path (nothing downloaded), one browser and one page reused for a whole batch, each page
+set as content (no local path reaches the PDF), the charts put in as their own PNG data
+(:mod:`krlib.pdfimages`), every request that is not ``file:`` or ``data:`` aborted, A4
+from the page's ``@page`` rule with "หน้า X / Y" in a CSS page-margin box, and the
+report's own header (title, district, period) and footer (data-as-of) in the other
+margin boxes, which the report writes
 (:func:`krlib.present.page_style`): margin boxes print with the page's embedded Sarabun,
 whereas Chromium's ``header_template`` is a separate document that does not get the
 page's fonts, so Thai there prints as boxes. Chromium stamps the print time in the
