@@ -154,13 +154,14 @@ def test_privacy_scan_finds_a_leak_without_printing_it(batch, drop, tmp_path):
 def test_same_epoch_same_outputs(batch, drop, tmp_path):
     folder, _ = batch
     proc = run_cli(["report", "--data", str(drop), "--fiscal-year", str(FY), "--quarter", str(Q),
-                    "--district", "1001,BMA", "--format", "html", "--out", str(tmp_path),
+                    "--district", "1001,BMA", "--format", "html,pdf", "--out", str(tmp_path),
                     "--workers", "1", "--quiet"])
     assert proc.returncode == 0, proc.stderr
     again = tmp_path / f"{FY}-Q{Q}"
+    # the PDFs too: printed in another (staging) folder by another process, same bytes
     for name in ("kr_results.csv", "kr_breakdown.csv", "data_quality.csv",
                  "data_quality_reasons.csv", "rejected_rows.csv", "1001.html", "BMA.html",
-                 "notebooks/1001.ipynb", "notebooks/BMA.ipynb"):
+                 "1001.pdf", "BMA.pdf", "notebooks/1001.ipynb", "notebooks/BMA.ipynb"):
         assert (again / name).read_bytes() == (folder / name).read_bytes(), name
 
 
