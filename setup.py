@@ -3,7 +3,7 @@
 The analysts keep the report notebooks in the top-level ``notebooks/`` folder; a wheel
 must carry them too, or ``krlib report`` would have no notebook once installed outside
 the checkout. ``build_py`` copies ``notebooks/*.ipynb`` into ``krlib/notebooks/`` of the
-built package; :func:`krlib.batch.default_notebook` looks there first. Editable installs
+built package; :func:`krlib.batch.run.default_notebook` looks there first. Editable installs
 skip the copy and use the checkout's folder.
 """
 

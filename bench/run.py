@@ -63,7 +63,7 @@ def demo(folder: Path, scale: float, fmt: str = "csv", seed: int = 2568) -> int:
 
 def count_rows(folder: Path) -> int:
     sys.path.insert(0, str(ROOT / "src"))
-    from krlib.io import read_drop
+    from krlib.read.io import read_drop
 
     return sum(t.rows for t in read_drop(folder).values())
 
@@ -167,7 +167,7 @@ def key_figures(folder: Path, scopes: list[str]) -> dict[str, list[str]]:
 
 def bench_batch(n_scopes: int) -> dict:
     sys.path.insert(0, str(ROOT / "src"))
-    from krlib.indicators import scopes as all_scopes
+    from krlib.compute.indicators import scopes as all_scopes
 
     drop = OUT / "drop-batch"
     demo(drop, 1.0, fmt="mixed")
@@ -205,7 +205,7 @@ def bench_batch(n_scopes: int) -> dict:
 #: and each chart (drawn and encoded) inside the kernel; the last cell prints the JSON.
 _TIMING_CELL = """
 import json as _json, time as _time
-import krlib.charts as _charts
+import krlib.report.charts as _charts
 _T = {"cells": [], "charts": {}}
 _t0, _kind = [0.0], ["?"]
 def _pre(*_a):
@@ -271,9 +271,9 @@ import json, re, time
 from pathlib import Path
 import papermill as pm
 from jupyter_client.manager import KernelManager
-from krlib import render
-from krlib.executors import Job, execute_job
-from krlib.kernels import KernelPool
+from krlib.render import export as render
+from krlib.batch.executors import Job, execute_job
+from krlib.batch.kernels import KernelPool
 
 def timing(nb):
     text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))

@@ -8,14 +8,14 @@ import json
 
 import pytest
 
-from krlib import alerts
-from krlib.clean import clean_drop, load_drop
+from krlib.clean.tables import clean_drop, load_drop
 from krlib.cli import main
+from krlib.compute import alerts
+from krlib.compute.indicators import compute
+from krlib.contract.periods import Period
+from krlib.contract.schema import TABLES
 from krlib.errors import StrictWarningError
-from krlib.indicators import compute
-from krlib.io import read_table
-from krlib.periods import Period
-from krlib.schema import TABLES
+from krlib.read.io import read_table
 
 Q2 = Period(2568, 2)  # W = 2024-10-01 .. 2025-03-31
 REG_HEAD = ["reg_id", "district", "registered_on", "eligibility"]
@@ -193,7 +193,7 @@ def test_indicators_strict_without_warnings_exits_0(make_drop, tmp_path):
 
 
 def test_prepared_carries_the_warnings(warned_drop, tmp_path):
-    from krlib.prepare import Prepared, prepare
+    from krlib.compute.prepare import Prepared, prepare
 
     prep = prepare(warned_drop, 2568, 2)
     assert [(w["table"], w["reason"], w["rows"]) for w in prep.warnings] == [

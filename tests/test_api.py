@@ -31,9 +31,8 @@ import pytest
 from matplotlib.figure import Figure
 
 import krlib
-from krlib.api import COMPARE_COLUMNS, Drop, Figures, compare, scope_code
-from krlib.errors import InputError, OptionError
-from krlib.methods import (
+from krlib.api import COMPARE_COLUMNS, Drop, Figures, compare
+from krlib.compute.methods import (
     CONTRACT,
     is_contract,
     method,
@@ -41,7 +40,8 @@ from krlib.methods import (
     window_dates_th,
     window_label_th,
 )
-from krlib.periods import Period
+from krlib.contract.periods import Period
+from krlib.errors import InputError, OptionError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import reference  # noqa: E402 - the independent oracle, beside this file
@@ -187,11 +187,6 @@ def test_bad_options_are_one_line_option_errors(watthana, kwargs, needle):
     assert needle in str(err.value) and "\n" not in str(err.value) and " / " in str(err.value)
 
 
-def test_scope_code_forms():
-    assert scope_code(1039) == scope_code("เขตวัฒนา") == scope_code(" 1039 ") == "1039"
-    assert scope_code("bma") == scope_code("กรุงเทพมหานคร") == "BMA"
-
-
 def test_numpy_and_text_quarters_are_accepted(watthana):
     import numpy as np
 
@@ -314,7 +309,7 @@ def test_chart_errors(watthana):
 # --- the drop and its account ---------------------------------------------------------
 
 def test_drop_holds_the_clean_drop_and_its_account(watthana):
-    from krlib.export import data_quality_table
+    from krlib.outputs.csvs import data_quality_table
 
     drop = krlib.load(watthana)
     assert isinstance(drop, Drop)
@@ -391,7 +386,7 @@ def test_wrong_data_dir_in_notebook_words(tmp_path):
 
 
 def test_prepare_says_the_same(tmp_path):
-    from krlib.prepare import prepare
+    from krlib.compute.prepare import prepare
 
     with pytest.raises(InputError, match="parameters cell"):
         prepare(tmp_path / "nope", 2568, 2)
@@ -439,9 +434,9 @@ def test_cohort_counts_unknown_district(make_drop):
 def test_docstring_examples_that_run():
     import doctest
 
-    import krlib.api
-    import krlib.methods
+    import krlib.compute.methods
+    import krlib.contract.scopes
 
-    for module in (krlib.methods, krlib.api):
+    for module in (krlib.compute.methods, krlib.contract.scopes):
         result = doctest.testmod(module)
         assert result.failed == 0 and result.attempted > 0, module.__name__

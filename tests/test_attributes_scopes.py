@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from krlib import parse, scopes
+from krlib.clean import parse
+from krlib.contract import scopes
+from krlib.contract.schema import DIMENSIONS, TABLES, category_order
 from krlib.errors import DefinitionError, InputError, KrlibError, OptionError, SetupError
-from krlib.schema import DIMENSIONS, TABLES, category_order
 
 END = date(2025, 3, 31)
 
@@ -105,7 +106,7 @@ def test_exception_family():
 
 
 def test_missing_pdftotext_is_a_setup_error(tmp_path, monkeypatch):
-    from krlib import privacy
+    from krlib.outputs import privacy
 
     pdf = tmp_path / "a.pdf"
     pdf.write_bytes(b"%PDF-1.4")

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from krlib import batch
-from krlib.executors import JobResult
+from krlib.batch import run as batch
+from krlib.batch.executors import JobResult
 
 EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "contract_example" / "drop"
 LABEL = "2568-Q2"

@@ -1,4 +1,4 @@
-"""krlib.charts: Thai labels render with Sarabun (no missing glyphs), PNGs are byte-for-byte
+"""krlib.report.charts: Thai labels render with Sarabun (no missing glyphs), PNGs are byte-for-byte
 reproducible, NaN and empty data give a figure with a Thai note instead of an error."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from krlib import charts
 from krlib.fonts import sarabun_paths, use_sarabun_in_matplotlib
+from krlib.report import charts
 
 KR_NAME = "ร้อยละของคนไร้บ้านที่ผ่านการตรวจสอบสิทธิได้รับสวัสดิการ"
 NAN = float("nan")

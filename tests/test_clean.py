@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from krlib.clean import REASONS, clean_drop, exact_duplicates, load_drop
+from krlib.clean.tables import REASONS, clean_drop, exact_duplicates, load_drop
 from krlib.demo import write_demo_drop
-from krlib.io import read_drop
+from krlib.read.io import read_drop
 
 VALID_A = "1101700203450"  # check digit worked out in test_parse.py
 VALID_B = "3434943068961"

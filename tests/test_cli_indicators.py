@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from krlib.cli import main
-from krlib.privacy import file_text
+from krlib.outputs.privacy import file_text
 
 VALID_A = "1101700203450"  # check digits worked out in test_parse.py
 VALID_B = "3434943068961"

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from krlib.cli import main
-from krlib.compare import compare_folders, index_section
+from krlib.outputs.compare import compare_folders, index_section
 
 A = "1101700203450"  # valid citizen ids (check digits worked out in test_parse.py)
 
@@ -136,11 +136,11 @@ def test_html_escapes_every_value(old, tmp_path):
 
 def test_index_lists_the_changes_against_an_earlier_folder(make_drop, old, tmp_path):
     """report's write_index with compare_old: the section names the moved district."""
-    from krlib.clean import load_drop
-    from krlib.compare import read_outputs
-    from krlib.periods import Period
-    from krlib.prepare import prepare_clean
-    from krlib.report import write_index
+    from krlib.clean.tables import load_drop
+    from krlib.compute.prepare import prepare_clean
+    from krlib.contract.periods import Period
+    from krlib.outputs.compare import read_outputs
+    from krlib.report.index_page import write_index
 
     drop = make_drop(homeless_registrations=REGS,
                      homeless_services=SVCS + [["H0003", "2024-12-01", "shower"]],

@@ -16,8 +16,8 @@ def test_dask_executor_matches_local(tmp_path, monkeypatch, workers, threads):
     (``dask worker``'s default): each thread must have a kernel of its own."""
     from distributed import LocalCluster
 
+    from krlib.batch.run import run_report
     from krlib.demo import write_demo_drop
-    from krlib.report import run_report
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     drop = tmp_path / "drop"

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from krlib.contract.schema import DOMAINS, TABLES, WELFARE_TYPES
 from krlib.demo import (
     DEFAULT_SEED,
     OUT_OF_RANGE_DATES,
@@ -25,7 +26,6 @@ from krlib.demo import (
     build_tables,
     write_demo_drop,
 )
-from krlib.schema import DOMAINS, TABLES, WELFARE_TYPES
 
 SCALE = 0.3
 FY = 2568
@@ -172,7 +172,7 @@ def test_xlsx_timestamps_are_fixed(drop):
 def test_xlsx_declare_their_used_range(drop):
     """Each sheet has the <dimension> Excel writes, and it is the sheet's real extent
     (the reader trusts it instead of scanning the sheet), in the schema's place."""
-    from krlib.io import _xlsx_extent
+    from krlib.read.io import _xlsx_extent
 
     for table in ("homeless_registrations", "rehab_services"):
         z = zipfile.ZipFile(drop[1][table])
@@ -549,7 +549,7 @@ def test_dozen_drop_in_points_with_spacing_variants(tables):
 
 
 def test_referral_sources_keys_labels_missing_and_other(tables):
-    from krlib.schema import SOURCES
+    from krlib.contract.schema import SOURCES
 
     values = {str(r.get("source") or "").strip() for r in tables["rehab_referrals"]}
     assert set(SOURCES) & values and set(SOURCES.values()) & values

@@ -13,12 +13,12 @@ import io
 import numpy as np
 import pytest
 
-from krlib.clean import load_drop
+from krlib.clean.tables import load_drop
+from krlib.compute.indicators import compute, home_records, percents
+from krlib.contract.kr import KRS
+from krlib.contract.periods import Period
 from krlib.errors import OptionError
-from krlib.export import disaggregation_table, timeliness_table
-from krlib.indicators import compute, home_records, percents
-from krlib.kr import KRS
-from krlib.periods import Period
+from krlib.outputs.csvs import disaggregation_table, timeliness_table
 
 Q2 = Period(2568, 2)
 VALID_A = "1101700203450"
@@ -158,7 +158,7 @@ def test_percent_rounding_options():
 
 
 def test_rounding_threads_through_compute_and_prepare(make_drop):
-    from krlib.prepare import prepare
+    from krlib.compute.prepare import prepare
 
     regs = [REG] + [[f"H{i}", "", "", "", "1001", "2024-11-01", "ผ่าน", ""] for i in range(32)]
     svcs = [SVCS[0]] + [[f"H{i}", "2024-11-02", "food"] for i in range(5)]

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.slow
 def test_pdoc_writes_the_api_reference(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "pdoc", "--docformat", "markdown", "-o",
-                           str(tmp_path), "krlib", "krlib.batch", "krlib.options"],
+                           str(tmp_path), "krlib", "krlib.batch.run", "krlib.batch.options"],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     page = (tmp_path / "krlib" / "batch.html").read_text("utf-8")

@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from krlib.clean import load_drop
-from krlib.export import (
+from krlib.clean.tables import load_drop
+from krlib.compute.indicators import compute
+from krlib.contract.periods import Period
+from krlib.outputs.csvs import (
     breakdown_table,
     data_quality_table,
     disaggregation_table,
     results_table,
     timeliness_table,
 )
-from krlib.indicators import compute
-from krlib.periods import Period
 
 sys.path.insert(0, str(Path(__file__).parent))
 import reference  # noqa: E402

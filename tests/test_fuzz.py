@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from krlib.clean import clean_drop
+from krlib.clean.tables import clean_drop
+from krlib.contract.schema import TABLES
 from krlib.errors import InputError
-from krlib.io import read_table
-from krlib.schema import TABLES
+from krlib.read.io import read_table
 
 FUZZ = settings(max_examples=60, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -94,8 +94,8 @@ def test_random_cells_every_row_accounted(tmp_path, reg, svc, ref, reh, encoding
     for account in clean.accounts.values():
         assert account.reconciles, account
         assert account.rejected == len(account.rejected_rows)
-    from krlib.indicators import compute
-    from krlib.periods import Period
+    from krlib.compute.indicators import compute
+    from krlib.contract.periods import Period
 
     ind = compute(clean, Period(2568, 1))
     for _, r in ind.results.iterrows():

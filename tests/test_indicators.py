@@ -10,9 +10,9 @@ import math
 import pandas as pd
 import pytest
 
-from krlib.clean import load_drop
-from krlib.indicators import BMA, compute, percent_half_up, persons_to_target, scopes
-from krlib.periods import Period
+from krlib.clean.tables import load_drop
+from krlib.compute.indicators import BMA, compute, percent_half_up, persons_to_target, scopes
+from krlib.contract.periods import Period
 
 Q2 = Period(2568, 2)
 Q4 = Period(2568, 4)

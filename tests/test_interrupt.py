@@ -136,7 +136,7 @@ def test_interrupt_keeps_the_previous_run(previous, drop, tmp_path, stage):
     shutil.copytree(previous, out)
     before = (out / LABEL / "manifest.json").read_bytes()
     _check(*_interrupt(_report_args(drop, out), stage, signal.SIGINT))
-    from krlib.manifest import verify
+    from krlib.outputs.manifest import verify
 
     assert verify(out / LABEL).ok
     assert (out / LABEL / "manifest.json").read_bytes() == before

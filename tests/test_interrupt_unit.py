@@ -1,4 +1,4 @@
-"""krlib.interrupt in one process: signals become Interrupted, once; children are stopped."""
+"""krlib.batch.interrupt in one process: signals become Interrupted, once; children are stopped."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from krlib import interrupt
+from krlib.batch import interrupt
 
 
 @pytest.mark.parametrize("sig, name", [(signal.SIGINT, "SIGINT"), (signal.SIGTERM, "SIGTERM")])
@@ -60,7 +60,8 @@ def test_stop_descendants_stops_grandchildren():
 
 
 def test_worker_init_ignores_ctrl_c():
-    code = ("import os, signal, time; from krlib.interrupt import worker_init; worker_init(); "
+    code = ("import os, signal, time; from krlib.batch.interrupt import worker_init; "
+            "worker_init(); "
             "os.kill(os.getpid(), signal.SIGINT); time.sleep(0.2); print('alive')")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60)
@@ -89,7 +90,7 @@ def test_a_forked_worker_runs_notebook_code_after_the_parent_did():
     import asyncio
     from concurrent.futures import ProcessPoolExecutor
 
-    from krlib.interrupt import stop_descendants, worker_init
+    from krlib.batch.interrupt import stop_descendants, worker_init
 
     assert asyncio.run(_nested()) == 1  # leaves a runner for MainThread in jupyter_core
     pool = ProcessPoolExecutor(max_workers=1, initializer=worker_init)

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from conftest import write_csv
 
-from krlib.clean import clean_table
+from krlib.clean.tables import clean_table
+from krlib.contract.schema import TABLES
 from krlib.errors import InputError
-from krlib.io import read_drop, read_table
-from krlib.schema import TABLES
+from krlib.read.io import read_drop, read_table
 
 REG = TABLES["homeless_registrations"]
 SVC = TABLES["homeless_services"]
@@ -271,8 +271,8 @@ def test_crlf_blank_lines_and_quoted_commas(tmp_path):
 
 
 def test_early_parse_gives_the_same_clean_drop_as_reading_in_place(contract_example):
-    from krlib.clean import load_drop
-    from krlib.io import parse_drop_early
+    from krlib.clean.tables import load_drop
+    from krlib.read.io import parse_drop_early
 
     drop = contract_example / "drop"
     plain, early = load_drop(drop), load_drop(drop, parse_drop_early(drop))
@@ -288,8 +288,8 @@ def test_early_parse_gives_the_same_clean_drop_as_reading_in_place(contract_exam
 
 
 def test_early_parse_raises_a_bad_files_error_when_its_table_is_taken(tmp_path):
-    from krlib.clean import load_drop
-    from krlib.io import parse_drop_early
+    from krlib.clean.tables import load_drop
+    from krlib.read.io import parse_drop_early
 
     write_csv(tmp_path / "homeless_registrations.csv", [["reg_id", "district"], ["H1", "1001"]])
     futures = parse_drop_early(tmp_path)
@@ -312,7 +312,7 @@ def _in_fresh_python(code: str, **env: str) -> str:
 
 
 def test_arrow_gets_an_allocator_without_huge_pages_unless_the_user_chose_one():
-    code = "from krlib.io import use_lean_arrow_memory; print(use_lean_arrow_memory())"
+    code = "from krlib.read.io import use_lean_arrow_memory; print(use_lean_arrow_memory())"
     assert _in_fresh_python(code) in ("jemalloc", "system")
     assert _in_fresh_python(code, ARROW_DEFAULT_MEMORY_POOL="mimalloc") == "mimalloc"
 
@@ -330,7 +330,7 @@ def test_ascii_shortcut_finds_the_cells_the_value_rule_regex_finds(share_thai):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from krlib import io
+    from krlib.read import io
 
     ascii_cells = ["1103700000011", "'0812345678", "15/10/2567", "", "a'b", "'", "x y"]
     thai_cells = ["ชาย", "กำ", "กํา", "ก\u200bข", "๑๕/๑๐/๒๕๖๗", "'เขต", "e\u0301"]
@@ -350,7 +350,7 @@ def test_coded_columns_get_the_same_value_rules_by_dictionary(monkeypatch):
     not, with nulls): the same cells as the cell-by-cell path."""
     import pyarrow as pa
 
-    from krlib import io
+    from krlib.read import io
 
     values = ["ชาย", " หญิง ", "'ช", "กํา", "\u200bญ", "", None, "M", "เขต\u00a0บางรัก"]
     cells = [values[(i * 7) % len(values)] for i in range(12_000)]

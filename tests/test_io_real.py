@@ -23,11 +23,11 @@ from conftest import csv_text, write_csv
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from krlib.clean import clean_table
+from krlib.clean.tables import clean_table
 from krlib.cli import main
+from krlib.contract.schema import TABLES
 from krlib.errors import InputError
-from krlib.io import detect_type, drop_files, header_key, normalise_cells, read_table
-from krlib.schema import TABLES
+from krlib.read.io import detect_type, drop_files, header_key, normalise_cells, read_table
 
 REG = TABLES["homeless_registrations"]
 SVC = TABLES["homeless_services"]
@@ -726,7 +726,7 @@ def test_the_streaming_ods_reader_gives_calamines_cells(path):
     """krlib's own .ods reader (used only for huge sheets) against calamine's cells."""
     from python_calamine import CalamineWorkbook
 
-    from krlib.io import _cell_text, _ods_rows
+    from krlib.read.io import _cell_text, _ods_rows
 
     def text(rows):
         out = [[_cell_text(c) for c in r] for r in rows]

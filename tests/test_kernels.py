@@ -1,4 +1,4 @@
-"""krlib.kernels and krlib.engine: a batch kernel is started once, warmed, and reused.
+"""krlib.batch.kernels and krlib.batch.engine: a batch kernel is started once, warmed, and reused.
 
 What makes a reused kernel cheap must not make it wrong: each report starts with none of
 the previous report's variables, in its own folder, and a failing cell still fails the
@@ -13,8 +13,8 @@ import nbformat
 import papermill as pm
 import pytest
 
-from krlib.engine import ENGINE_NAME
-from krlib.kernels import KERNEL_NAME, KernelPool, reset_kernel
+from krlib.batch.engine import ENGINE_NAME
+from krlib.batch.kernels import KERNEL_NAME, KernelPool, reset_kernel
 
 pytestmark = pytest.mark.slow
 
@@ -55,7 +55,7 @@ def test_a_batch_kernel_is_warm_and_keeps_no_history(pool):
     facts = ask(kernel, "dict(batch=__import__('os').environ.get('KRLIB_BATCH'), "
                         "history=get_ipython().history_manager.enabled, "
                         "frozen=__import__('gc').get_freeze_count(), "
-                        "present='krlib.present' in __import__('sys').modules)")
+                        "present='krlib.report.view' in __import__('sys').modules)")
     assert facts["batch"] == "1"
     assert facts["history"] is False
     assert facts["frozen"] > 10_000  # pandas, matplotlib and krlib moved out of the GC's way

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from krlib.cli import main
+from krlib.contract.kr import KRS, PACKAGE_DIR, KRDefinition, load_file, load_krs
 from krlib.errors import DefinitionError
-from krlib.kr import KRS, PACKAGE_DIR, KRDefinition, load_file, load_krs
 
 ID_CARD_KR = """\
 code: "9901"
@@ -177,7 +177,7 @@ def test_a_third_kr_from_one_file(demo, tmp_path):
 
 
 def test_prepared_json_carries_the_definitions(demo, tmp_path):
-    from krlib.prepare import Prepared, prepare
+    from krlib.compute.prepare import Prepared, prepare
 
     _write(tmp_path / "krs", ID_CARD_KR)
     prep = prepare(demo, 2568, 2, krs_dirs=[tmp_path / "krs"])

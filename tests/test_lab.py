@@ -128,7 +128,7 @@ def _thai_fonts() -> set[str]:
 def test_real_server_saves_clean_and_lab_renders_thai(server):
     from playwright.sync_api import sync_playwright
 
-    from krlib.render import CHROMIUM_ARGS, chromium_path
+    from krlib.render.export import CHROMIUM_ARGS, chromium_path
 
     base, token, root = server
     for name in ("saved.ipynb", "sub/saved.ipynb"):

@@ -124,7 +124,7 @@ def test_bad_command_line_option(drop, tmp_path, capsys, args, needles):
 
 
 def test_workers_limit_follows_the_machine(monkeypatch):
-    from krlib import executors
+    from krlib.batch import executors
 
     cpus = os.cpu_count() or 1
     limit, why = executors.max_workers()
@@ -190,7 +190,7 @@ def test_unwritable_out(drop, tmp_path, capsys):
 
 
 def test_parser_executor_choices_are_the_registry():
-    from krlib.executors import EXECUTORS
+    from krlib.batch.executors import EXECUTORS
 
     report = next(a for a in build_parser()._actions
                   if isinstance(a, argparse._SubParsersAction)).choices["report"]

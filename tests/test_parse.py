@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from krlib.parse import (
+from krlib.clean.parse import (
     MAX_DATE_TEXT,
     birth_date_readings,
     citizen_id_checksum_ok,

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from krlib import batch, executors, render
-from krlib.executors import JobResult
+from krlib.batch import executors
+from krlib.batch import run as batch
+from krlib.batch.executors import JobResult
+from krlib.render import export as render
 
 
 class FakePrinter:

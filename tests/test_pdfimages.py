@@ -1,4 +1,4 @@
-"""krlib.pdfimages: charts go into the PDF as their own PNG data, and nothing else changes.
+"""krlib.render.pdfimages: charts go into the PDF as their own PNG data, and nothing else changes.
 
 Unit tests take PNGs apart as Pillow writes them. The browser tests print the same page
 both ways (Chromium re-encoding the charts, and the placeholders filled with the PNG
@@ -21,8 +21,10 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from krlib import charts, pdfimages, render
-from krlib.present import png as figure_html
+from krlib.render import export as render
+from krlib.render import pdfimages
+from krlib.report import charts
+from krlib.report.view import png as figure_html
 
 
 def pil_png(image: Image.Image, **save) -> bytes:

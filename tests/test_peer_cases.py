@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from krlib.parse import parse_citizen_id, parse_citizen_ids, parse_date, parse_event_date
+from krlib.clean.parse import parse_citizen_id, parse_citizen_ids, parse_date, parse_event_date
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import reference as ref  # noqa: E402

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
+from krlib.contract.periods import Period, parse_period
 from krlib.errors import OptionError
-from krlib.periods import Period, parse_period
 
 
 @pytest.mark.parametrize("quarter, end", [

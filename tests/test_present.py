@@ -8,11 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from krlib import present as rp
-from krlib.formats import count_text, percent_text, points_text, thai_date
-from krlib.indicators import BMA
-from krlib.kr import KRS
-from krlib.prepare import Prepared, prepare
+from krlib.compute.indicators import BMA
+from krlib.compute.prepare import Prepared, prepare
+from krlib.contract.kr import KRS
+from krlib.report import view as rp
+from krlib.report.formats import count_text, percent_text, points_text, thai_date
 
 EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "contract_example" / "drop"
 
@@ -163,15 +163,6 @@ def test_provenance_prints_no_local_path(prep, tmp_path):
     text = rp.provenance(v, {"fiscal_year": 2568}).data
     assert str(tmp_path.parent) not in text and str(EXAMPLE) not in text
     assert "drop" in text and 'href="notebooks/BMA.ipynb"' in text
-
-
-def test_scope_code_accepts_names_and_codes():
-    assert rp.scope_code("bma") == BMA
-    assert rp.scope_code("เขตวัฒนา") == "1039"
-    assert rp.scope_code("Watthana") == "1039"
-    assert rp.scope_code(1001) == "1001"
-    with pytest.raises(ValueError):
-        rp.scope_code("Nonthaburi")
 
 
 def test_unavailable_kr_is_explained(tmp_path):

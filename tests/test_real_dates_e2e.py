@@ -137,7 +137,7 @@ from datetime import date  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from krlib.parse import parse_event_date  # noqa: E402
+from krlib.clean.parse import parse_event_date  # noqa: E402
 
 MONTH_WORDS = ["ต.ค.", "ตค", "ตุลาคม", "ก.พ.", "พ.ค.", "Oct", "october", "SEPT", "Sep.",
                "กุมภา", "Octo", "x", ""]

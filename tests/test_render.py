@@ -1,4 +1,4 @@
-"""krlib.render: an executed notebook becomes one offline Thai HTML page (no CDN, Sarabun
+"""krlib.render.export: an executed notebook becomes one offline Thai HTML page (no CDN, Sarabun
 embedded, no prompts, code folded) and an A4 PDF from headless Chromium whose text layer
 holds the Thai, with page numbers. Tests marked ``browser`` need Debian's Chromium
 (scripts/setup-system.sh); the PDF ones also need poppler-utils (pdftotext, pdfinfo)."""
@@ -19,8 +19,9 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from krlib import charts, render
 from krlib.errors import KrlibError
+from krlib.render import export as render
+from krlib.report import charts
 
 KR_NAME = "ร้อยละของคนไร้บ้านที่ผ่านการตรวจสอบสิทธิได้รับสวัสดิการ"
 TITLE = "รายงาน KR 8207 — เขตพระนคร"
@@ -140,7 +141,7 @@ _RACE = """
 import sys, threading
 from concurrent.futures import ThreadPoolExecutor
 import nbformat
-from krlib import render
+from krlib.render import export as render
 nbs = [nbformat.read(sys.argv[1], as_version=4) for _ in range(4)]
 start = threading.Barrier(4)
 def export(i):

@@ -124,7 +124,7 @@ def test_manifest_verifies_and_flags_tampering(batch, tmp_path):
 
 
 def test_no_personal_identifier_in_any_output(batch, drop):
-    from krlib.privacy import identifiers, scan
+    from krlib.outputs.privacy import identifiers, scan
 
     folder, _ = batch
     ids = identifiers(drop)
@@ -136,7 +136,7 @@ def test_no_personal_identifier_in_any_output(batch, drop):
 
 
 def test_privacy_scan_finds_a_leak_without_printing_it(batch, drop, tmp_path):
-    from krlib.privacy import identifiers
+    from krlib.outputs.privacy import identifiers
 
     folder, _ = batch
     leaky = tmp_path / "leaky"

@@ -52,9 +52,9 @@ def _hostile_cell(drop: Path) -> None:
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
     """(folder, {"bma": ..., "district": code, "empty": code}, results rows)."""
+    from krlib.batch.run import run_report
+    from krlib.compute.prepare import prepare
     from krlib.demo import write_demo_drop
-    from krlib.prepare import prepare
-    from krlib.report import run_report
 
     root = tmp_path_factory.mktemp("pages")
     drop = root / HOSTILE
@@ -228,7 +228,7 @@ def test_district_shows_its_own_data_quality_and_says_what_is_bangkok_wide(batch
 
 @pytest.mark.parametrize("which", WHICH)
 def test_every_page_has_header_and_footer(batch, which):
-    from krlib.present import scope_name
+    from krlib.contract.scopes import scope_name_th as scope_name
 
     _, scopes, _ = batch
     pages = pages_of(batch, which)
@@ -313,7 +313,7 @@ def test_hostile_folder_name_and_cell_text_are_escaped(batch):
 def test_no_horizontal_overflow_at_1366_and_390_px(batch):
     from playwright.sync_api import sync_playwright
 
-    from krlib import render
+    from krlib.render import export as render
 
     folder, scopes, _ = batch
     files = ["index.html", *(f"{s}.html" for s in scopes.values())]

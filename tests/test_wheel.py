@@ -84,7 +84,8 @@ def test_report_from_the_wheel_in_a_fresh_venv(wheel, tmp_path):
     where = tmp_path / "elsewhere"
     where.mkdir()
     probe = subprocess.run(
-        [str(py), "-c", "import krlib.batch as b; print(b.__file__); print(b.default_notebook())"],
+        [str(py), "-c",
+         "import krlib.batch.run as b; print(b.__file__); print(b.default_notebook())"],
         capture_output=True, text=True, env=env, cwd=where, check=True).stdout.split()
     assert all(p.startswith(purelib) for p in probe), probe  # krlib and its notebook: the wheel
     drop = tmp_path / "drop"

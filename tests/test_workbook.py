@@ -126,7 +126,7 @@ def test_breakdown_sheet_holds_every_breakdown_row(out):
     header, body = table(rows, "KR")
     assert header == ["KR", "รหัสพื้นที่", "พื้นที่", "มิติ", "กลุ่ม", "จำนวน (คน)", "ฐาน (คน)",
                       "ร้อยละ"]
-    from krlib.schema import DOMAINS, WELFARE_TYPES
+    from krlib.contract.schema import DOMAINS, WELFARE_TYPES
 
     labels = {"service_type": WELFARE_TYPES, "domain": DOMAINS}
     got = {(r[0], r[1], r[4]): num(r[5]) for r in body if r[3] in ("ประเภทสวัสดิการ",
@@ -144,7 +144,7 @@ def test_data_quality_sheets_match_the_csvs_without_cell_values(out):
     assert [[r[0], *map(num, r[3:9])] for r in body] == [list(r.values()) for r in dq]
     header, rejected = table(sheet(wb, "แถวที่ไม่ผ่าน"), "ตาราง")
     assert header == ["ตาราง", "ไฟล์ต้นทาง", "แถวที่ในไฟล์", "เหตุผล", "คอลัมน์"]
-    from krlib.clean import REASONS
+    from krlib.clean.tables import REASONS
 
     expected = [[r["table"], r["source_file"], r["source_row"], REASONS[r["reason"]][0],
                  r["column"]] for r in csv_rows(out / "rejected_rows.csv")]
@@ -176,8 +176,8 @@ def test_privacy_scan_looks_inside_workbooks(demo, tmp_path, capsys):
     """The check above could not fail if the scan read the compressed bytes only."""
     import openpyxl
 
-    from krlib.io import read_table
-    from krlib.schema import TABLES
+    from krlib.contract.schema import TABLES
+    from krlib.read.io import read_table
 
     reg_id = read_table(next(demo.glob("homeless_registrations.*")),
                         TABLES["homeless_registrations"]).frame["reg_id"].iloc[5]
@@ -210,10 +210,10 @@ def test_disaggregation_and_timeliness_frames_when_present(make_drop, tmp_path):
     import pandas as pd
     from test_cli_indicators import REGS, SVCS
 
-    from krlib.clean import load_drop
-    from krlib.indicators import compute
-    from krlib.periods import Period
-    from krlib.workbook import write_workbook
+    from krlib.clean.tables import load_drop
+    from krlib.compute.indicators import compute
+    from krlib.contract.periods import Period
+    from krlib.outputs.workbook import write_workbook
 
     clean = load_drop(make_drop(homeless_registrations=REGS, homeless_services=SVCS))
     period = Period(2568, 2)

@@ -146,11 +146,11 @@ def reference_waiting(data_dir: Path, kr_code: str, quarter: int) -> dict[str, l
 
 @pytest.mark.parametrize("kr", ["8207", "5122"])
 def test_every_district_matches_reference_and_results(demo, tmp_path, kr):
-    from krlib.clean import load_drop
-    from krlib.indicators import compute
-    from krlib.kr import KRS
-    from krlib.periods import Period
-    from krlib.worklist import waiting
+    from krlib.clean.tables import load_drop
+    from krlib.compute.indicators import compute
+    from krlib.contract.kr import KRS
+    from krlib.contract.periods import Period
+    from krlib.outputs.worklist import waiting
 
     clean = load_drop(demo)
     period = Period(FY, Q)

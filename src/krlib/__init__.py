@@ -8,7 +8,7 @@ For analysts, one call reads and cleans a data drop (see :mod:`krlib.api`)::
     drop.indicators(2568, 4, cumulative=False, district="1039", kr="8207").results
 
 ``krlib.load``, ``krlib.Drop``, ``krlib.Figures``, ``krlib.compare`` (:mod:`krlib.api`)
-and ``krlib.method_label_th`` (:mod:`krlib.methods`) are imported on first use.
+and ``krlib.method_label_th`` (:mod:`krlib.compute.methods`) are imported on first use.
 """
 
 # The one place the version is written (pyproject.toml reads it from here). A literal,
@@ -19,9 +19,9 @@ __all__ = ["__version__"]
 
 #: Names served lazily from their module (documented there), so ``import krlib`` stays
 #: light (no pandas) for the CLI's start-up: ``krlib.load(...)`` imports :mod:`krlib.api`
-#: on first use. Not in ``__all__``: pdoc documents them in krlib.api / krlib.methods.
+#: on first use. Not in ``__all__``: pdoc documents them in krlib.api / krlib.compute.methods.
 _LAZY = {"load": "krlib.api", "Drop": "krlib.api", "Figures": "krlib.api",
-         "compare": "krlib.api", "method_label_th": "krlib.methods"}
+         "compare": "krlib.api", "method_label_th": "krlib.compute.methods"}
 
 
 def __getattr__(name: str):

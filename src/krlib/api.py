@@ -7,7 +7,7 @@ report's charts with titles that say what was computed (:meth:`Figures.chart`).
 Everything is aggregates (counts and percents): no row, id or name leaves a
 :class:`Drop`.
 
-The method options are the same everywhere (:mod:`krlib.methods`):
+The method options are the same everywhere (:mod:`krlib.compute.methods`):
 
 - ``cumulative=True`` (the contract): each quarter's figure is **fiscal-year-to-date**,
   from 1 October to the quarter's last day; ``cumulative=False``: **the quarter alone**.
@@ -35,22 +35,29 @@ from pathlib import Path
 
 import pandas as pd
 
-from krlib.clean import CleanDrop, TableAccount, load_drop
-from krlib.errors import OptionError
-from krlib.export import data_quality_table, flags_table, reasons_table
-from krlib.indicators import Indicators, compute
-from krlib.kr import KRDefinition, load_krs
-from krlib.methods import (
+from krlib.clean.tables import CleanDrop, TableAccount, load_drop
+from krlib.compute.indicators import Indicators, compute
+from krlib.compute.methods import (
     CONTRACT,
     method,
     method_label_th,
     window_dates_th,
     window_short_th,
 )
-from krlib.periods import Period
-from krlib.scopes import BANGKOK_TH, BMA, UNKNOWN, scope_name_th, scope_order
+from krlib.contract.kr import KRDefinition, load_krs
+from krlib.contract.periods import Period
+from krlib.contract.scopes import (
+    BANGKOK_TH,
+    BMA,
+    UNKNOWN,
+    resolve_scope,
+    scope_name_th,
+    scope_order,
+)
+from krlib.errors import OptionError
+from krlib.outputs.csvs import data_quality_table, flags_table, reasons_table
 
-__all__ = ["load", "Drop", "Figures", "compare", "scope_code", "CHART_KINDS", "COMPARE_COLUMNS",
+__all__ = ["load", "Drop", "Figures", "compare", "CHART_KINDS", "COMPARE_COLUMNS",
            "METHODS"]
 
 #: What :meth:`Figures.chart` draws (the report's four charts).
@@ -69,29 +76,6 @@ _KINDS = ("results", "breakdown", "disaggregation", "timeliness")
 
 
 # --- options ------------------------------------------------------------------------
-
-def scope_code(district: str | int | None) -> str:
-    """The scope code of a district given as DOPA code, Thai or English name, or of
-    Bangkok as a whole (``"BMA"``, ``"กรุงเทพมหานคร"``); OptionError for anything else.
-
-    >>> scope_code(1039), scope_code("bma")
-    ('1039', 'BMA')
-    """
-    from krlib.parse import parse_district
-
-    text = str(district).strip()
-    if text.upper() == BMA or text == BANGKOK_TH:
-        return BMA
-    if text.lower() == UNKNOWN:
-        raise OptionError(f"เขต {UNKNOWN!r} ไม่ใช่พื้นที่รายงาน (นับรวมในกรุงเทพมหานครเท่านั้น) / "
-                          f"{UNKNOWN!r} is not a reported scope (counted in BMA only): "
-                          "give a district code 1001-1050 or BMA")
-    code = parse_district(text)
-    if code is None:
-        raise OptionError(f"ไม่รู้จักเขต {text!r} / unknown district {text!r}: give a DOPA "
-                          "code 1001-1050, a district name, or BMA")
-    return code
-
 
 def _whole(value, name: str) -> int:
     """An int option (an int, a numpy integer or digits as text), else OptionError."""
@@ -227,7 +211,7 @@ class Figures:
 
     def _scope(self, district) -> str:
         if district is not None:
-            return scope_code(district)
+            return resolve_scope(district, option="district", unknown=True)
         return self.district if self.district is not None else BMA
 
     # --- comparing and drawing ---
@@ -254,7 +238,7 @@ class Figures:
             drop.indicators(2568, 4, cumulative=False, district="1039",
                             kr="8207").chart("trend").savefig("trend.png")
         """
-        from krlib import charts
+        from krlib.report import charts
 
         if kind not in CHART_KINDS:
             raise OptionError(f"ไม่รู้จักแผนภูมิ {kind!r} / unknown chart {kind!r}: use one of "
@@ -344,9 +328,9 @@ def compare(old: Figures, new: Figures) -> pd.DataFrame:
 class Drop:
     """A cleaned data drop and its account; computes figures with any method.
 
-    - ``clean``: the :class:`~krlib.clean.CleanDrop` (cleaned tables, no personal data
+    - ``clean``: the :class:`~krlib.clean.tables.CleanDrop` (cleaned tables, no personal data
       beyond the ids the worklist needs; do not export it).
-    - ``accounts``: table -> :class:`~krlib.clean.TableAccount` (what happened to every
+    - ``accounts``: table -> :class:`~krlib.clean.tables.TableAccount` (what happened to every
       input row); ``quality``, ``reasons``, ``flags``: the same as the data_quality*.csv
       tables.
     - ``krs``: the KR definitions computed (the package's, plus ``krs_dirs``).
@@ -415,7 +399,7 @@ class Drop:
         """
         period = _period(fiscal_year, quarter)
         meth = method(cumulative, rounding)
-        scope = None if district is None else scope_code(district)
+        scope = None if district is None else resolve_scope(district, option="district")
         code = None if kr is None else _kr_code(kr, self.krs)
         return Figures.of(self._indicators(period, meth), period, meth, self.krs, scope, code)
 
@@ -447,7 +431,7 @@ class Drop:
 
             drop.cohort_counts(2568, 4, cumulative=False)
         """
-        from krlib.indicators import home_districts, in_window, where_mask
+        from krlib.compute.indicators import home_districts, in_window, where_mask
 
         period, meth = _period(fiscal_year, quarter), method(cumulative)
         rows = []
@@ -499,14 +483,14 @@ class Drop:
 
     def prepare(self, fiscal_year: int, quarter: int, *, cumulative: bool = True,
                 rounding: str = "half_up"):
-        """The :class:`~krlib.prepare.Prepared` aggregates of one quarter (what
-        :mod:`krlib.present` and the report notebooks take), without reading files again.
+        """The :class:`~krlib.compute.prepare.Prepared` aggregates of one quarter (what
+        :mod:`krlib.report.view` and the report notebooks take), without reading files again.
 
             prep = drop.prepare(2568, 4, cumulative=False)
             prep.method
         {'cumulative': False, 'rounding': 'half_up'}
         """
-        from krlib.prepare import prepare_clean
+        from krlib.compute.prepare import prepare_clean
 
         meth = method(cumulative, rounding)
         return prepare_clean(self.clean, _period(fiscal_year, quarter), krs=self.krs, **meth)

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from krlib import __version__
+from krlib.batch.interrupt import handle_signals, stop_descendants
 from krlib.errors import KrlibError, OptionError
-from krlib.interrupt import handle_signals, stop_descendants
 
 # krlib does no linear algebra, yet OpenBLAS starts a thread per core at numpy import,
 # and they spin for CPU the cleaning threads need (~8 % of `krlib indicators` on 2
@@ -176,15 +176,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_worklist(args: argparse.Namespace) -> int:
-    from krlib.clean import load_drop
-    from krlib.indicators import unavailable_reason
-    from krlib.kr import load_krs
-    from krlib.periods import Period
-    from krlib.present import scope_name
-    from krlib.worklist import (
+    from krlib.clean.tables import load_drop
+    from krlib.compute.indicators import unavailable_reason
+    from krlib.contract.kr import load_krs
+    from krlib.contract.periods import Period
+    from krlib.contract.scopes import resolve_scope, scope_name_th
+    from krlib.outputs.worklist import (
         PDPA_NOTICE,
         check_destination,
-        district_code,
         waiting,
         write_private_csv,
     )
@@ -195,7 +194,7 @@ def cmd_worklist(args: argparse.Namespace) -> int:
         raise OptionError(f"--kr {args.kr}: ไม่มีตัวชี้วัดนี้ / no such KR; known: "
                           f"{', '.join(krs)} (add a definition folder with --krs)")
     kr = krs[args.kr]
-    district = district_code(args.district)
+    district = resolve_scope(args.district, option="--district", bma=False)
     target = check_destination(args.out, args.data)  # refuse before reading anything
     clean = load_drop(args.data)
     reason = unavailable_reason(kr, clean)
@@ -204,13 +203,13 @@ def cmd_worklist(args: argparse.Namespace) -> int:
     frame = waiting(clean, kr, period, district)
     write_private_csv(frame, target)
     print(PDPA_NOTICE, file=sys.stderr)
-    print(f"krlib worklist: KR {kr.code} {scope_name(district)} {period.label}: "
+    print(f"krlib worklist: KR {kr.code} {scope_name_th(district)} {period.label}: "
           f"{len(frame):,} คนยังไม่ได้รับบริการ / persons waiting -> {target}")
     return 0
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from krlib.compare import compare_folders
+    from krlib.outputs.compare import compare_folders
 
     if args.tolerance < 0 or args.tolerance != args.tolerance:
         raise OptionError("--tolerance ต้องไม่ติดลบ / must be 0 or more percentage points")
@@ -220,7 +219,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_privacy_scan(args: argparse.Namespace) -> int:
-    from krlib.privacy import identifiers, scan
+    from krlib.outputs.privacy import identifiers, scan
 
     if not args.folder.is_dir():
         raise OptionError(f"ไม่พบโฟลเดอร์ / folder not found: {args.folder}")
@@ -238,7 +237,7 @@ def cmd_privacy_scan(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from krlib.manifest import verify
+    from krlib.outputs.manifest import verify
 
     result = verify(args.folder)
     for line in result.lines():
@@ -283,8 +282,8 @@ def notebook_parameters(o: dict, source: str) -> dict:
 
 def report_options(args: argparse.Namespace) -> dict:
     """Command-line options over the --params file over the defaults, each checked by type
-    and range (:mod:`krlib.options`); district and format come back as lists."""
-    from krlib.options import PARAMS, check, load_params
+    and range (:mod:`krlib.batch.options`); district and format come back as lists."""
+    from krlib.batch.options import PARAMS, check, load_params
 
     opts = dict(REPORT_DEFAULTS)
     checked: set[str] = set()
@@ -311,7 +310,7 @@ def report_options(args: argparse.Namespace) -> dict:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from krlib.report import run_report
+    from krlib.batch.run import run_report
 
     o = report_options(args)
     batch = run_report(Path(o["data"]), o["fiscal_year"], o["quarter"], o["district"],
@@ -338,15 +337,15 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_indicators(args: argparse.Namespace) -> int:
-    from krlib.io import parse_drop_early
+    from krlib.read.io import parse_drop_early
 
     # Files parse (pyarrow, no GIL) while pandas and the rest import (~0.35 s).
     early = parse_drop_early(args.data)
-    from krlib.clean import load_drop
-    from krlib.export import write_outputs
-    from krlib.indicators import compute
-    from krlib.kr import load_krs
-    from krlib.periods import Period
+    from krlib.clean.tables import load_drop
+    from krlib.compute.indicators import compute
+    from krlib.contract.kr import load_krs
+    from krlib.contract.periods import Period
+    from krlib.outputs.csvs import write_outputs
 
     period = Period(args.fiscal_year, args.quarter)
     krs = load_krs(args.krs)
@@ -354,16 +353,16 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     ind = compute(clean, period, krs.values())
     for reason in ind.unavailable.values():
         print(f"krlib: warning: {reason}", file=sys.stderr)
-    from krlib import alerts
+    from krlib.compute import alerts
 
     warnings = alerts.collect(clean, ind, period, krs)
     alerts.announce(warnings)
     write_outputs(ind, clean, args.out)
-    from krlib.workbook import write_workbook
+    from krlib.outputs.workbook import write_workbook
 
     write_workbook(ind, clean, args.out, period, krs.values())
-    from krlib.manifest import write_manifest
-    from krlib.prepare import sources_of
+    from krlib.compute.prepare import sources_of
+    from krlib.outputs.manifest import write_manifest
 
     write_manifest(args.out, sources_of(clean),
                    {"command": "indicators", "fiscal_year": period.fiscal_year,
@@ -379,8 +378,8 @@ def cmd_indicators(args: argparse.Namespace) -> int:
 
 def summary_text(ind, clean, period, out: Path, krs=None) -> str:
     """A short human summary: Bangkok figure per KR and the data-quality account."""
-    from krlib.kr import KRS
-    from krlib.scopes import BANGKOK_TH, BMA
+    from krlib.contract.kr import KRS
+    from krlib.contract.scopes import BANGKOK_TH, BMA
 
     lines = [f"krlib {__version__} — {period.label_th} ({period.label}, "
              f"{period.start:%Y-%m-%d} .. {period.end:%Y-%m-%d})"]
@@ -422,13 +421,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return 2
         if args.func in (cmd_indicators, cmd_report):
-            from krlib.io import use_lean_arrow_memory
+            from krlib.read.io import use_lean_arrow_memory
 
             use_lean_arrow_memory()
         with handle_signals():
             try:
                 return args.func(args)
-            except KeyboardInterrupt as exc:  # also SIGTERM (krlib.interrupt)
+            except KeyboardInterrupt as exc:  # also SIGTERM (krlib.batch.interrupt)
                 stop_descendants()  # workers, kernels, browser: nothing is left running
                 name = getattr(exc, "signame", "SIGINT")
                 what = (" — unfinished output deleted, the last complete run kept"

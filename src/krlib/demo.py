@@ -61,7 +61,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from krlib.schema import DOMAINS, SOURCES, TABLES, WELFARE_TYPES
+from krlib.contract.schema import DOMAINS, SOURCES, TABLES, WELFARE_TYPES
 from krlib.thai import MONTHS_ABBR_TH, MONTHS_FULL_TH, TO_THAI_DIGITS
 
 DEFAULT_SEED = 2568
@@ -781,7 +781,7 @@ def _with_dimension(sheet_xml: bytes, used: str) -> bytes:
     """A worksheet's XML with the ``<dimension>`` Excel and LibreOffice always write.
 
     openpyxl's write-only mode leaves it out; without it the reader scans the whole
-    sheet for its real extent (krlib.io._xlsx_is_huge). Its place is right after
+    sheet for its real extent (krlib.read.io._xlsx_is_huge). Its place is right after
     ``<sheetPr>`` (the schema's order), else first in the worksheet.
     """
     tag = f'<dimension ref="{used}" />'.encode()

@@ -28,12 +28,12 @@ def load_ipython_extension(ip) -> None:
 
     In JupyterLab it turns on ``%autoreload 2``, so an edit under ``src/krlib`` takes effect
     at the next Run All without a kernel restart. In a batch kernel (``KRLIB_BATCH`` set,
-    :mod:`krlib.kernels`) it does nothing: a batch uses the code it started with, and
+    :mod:`krlib.batch.kernels`) it does nothing: a batch uses the code it started with, and
     autoreload's check of every loaded module before every cell cost ~0.7 s a report.
     """
     import os
 
-    from krlib.kernels import BATCH_ENV
+    from krlib.batch.kernels import BATCH_ENV
 
     if os.environ.get(BATCH_ENV):
         return

@@ -1,0 +1,218 @@
+"""Where a batch's notebooks run: ``EXECUTORS`` maps a name to a function running jobs.
+
+As papermill registers engines, krlib registers executors: ``local`` (worker processes on
+this machine, the default) and ``dask`` (an existing Dask cluster). Each is called as
+``run(jobs, progress, workers=..., scheduler=...)`` and returns one :class:`JobResult`
+per job, in job order. A job runs one report notebook with papermill in a kept-alive
+kernel (:mod:`krlib.batch.kernels`) and exports its HTML.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from krlib.batch.kernels import KERNEL_NAME, KernelPool, reset_kernel
+from krlib.errors import OptionError
+
+CELL_TIMEOUT = 600  # seconds a single cell may take
+#: Memory one local worker needs: its process plus a kernel with pandas, matplotlib and
+#: krlib imported and one report's figures (measured ~250 MB; kept with some margin).
+WORKER_MEMORY = 350 * 2**20
+#: Local workers per CPU core at most: more only queue for the cores and the memory.
+WORKERS_PER_CPU = 4
+
+
+@dataclass
+class Job:
+    """One report to render: a scope of a period, with the notebook's parameters."""
+
+    scope: str
+    notebook: str
+    folder: str  # the folder the batch writes into
+    parameters: dict
+    title: str
+
+
+@dataclass
+class JobResult:
+    scope: str
+    ok: bool
+    seconds: float
+    error: str = ""
+    html: str = ""
+    ipynb: str = ""
+    pdf: str = ""
+
+
+Progress = Callable[[JobResult], None]
+
+
+def sanitize_notebook(nb) -> None:
+    """Drop volatile metadata (timings, paths) and renumber executions: same run, same file
+    (the export's clean-up without leaving anything out:
+    :func:`krlib.render.export.clean_notebook`)."""
+    from krlib.render.export import clean_notebook
+
+    clean_notebook(nb)
+
+
+def execute_job(job: Job) -> JobResult:
+    """Run one report notebook and export its HTML (runs in a worker process or thread)."""
+    import nbformat
+    import papermill as pm
+
+    from krlib.batch.engine import ENGINE_NAME
+    from krlib.render import export as render
+
+    t0 = time.perf_counter()
+    folder = Path(job.folder)
+    ipynb = folder / "notebooks" / f"{job.scope}.ipynb"
+    ipynb.parent.mkdir(parents=True, exist_ok=True)
+    out = JobResult(job.scope, ok=False, seconds=0.0, ipynb=str(ipynb))
+    kernels = KernelPool.current()
+    try:
+        kernel = kernels.get()
+        reset_kernel(kernel, job.folder)
+        nb = pm.execute_notebook(
+            job.notebook, None, parameters=job.parameters, kernel_name=KERNEL_NAME,
+            engine_name=ENGINE_NAME, km=kernel.km, kc=kernel.kc,
+            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+            cwd=job.folder, execution_timeout=CELL_TIMEOUT,
+            record_timing=False,
+        )
+        out.ok = True
+    except pm.PapermillExecutionError as exc:
+        nb = None
+        out.error = f"{exc.ename}: {exc.evalue}".splitlines()[0][:300]
+        kernels.discard()  # the next report gets a fresh kernel
+    except Exception as exc:  # noqa: BLE001 - isolate the failure to this scope
+        nb = None
+        out.error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+        kernels.discard()  # the next report gets a fresh kernel
+    if nb is not None:
+        sanitize_notebook(nb)
+        nbformat.write(nb, ipynb)
+        page = folder / f"{job.scope}.html"
+        page.write_text(render.notebook_to_html(nb, title=job.title), encoding="utf-8")
+        out.html = str(page)
+    out.seconds = time.perf_counter() - t0
+    return out
+
+
+# --- local ----------------------------------------------------------------------------
+
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def max_workers() -> tuple[int, str]:
+    """How many local workers this machine can run, and why (for the error message)."""
+    import psutil
+
+    cpus = os.cpu_count() or 1
+    available = psutil.virtual_memory().available
+    by_memory = max(1, available // WORKER_MEMORY)
+    limit = min(WORKERS_PER_CPU * cpus, by_memory)
+    why = (f"{WORKERS_PER_CPU} per CPU core x {cpus} cores, and "
+           f"{WORKER_MEMORY // 2**20} MB per worker of {available / 2**30:.1f} GB available "
+           f"memory allow {limit}")
+    return int(limit), why
+
+
+def check_workers(workers: int | None) -> int | None:
+    """``workers`` if the machine can run that many local workers, else an OptionError."""
+    if workers is None:
+        return None
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise OptionError(f"--workers ต้องเป็นจำนวนเต็มอย่างน้อย 1 / --workers must be a whole "
+                          f"number 1 or more, got {workers!r}")
+    limit, why = max_workers()
+    if workers > limit:
+        raise OptionError(f"--workers {workers} มากเกินกว่าเครื่องนี้รองรับ / is more than this "
+                          f"machine can run: at most {limit} ({why})")
+    return workers
+
+
+def run_local(jobs: list[Job], progress: Progress, *, workers: int | None = None,
+              scheduler: str | None = None) -> list[JobResult]:
+    """Run jobs in ``workers`` processes (each with its own kernel), or in this process.
+
+    Workers ignore Ctrl-C; on an interrupt this process stops them and their kernels
+    (:func:`krlib.batch.interrupt.stop_descendants`) instead of waiting for their reports.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    from krlib.batch.interrupt import stop_descendants, worker_init
+
+    if scheduler:
+        raise OptionError("--scheduler ใช้กับ --executor dask เท่านั้น / --scheduler needs "
+                          "--executor dask")
+    workers = min(workers or default_workers(), max(1, len(jobs)))
+    results: list[JobResult] = []
+    if workers <= 1:
+        kernels = KernelPool.current()
+        try:
+            for job in jobs:
+                results.append(execute_job(job))
+                progress(results[-1])
+        except BaseException:
+            stop_descendants()  # the kernel may be mid-cell: kill it, do not ask it
+            raise
+        kernels.close()
+        return results
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=worker_init)
+    try:
+        for res in pool.map(execute_job, jobs):
+            results.append(res)
+            progress(res)
+    except BaseException:
+        stop_descendants()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return results
+
+
+# --- dask -----------------------------------------------------------------------------
+
+def run_dask(jobs: list[Job], progress: Progress, *, workers: int | None = None,
+             scheduler: str | None = None) -> list[JobResult]:
+    """Run jobs on an existing Dask cluster; each Dask worker thread keeps its own kernel."""
+    if not scheduler:
+        raise OptionError("--executor dask ต้องระบุ --scheduler ADDRESS / needs --scheduler")
+    from distributed import Client, as_completed
+
+    with Client(scheduler) as client:
+        futures = client.map(execute_job, jobs, pure=False)
+        by_key = {f.key: i for i, f in enumerate(futures)}
+        results: list[JobResult | None] = [None] * len(jobs)
+        stopped = False
+        try:
+            for fut in as_completed(futures):
+                res = fut.result()
+                results[by_key[fut.key]] = res
+                progress(res)
+        except KeyboardInterrupt:
+            stopped = True
+            client.cancel(futures)  # interrupted: do not wait for the cluster's kernels
+            raise
+        finally:
+            if not stopped:  # Dask workers outlive the batch: stop the kernels we started
+                client.run(KernelPool.close_current)
+    return [r for r in results if r is not None]
+
+
+#: Executor name -> function running a list of jobs (see the module docstring).
+EXECUTORS: dict[str, Callable[..., list[JobResult]]] = {"local": run_local, "dask": run_dask}
+
+
+def get_executor(name: str) -> Callable[..., list[JobResult]]:
+    try:
+        return EXECUTORS[name]
+    except (KeyError, TypeError):
+        raise OptionError(f"ไม่รู้จัก executor {name!r} / unknown executor {name!r}: use "
+                          f"{' or '.join(EXECUTORS)}") from None

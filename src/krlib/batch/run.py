@@ -1,0 +1,382 @@
+"""The quarterly batch (:func:`run_report`): clean once, render every scope, print PDFs,
+write the index and the manifest, then publish the folder in one step.
+
+A run writes into a hidden sibling, ``OUT/.<Y>-Q<Q>.tmp-<pid>``, and replaces
+``OUT/<Y>-Q<Q>/`` only when every scope succeeded (old folder renamed away, new one renamed
+in, old one deleted), so ``OUT/<Y>-Q<Q>/`` always holds one complete run that
+``krlib verify`` accepts. A run with failing scopes is kept as ``OUT/<Y>-Q<Q>.failed/``
+beside the untouched previous run; an interrupted or crashed run leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from krlib.batch.executors import Job, JobResult, check_workers, get_executor
+from krlib.errors import OptionError
+
+#: Set to e.g. ``pdf=5`` (or ``cleaning=2,index=3``) to announce each stage on stderr and
+#: pause in the named ones: lets a test interrupt the batch at a known stage.
+STAGE_HOOK_ENV = "KRLIB_TEST_STAGE_DELAY"
+STAGES = ("cleaning", "notebooks", "pdf", "index")
+
+
+@dataclass
+class BatchResult:
+    folder: Path  # OUT/<Y>-Q<Q>, or OUT/<Y>-Q<Q>.failed when some scope failed
+    results: list[JobResult] = field(default_factory=list)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> list[JobResult]:
+        return [r for r in self.results if not r.ok]
+
+
+def default_notebook() -> Path:
+    """The report notebook: shipped inside the installed package (wheel), else the
+    checkout's ``notebooks/`` (editable install, PYTHONPATH=src)."""
+    shipped = Path(__file__).resolve().parents[1] / "notebooks" / "district_report.ipynb"
+    if shipped.is_file():
+        return shipped
+    return Path(__file__).resolve().parents[3] / "notebooks" / "district_report.ipynb"
+
+
+def _stage(name: str) -> None:
+    """Test hook: announce the stage and pause if ``KRLIB_TEST_STAGE_DELAY`` says so."""
+    spec = os.environ.get(STAGE_HOOK_ENV)
+    if not spec:
+        return
+    print(f"krlib-test: stage {name}", file=sys.stderr, flush=True)
+    for part in spec.split(","):
+        key, _, seconds = part.partition("=")
+        if key.strip() == name:
+            time.sleep(float(seconds or 0))
+
+
+# --- the output folder ----------------------------------------------------------------
+
+def check_paths(data_dir: Path, out: Path) -> None:
+    """Refuse an output root that overlaps the data drop or cannot hold folders.
+
+    Reports inside (or equal to, or above) the drop would sit beside personal data and be
+    hashed with it into the manifest as outputs.
+    """
+    data, root = Path(data_dir).resolve(), Path(out).resolve()
+    if root == data or root.is_relative_to(data):
+        raise OptionError(f"--out {out} อยู่ในโฟลเดอร์ข้อมูล / is inside the data folder "
+                          f"{data_dir} (or is it): choose an output folder outside the drop")
+    if data.is_relative_to(root):
+        raise OptionError(f"--data {data_dir} อยู่ในโฟลเดอร์ผลลัพธ์ / is inside the output "
+                          f"folder {out}: choose an output folder that does not contain the drop")
+    if root.exists() and not root.is_dir():
+        raise OptionError(f"--out {out} เป็นไฟล์ ไม่ใช่โฟลเดอร์ / is a file, not a folder: "
+                          "give a folder (it is created if needed)")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OptionError(f"--out {out}: สร้างโฟลเดอร์ไม่ได้ / cannot create the folder "
+                          f"({exc.strerror or type(exc).__name__}): give a writable folder"
+                          ) from None
+
+
+def _make_staging(root: Path, label: str) -> Path:
+    staging = root.resolve() / f".{label}.tmp-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        staging.mkdir()
+    except OSError as exc:
+        raise OptionError(f"--out {root}: เขียนไม่ได้ / cannot write into the folder "
+                          f"({exc.strerror or type(exc).__name__}): give a writable folder"
+                          ) from None
+    return staging
+
+
+def _sweep_stale(root: Path, label: str) -> None:
+    """Remove the staging folders of runs that were killed outright (SIGKILL, power cut),
+    and put back a previous run whose replacement was cut between its two renames."""
+    import psutil
+
+    final = root / label
+    for p in sorted(root.glob(f".{label}.*-*")):
+        kind, _, pid = p.name[len(label) + 2:].rpartition("-")
+        if kind not in ("tmp", "old") or not pid.isdigit() or psutil.pid_exists(int(pid)):
+            continue
+        if kind == "old" and not final.exists():
+            p.rename(final)
+        else:
+            shutil.rmtree(p, ignore_errors=True)
+
+
+@contextmanager
+def _signals_held():
+    """Delay SIGINT/SIGTERM across the two renames (delivered right after)."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+def publish(staging: Path, final: Path) -> Path:
+    """Replace ``final`` with ``staging``: the old run is renamed away, the new one renamed
+    in, then the old one deleted. ``final`` is only ever missing between two renames."""
+    old = final.with_name(f".{final.name}.old-{os.getpid()}")
+    with _signals_held():
+        if final.exists():
+            final.rename(old)
+        try:
+            staging.rename(final)
+        except BaseException:
+            if old.exists():
+                old.rename(final)
+            raise
+    shutil.rmtree(old, ignore_errors=True)
+    return final
+
+
+def keep_failed(staging: Path, final: Path) -> Path:
+    """Keep a run with failing scopes as ``<final>.failed`` (replacing an older one)."""
+    failed = final.with_name(final.name + ".failed")
+    shutil.rmtree(failed, ignore_errors=True)
+    staging.rename(failed)
+    return failed
+
+
+def _moved(results: list[JobResult], src: Path, dst: Path) -> None:
+    for r in results:
+        for attr in ("html", "ipynb", "pdf"):
+            value = getattr(r, attr)
+            if value:
+                setattr(r, attr, str(dst / Path(value).relative_to(src)))
+
+
+# --- the batch ------------------------------------------------------------------------
+
+def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[str],
+               formats: Iterable[str], out: Path, workers: int | None = None,
+               suppress_below: int = 0, executor: str = "local", scheduler: str | None = None,
+               notebook: Path | None = None, show_progress: bool = True,
+               strict: bool = False, krs_dirs: Iterable[Path] = (),
+               compare_with: Path | None = None,
+               notebook_parameters: dict | None = None) -> BatchResult:
+    """Clean once, write the contract CSVs, render every scope, print PDFs, write the index;
+    publish ``out/<Y>-Q<Q>/`` only if every scope succeeded (else ``<Y>-Q<Q>.failed/``).
+
+    ``strict``: stop (exit 3) after cleaning when the drop raised a warning. ``krs_dirs``:
+    folders of extra KR definitions. ``compare_with``: an earlier output folder whose
+    figures the index compares with (read before anything is written).
+    ``notebook_parameters`` go to every notebook as they are (``data_as_of``, ``signoff``).
+    """
+    from krlib.contract.kr import load_krs
+    from krlib.contract.periods import Period
+    from krlib.outputs.compare import read_outputs
+
+    period = Period(fiscal_year, quarter)
+    notebook = Path(notebook) if notebook else default_notebook()
+    scopes, formats = list(scopes), list(formats)
+    if isinstance(suppress_below, bool) or not isinstance(suppress_below, int) \
+            or suppress_below < 0:
+        raise OptionError("--suppress-below ต้องไม่ติดลบ / must be a whole number 0 or more")
+    if not notebook.is_file():
+        raise OptionError(f"ไม่พบโน้ตบุ๊ก / notebook not found: {notebook}")
+    run_jobs = get_executor(executor)
+    if executor == "local":
+        check_workers(workers)
+        if scheduler:
+            raise OptionError("--scheduler ใช้กับ --executor dask เท่านั้น / --scheduler needs "
+                              "--executor dask")
+    elif executor == "dask" and not scheduler:
+        raise OptionError("--executor dask ต้องระบุ --scheduler ADDRESS / needs --scheduler")
+    root = Path(out)
+    created_root = not root.exists()
+    krs = load_krs(krs_dirs)  # a bad definition file stops the batch before any work
+    old = read_outputs(compare_with) if compare_with else None  # before any overwrite
+    check_paths(data_dir, root)
+    _sweep_stale(root, period.label)
+    final = root / period.label
+    staging = _make_staging(root, period.label)
+    try:
+        batch = _render(data_dir, period, scopes, formats, staging, workers, suppress_below,
+                        run_jobs, executor, scheduler, notebook, show_progress,
+                        krs=krs, strict=strict, compare_old=old,
+                        notebook_parameters=notebook_parameters or {})
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if created_root:
+            try:
+                root.rmdir()  # made by this run and now empty: leave no trace
+            except OSError:
+                pass
+        raise
+    if batch.failed:
+        target = keep_failed(staging, final)
+    else:
+        target = publish(staging, final)
+        # a complete run supersedes an older partial one
+        shutil.rmtree(final.with_name(final.name + ".failed"), ignore_errors=True)
+    _moved(batch.results, staging, target)
+    batch.folder = target
+    return batch
+
+
+def _render(data_dir: Path, period, scopes: list[str], formats: list[str], folder: Path,
+            workers: int | None, suppress_below: int, run_jobs: Callable, executor: str,
+            scheduler: str | None, notebook: Path, show_progress: bool, *, krs: dict,
+            strict: bool = False, compare_old=None,
+            notebook_parameters: dict | None = None) -> BatchResult:
+    """Everything a run writes, into ``folder`` (the staging folder)."""
+    from krlib.clean.tables import load_drop
+    from krlib.compute import alerts
+    from krlib.compute.prepare import prepare_clean, sources_of
+    from krlib.contract.scopes import scope_name_th
+    from krlib.outputs.csvs import write_outputs
+    from krlib.outputs.manifest import write_manifest
+    from krlib.outputs.workbook import write_workbook
+    from krlib.report.index_page import write_index
+    from krlib.report.view import REPORT_TITLE_TH
+
+    stages: dict[str, float] = {}
+    _stage("cleaning")
+    t = time.perf_counter()
+    clean = load_drop(data_dir)
+    prep = prepare_clean(clean, period, krs=krs)
+    warned = alerts.collect(clean, prep.indicators, period, prep.krs)
+    alerts.announce(warned)  # on stderr; --strict: exit 3 before rendering
+    if strict:
+        alerts.check_strict(warned)
+    write_outputs(prep, clean, folder)  # the KRs are computed once, in prepare_clean
+    write_workbook(prep.indicators, clean, folder, period, prep.krs.values())
+    prepared = prep.save(folder / "prepared.json")
+    stages["load+clean+compute"] = time.perf_counter() - t
+
+    params_base = {"data_dir": str(Path(data_dir).resolve()), "fiscal_year": period.fiscal_year,
+                   "quarter": period.quarter, "prepared": prepared.name,  # relative to folder
+                   "suppress_below": suppress_below, **(notebook_parameters or {})}
+    jobs = [Job(s, str(notebook), str(folder.resolve()), dict(params_base, district=s),
+                f"{REPORT_TITLE_TH} — {scope_name_th(s)} — {period.label_th}") for s in scopes]
+
+    t = time.perf_counter()
+    bar = _progress_bar(len(jobs), "รายงาน / reports", show_progress)
+    first = [True]
+    # PDFs are printed as each report's HTML arrives, while the other notebooks run: this
+    # process and the browser would otherwise idle through the notebooks, the workers
+    # through the printing.
+    pdfs = PdfStage(show_progress, len(jobs)) if "pdf" in formats else None
+
+    def done(result: JobResult) -> None:
+        bar.update(1)
+        if first:
+            first.clear()
+            _stage("notebooks")
+        if pdfs is not None:
+            pdfs.print(result)
+
+    try:
+        results = run_jobs(jobs, done, workers=workers, scheduler=scheduler)
+        stages["notebooks+html"] = time.perf_counter() - t
+        if pdfs is not None:
+            t = time.perf_counter()
+            pdfs.finish()
+            stages["pdf (after the notebooks)"] = time.perf_counter() - t
+    except BaseException:
+        if pdfs is not None:
+            pdfs.abandon()
+        raise
+    finally:
+        bar.close()
+    if "html" not in formats:
+        for r in results:
+            if r.html:
+                Path(r.html).unlink(missing_ok=True)
+                r.html = ""
+    _stage("index")
+    write_index(folder, prep, results, suppress_below,
+                str((notebook_parameters or {}).get("data_as_of") or ""), compare_old)
+    batch = BatchResult(folder, results, stages)
+    write_manifest(folder, sources_of(clean), {
+        "command": "report", "fiscal_year": period.fiscal_year, "quarter": period.quarter,
+        "data": Path(data_dir).name, "scopes": scopes, "formats": formats,
+        "suppress_below": suppress_below, "unavailable": prep.indicators.unavailable,
+        "failed": {r.scope: r.error for r in batch.failed}}, warnings=prep.warnings)
+    return batch
+
+
+class PdfStage:
+    """Print each report's PDF as soon as its HTML is written, while the other notebooks
+    run, with one headless Chromium for the batch.
+
+    Printing used to wait for the last notebook, with this process and the browser idle
+    through the notebooks and the workers idle through the printing. One browser is
+    enough: a PDF costs ~0.2 s of CPU (:mod:`krlib.render.pdfimages`), and a second browser
+    only added its own overhead beside the two notebook workers (measured: 29.7 s for
+    the demo batch with one, 31.9 s with two).
+
+    A failed PDF fails that scope only. On an interrupt the browser is killed with every
+    other process (:func:`krlib.batch.interrupt.stop_descendants`), not asked to close.
+    """
+
+    def __init__(self, show_progress: bool, total: int) -> None:
+        from krlib.render.export import chromium_path
+
+        chromium_path()  # no Chromium at all: a setup error before any notebook runs
+        self.show_progress, self.total = show_progress, total
+        self.printer: Any = None  # a krlib.render.export.PdfPrinter from the first report on
+        self.bar: Any = None
+        self.printed = 0
+
+    def print(self, result: JobResult) -> None:
+        """Print the PDF of a rendered report (called as each result arrives)."""
+        if not (result.ok and result.html):
+            return
+        if self.printer is None:
+            # Started at the first result, after the worker processes were forked: they
+            # must not inherit the browser driver's connection and event loop.
+            from krlib.render.export import PdfPrinter
+
+            self.printer = PdfPrinter().__enter__()  # a broken Chromium stops the batch
+            # the second line under the reports' bar: both advance at once
+            self.bar = _progress_bar(self.total, "PDF", self.show_progress, position=1)
+        pdf = Path(result.html).with_suffix(".pdf")
+        try:
+            self.printer.print(Path(result.html), pdf)
+            result.pdf = str(pdf)
+        except Exception as exc:  # noqa: BLE001 - a failed PDF fails that scope only
+            result.ok = False
+            result.error = f"PDF: {type(exc).__name__}: {exc}".splitlines()[0][:300]
+        self.printed += 1
+        self.bar.update(1)
+        if self.printed == 1:
+            _stage("pdf")
+
+    def finish(self) -> None:
+        """Every report has arrived (and was printed): close the browser."""
+        if self.printer is not None:
+            self.printer.__exit__(None, None, None)
+            self.printer = None
+        if self.bar is not None:
+            self.bar.close()
+
+    def abandon(self) -> None:
+        """Interrupted or failed: kill the browser rather than ask it to close."""
+        from krlib.batch.interrupt import stop_descendants
+
+        if self.printer is not None:
+            stop_descendants()
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _progress_bar(total: int, desc: str, enabled: bool, position: int = 0):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="", disable=not enabled, leave=False,
+                dynamic_ncols=True, position=position)

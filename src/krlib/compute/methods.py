@@ -1,0 +1,92 @@
+"""The method options an analyst can vary, and the Thai words that say which was used.
+
+A method is a mapping ``{"cumulative": bool, "rounding": str}``, as
+:attr:`krlib.compute.prepare.Prepared.method` holds it. The contract's method is
+:data:`CONTRACT`: fiscal-year-to-date (``cumulative=True``) and half-up rounding. Every
+label, title and axis that shows a figure should come from here, so that a figure
+computed for the quarter alone never says "สะสม" (cumulative).
+
+>>> method_label_th({"cumulative": False, "rounding": "half_even"})
+'เฉพาะไตรมาส · ปัดเศษแบบ half-even'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from krlib.errors import OptionError
+
+#: The data contract's method: fiscal-year-to-date window, percents rounded half-up.
+CONTRACT: dict = {"cumulative": True, "rounding": "half_up"}
+#: Rounding rules of :func:`krlib.compute.indicators.percents`, with their Thai labels.
+ROUNDING_TH = {"half_up": "ปัดเศษแบบ half-up", "half_even": "ปัดเศษแบบ half-even"}
+#: The window, in full and short (for a table header or an axis label).
+WINDOW_TH = {True: "สะสมตั้งแต่ต้นปีงบประมาณ", False: "เฉพาะไตรมาส"}
+WINDOW_SHORT_TH = {True: "สะสม", False: "เฉพาะไตรมาส"}
+CONTRACT_NOTE_TH = "ตามนิยามของตัวชี้วัด"
+
+
+def method(cumulative: bool = True, rounding: str = "half_up") -> dict:
+    """A checked method mapping (OptionError, exit 2, for a non-bool window or an unknown
+    rounding rule): ``method(False)`` -> ``{"cumulative": False, "rounding": "half_up"}``."""
+    if isinstance(cumulative, str) or cumulative not in (True, False):
+        raise OptionError("cumulative ต้องเป็น True หรือ False / cumulative must be True "
+                          f"(fiscal-year-to-date) or False (the quarter alone), got {cumulative!r}")
+    if rounding not in ROUNDING_TH:
+        raise OptionError(f"วิธีปัดเศษไม่ถูกต้อง / rounding must be one of "
+                          f"{', '.join(ROUNDING_TH)}, got {rounding!r}")
+    return {"cumulative": bool(cumulative), "rounding": rounding}
+
+
+def _method(m: Mapping | None) -> dict:
+    """``m`` checked, its missing keys taken from the contract."""
+    full = {**CONTRACT, **(m or {})}
+    return method(full["cumulative"], full["rounding"])
+
+
+def is_contract(m: Mapping | None) -> bool:
+    """True when ``m`` is the contract's method (what official reports must use)."""
+    return _method(m) == CONTRACT
+
+
+def window_label_th(cumulative: bool = True) -> str:
+    """"สะสมตั้งแต่ต้นปีงบประมาณ" (fiscal-year-to-date) or "เฉพาะไตรมาส" (the quarter alone)."""
+    return WINDOW_TH[bool(cumulative)]
+
+
+def window_short_th(cumulative: bool = True) -> str:
+    """"สะสม" or "เฉพาะไตรมาส": for a table header such as "ไตรมาส (สะสม)"."""
+    return WINDOW_SHORT_TH[bool(cumulative)]
+
+
+def rounding_label_th(rounding: str = "half_up") -> str:
+    """"ปัดเศษแบบ half-up" or "ปัดเศษแบบ half-even"."""
+    return ROUNDING_TH[_method({"rounding": rounding})["rounding"]]
+
+
+def method_label_th(m: Mapping | None = None, *, contract_note: bool = False) -> str:
+    """The window and the rounding rule in Thai, e.g. "เฉพาะไตรมาส · ปัดเศษแบบ half-even".
+
+    ``m``: ``{"cumulative": ..., "rounding": ...}`` (missing keys: the contract's);
+    ``contract_note=True`` appends "(ตามนิยามของตัวชี้วัด)" when ``m`` is the contract's.
+
+    >>> method_label_th({"cumulative": True, "rounding": "half_up"}, contract_note=True)
+    'สะสมตั้งแต่ต้นปีงบประมาณ · ปัดเศษแบบ half-up (ตามนิยามของตัวชี้วัด)'
+    """
+    m = _method(m)
+    text = f"{window_label_th(m['cumulative'])} · {rounding_label_th(m['rounding'])}"
+    if contract_note and m == CONTRACT:
+        text += f" ({CONTRACT_NOTE_TH})"
+    return text
+
+
+def window_dates_th(period, cumulative: bool = True) -> str:
+    """The window of ``period`` (a :class:`krlib.contract.periods.Period`) in Thai words and dates:
+    "ข้อมูลสะสมตั้งแต่ 1 ต.ค. 2567 ถึง 31 มี.ค. 2568" or
+    "ข้อมูลเฉพาะไตรมาส ตั้งแต่ 1 ม.ค. 2568 ถึง 31 มี.ค. 2568"."""
+    from krlib.thai import thai_date
+
+    first: date = period.start if cumulative else period.quarter_start
+    word = "ข้อมูลสะสมตั้งแต่" if cumulative else "ข้อมูลเฉพาะไตรมาส ตั้งแต่"
+    return f"{word} {thai_date(first)} ถึง {thai_date(period.end)}"

@@ -1,0 +1,159 @@
+"""index.html of a report batch: period, data-as-of, Bangkok's figures per KR, how many
+districts meet each target, the warnings, links to the workbook, CSVs and manifest, and
+every district (plus "unknown district" and Bangkok, so the rows reconcile) with its
+reports, sortable by district, percent or persons still needed (inline script, offline).
+
+Rendered from ``templates/index/index.html.j2`` with Jinja's autoescape: every value
+from the data or the parameters is escaped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from krlib.report.formats import DASH, thai_date
+
+TEMPLATE_DIR = Path(__file__).parents[1] / "templates" / "index"
+#: Files the index links to when the batch wrote them (name -> what it holds).
+FILES = {
+    "kr_results.xlsx": "สมุดงานสำหรับระบบติดตามนโยบาย (Policy Tracking)",
+    "kr_results.csv": "ผลตัวชี้วัดรายเขตและภาพรวม",
+    "kr_breakdown.csv": "ผลจำแนกตามประเภทบริการ",
+    "kr_disaggregation.csv": "ผลจำแนกตามคุณลักษณะของกลุ่มเป้าหมาย",
+    "kr_timeliness.csv": "ระยะเวลาจนได้รับบริการครั้งแรก",
+    "data_quality.csv": "คุณภาพข้อมูลรายตาราง",
+    "data_quality_reasons.csv": "เหตุผลของแถวที่ถูกปฏิเสธ",
+    "data_quality_flags.csv": "แถวที่เก็บไว้แต่มีข้อสังเกต",
+    "rejected_rows.csv": "ตำแหน่งของแถวที่ถูกปฏิเสธ (ไฟล์ เลขแถว เขต)",
+    "manifest.json": "รายการไฟล์และ SHA-256 สำหรับตรวจสอบ",
+}
+
+
+def _environment():
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    return Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)),
+                       autoescape=select_autoescape(["html", "j2"]), keep_trailing_newline=True)
+
+
+def index_context(folder: Path, prep, results: list, suppress_below: int = 0,
+                  data_as_of: str = "", compare_old=None) -> dict:
+    """Everything the index template shows, as plain strings (formatted, not yet escaped).
+
+    ``compare_old``: the outputs of an earlier run (:func:`krlib.outputs.compare.read_outputs`);
+    the index then lists what moved since (``--compare-with``).
+    """
+    from krlib.compute.indicators import BMA, persons_to_target, scopes
+    from krlib.outputs.compare import changes_section
+    from krlib.outputs.provenance import generated_at
+    from krlib.report.formats import target_text
+    from krlib.report.view import (
+        UNKNOWN_TH,
+        ReportView,
+        Suppression,
+        _thai_only,
+        bangkok_time,
+        kr_unit,
+        met_count,
+        unknown_row,
+    )
+
+    sup = Suppression(int(suppress_below or 0))
+    view = ReportView(prep, BMA, sup, data_as_of or "")
+    p = prep.period
+    krs = []
+    for kr in view.krs.values():
+        k = {"name": kr.name_th, "short": f"KR {kr.code}", "target": target_text(kr.target),
+             "unit": kr_unit(kr), "unavailable": ""}
+        if not view.available(kr):
+            k["unavailable"] = _thai_only(prep.indicators.unavailable[kr.code])
+            krs.append(k)
+            continue
+        row = view.result(kr)
+        assert row is not None  # Bangkok has a row for every available KR
+        n, d = int(row.numerator), int(row.denominator)
+        met, ranked = met_count(view, kr)
+        hidden = sup.percent_hidden(n, d) or d == 0
+        k.update(percent=sup.percent(row.percent, n, d), numerator=sup.count(n),
+                 denominator=sup.count(d), met=met, ranked=ranked,
+                 verdict="" if hidden else ("✔ บรรลุ" if row.met_target else "✘ ไม่บรรลุ"),
+                 verdict_class="met" if row.met_target else "not-met")
+        krs.append(k)
+
+    def cell(kr, n: int, d: int, percent, met, judge: bool = True) -> dict:
+        hidden = sup.percent_hidden(n, d)
+        needed = persons_to_target(n, d, kr.target) if d else 0
+        shown_p = sup.percent(percent, n, d) if d else "ไม่มีกลุ่มเป้าหมาย"
+        verdict = ""
+        if judge and d and not hidden:
+            verdict = "✔ บรรลุ" if met else "✘ ไม่บรรลุ"
+        return {"percent": shown_p, "numerator": sup.count(n), "denominator": sup.count(d),
+                "verdict": verdict, "verdict_class": "met" if met else "not-met",
+                "needed": DASH if hidden or not d else sup.count(needed),
+                "sort_percent": "" if hidden or not d else f"{float(percent):.2f}",
+                "sort_needed": "" if hidden or not d else str(needed)}
+
+    by_scope = {r.scope: r for r in results}
+    rows = []
+    names = dict(zip(scopes().scope_code, scopes().scope_name_th))
+    for code in [c for c in scopes().scope_code if c != BMA] + ["unknown", BMA]:
+        cells = []
+        for kr in view.krs.values():
+            if not view.available(kr):
+                cells.append({"percent": "ไม่พร้อมใช้งาน", "numerator": DASH,
+                              "denominator": DASH, "needed": DASH, "verdict": "",
+                              "sort_percent": "", "sort_needed": ""})
+                continue
+            if code == "unknown":
+                n, d = unknown_row(view, kr)
+                from krlib.compute.indicators import percent_half_up
+
+                cells.append(cell(kr, n, d, percent_half_up(n, d), None, judge=False))
+                continue
+            r = view.result(kr, code)
+            assert r is not None  # every district has a row for every available KR
+            cells.append(cell(kr, int(r.numerator), int(r.denominator), r.percent,
+                              bool(r.met_target) if r.met_target is not None else None))
+        job = by_scope.get(code)
+        links, error = [], ""
+        if job is not None:
+            if getattr(job, "html", ""):
+                links.append({"href": Path(job.html).name, "label": "HTML"})
+            if getattr(job, "pdf", ""):
+                links.append({"href": Path(job.pdf).name, "label": "PDF"})
+            if not job.ok:
+                error = job.error
+        name = UNKNOWN_TH if code == "unknown" else names[code]
+        rows.append({"name": name, "sort": code, "pinned": code in ("unknown", BMA),
+                     "cells": cells, "links": links, "error": error})
+    files = [{"name": n, "href": n, "what": w} for n, w in FILES.items()
+             if (Path(folder) / n).exists() or n == "manifest.json"]
+    made = bangkok_time(generated_at())
+    return {
+        "period_label": p.label, "period_th": p.label_th, "start_th": thai_date(p.start),
+        "end_th": thai_date(p.end), "made_th": thai_date(made),
+        "as_of_th": thai_date(view.as_of) if view.as_of else "ไม่มีข้อมูล",
+        "suppression_th": sup.rule_th,
+        "warnings": [str(w.get("message_th") or _thai_only(w.get("message_en", "")))
+                     for w in view.warnings],
+        "krs": krs, "rows": rows, "files": files,
+        "changes": changes_section(compare_old, folder),  # escaped Markup, or ""
+    }
+
+
+def render_index(context: dict) -> str:
+    from krlib.fonts import font_face_css
+
+    return _environment().get_template("index.html.j2").render(font_css=font_face_css(),
+                                                                **context)
+
+
+def write_index(folder: Path, prep, results: list, suppress_below: int = 0,
+                data_as_of: str = "", compare_old=None) -> Path:
+    """Write ``folder/index.html`` (same inputs, same bytes)."""
+    path = Path(folder) / "index.html"
+    page = render_index(index_context(folder, prep, results, suppress_below, data_as_of,
+                                      compare_old))
+    path.write_text(page, encoding="utf-8")
+    return path
+

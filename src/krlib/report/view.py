@@ -1,0 +1,885 @@
+"""What the report notebooks show, built from computed values (never typed-in numbers).
+
+A :class:`ReportView` holds what every part of a report needs: the prepared aggregates
+(:class:`~krlib.compute.prepare.Prepared`, counts only), the scope (a district code or ``BMA``)
+and the publication rule (:class:`Suppression`). Each function takes the view (and a KR
+definition) and returns IPython display objects: HTML built here, with every value that
+comes from the data or the parameters escaped, charts embedded as PNG with an alt text
+that states what they show. Notebooks stay thin: one call per section, one section per
+KR definition; nothing here names a KR code.
+
+Number style (:mod:`krlib.report.formats`): counts ``1,538``, percents ``84.79 %``, changes
+``+1.25 จุด``, Thai dates with Buddhist-Era years.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import HTML
+
+from krlib import thai
+from krlib.compute.indicators import percent_half_up, persons_to_target
+from krlib.compute.methods import window_dates_th, window_label_th, window_short_th
+from krlib.compute.prepare import Prepared
+from krlib.contract.kr import KRS
+from krlib.contract.schema import TABLES, category_label, dimension_label
+from krlib.contract.scopes import (
+    BANGKOK_TH,
+    BMA,
+    UNKNOWN_TH,
+    resolve_scope,
+    scope_name_th,
+    scopes,
+)
+from krlib.outputs.provenance import BANGKOK_OFFSET_HOURS, generated_at, version_info
+from krlib.report.formats import (
+    DASH,
+    NO_DATA_TH,
+    count_text,
+    percent_text,
+    points_text,
+    target_text,
+    thai_date,
+)
+
+QUARTER_TH = {1: "ไตรมาส 1", 2: "ไตรมาส 2", 3: "ไตรมาส 3", 4: "ไตรมาส 4"}
+NO_CASES_TH = thai.NO_CASES_TH
+WITHHELD_TH = "ไม่เปิดเผย"
+MET_TH, NOT_MET_TH = "บรรลุค่าเป้าหมาย", "ยังไม่บรรลุค่าเป้าหมาย"
+MET_MARK, NOT_MET_MARK = "✔", "✘"
+REPORT_TITLE_TH = "รายงานผลการดำเนินงานตามตัวชี้วัดด้านสวัสดิการสังคม"
+BUCKETS = [("days_0", "วันเดียวกัน"), ("days_1_7", "1-7 วัน"), ("days_8_30", "8-30 วัน"),
+           ("days_31_90", "31-90 วัน"), ("days_91_plus", "91 วันขึ้นไป")]
+KIND_TH = {"rejected": "ปฏิเสธ", "collapsed": "แถวซ้ำทุกช่อง (รวมเป็นแถวเดียว)",
+           "flagged": "เก็บไว้ (มีข้อสังเกต)"}
+
+esc = html.escape
+
+
+# --- loading ------------------------------------------------------------------------
+
+def load(data_dir: str, fiscal_year: int, quarter: int, prepared: str = "", *,
+         cumulative: bool = True, rounding: str = "half_up") -> Prepared:
+    """The batch's prepared aggregates when given, else prepare them from the raw drop
+    (``cumulative`` / ``rounding``: the method options of :func:`krlib.compute.prepare.prepare`;
+    every label of the report follows them)."""
+    from krlib.compute.prepare import prepare
+
+    if prepared:
+        prep = Prepared.load(prepared)
+        if (prep.period.fiscal_year, prep.period.quarter) != (int(fiscal_year), int(quarter)):
+            raise ValueError(f"{prepared} holds {prep.period.label}, not {fiscal_year}-Q{quarter}")
+        return prep
+    return prepare(data_dir, fiscal_year, quarter, cumulative=cumulative, rounding=rounding)
+
+
+# --- the publication rule -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Suppression:
+    """Publication rule: counts 1..below-1 become ``<below``; 0 means no suppression."""
+
+    below: int = 0
+
+    def hides(self, n: int) -> bool:
+        return self.below > 0 and 0 < int(n) < self.below
+
+    def count(self, n: int) -> str:
+        return f"<{self.below}" if self.hides(n) else count_text(n)
+
+    def percent_hidden(self, numerator: int, denominator: int) -> bool:
+        """A percent is withheld when its numerator, denominator or their gap is hidden."""
+        return (self.hides(numerator) or self.hides(denominator)
+                or self.hides(denominator - numerator))
+
+    def percent(self, p: float, numerator: int, denominator: int) -> str:
+        if p is None or (isinstance(p, float) and math.isnan(p)):
+            return DASH
+        if self.percent_hidden(numerator, denominator):
+            return WITHHELD_TH
+        return percent_text(p)
+
+    @property
+    def rule_th(self) -> str:
+        if not self.below:
+            return ""
+        return (f"เพื่อคุ้มครองข้อมูลส่วนบุคคล จำนวนที่น้อยกว่า {self.below} คน (แต่มากกว่า 0) "
+                f"แสดงเป็น \u201c<{self.below}\u201d และไม่เปิดเผยร้อยละที่อาจทำให้ทราบจำนวนดังกล่าว")
+
+
+# --- KR definitions (old and new shapes) ---------------------------------------------
+
+def kr_text(kr, key: str) -> str:
+    """A definition's text: ``kr.texts[key]`` (definition files) or ``kr.<key>``."""
+    texts = getattr(kr, "texts", None) or {}
+    value = texts.get(key) if isinstance(texts, dict) else getattr(texts, key, None)
+    return str(value or getattr(kr, key, "") or "")
+
+
+def kr_dimension(kr) -> str:
+    b = getattr(kr, "breakdown", None)
+    return b if isinstance(b, str) and b else str(getattr(kr, "dimension", "") or "")
+
+
+def kr_unit(kr) -> str:
+    return str(getattr(kr, "unit_th", "") or "คน")
+
+
+def breakdown_label(kr) -> str:
+    """What the breakdown categories are, in Thai (``ประเภทสวัสดิการ``)."""
+    text = kr_text(kr, "breakdown_th")
+    return text or dimension_label(kr_dimension(kr))
+
+
+def still_needed_th(kr, n: str) -> str:
+    """``ยังต้องมี<the numerator's persons>เพิ่มอีก N คน``: the KR's own words."""
+    own = kr_text(kr, "still_needed_th")
+    if own:
+        return own.replace("{n}", n)
+    who = kr_text(kr, "numerator_th").removeprefix("จำนวน") or "ผู้ที่นับเป็นผลงาน"
+    return f"ยังต้องมี{who}เพิ่มอีก {n} {kr_unit(kr)} จึงจะถึงค่าเป้าหมาย"
+
+
+# --- the view -------------------------------------------------------------------------
+
+@dataclass
+class ReportView:
+    """One report: the prepared aggregates, its scope, its publication rule and the
+    parameters that are shown (data-as-of override, sign-off, the data folder's name)."""
+
+    prep: Prepared
+    scope: str
+    suppression: Suppression = field(default_factory=Suppression)
+    data_as_of: str = ""
+    signoff: dict = field(default_factory=dict)
+    data_name: str = ""
+
+    @classmethod
+    def load(cls, data_dir: str, fiscal_year: int, quarter: int, district: str,
+             prepared: str = "", suppress_below: int = 0, data_as_of: str = "",
+             signoff: dict | None = None) -> ReportView:
+        scope = resolve_scope(district, option="district")  # before the (slow) load
+        prep = load(data_dir, fiscal_year, quarter, prepared)
+        return cls(prep, scope, Suppression(int(suppress_below or 0)),
+                   str(data_as_of or ""), dict(signoff or {}), Path(str(data_dir)).name)
+
+    # what the report covers
+    @property
+    def period(self):
+        return self.prep.period
+
+    @property
+    def krs(self) -> dict:
+        return getattr(self.prep, "krs", None) or KRS
+
+    @property
+    def is_bma(self) -> bool:
+        return self.scope == BMA
+
+    @property
+    def name(self) -> str:
+        return scope_name_th(self.scope)
+
+    @property
+    def cumulative(self) -> bool:
+        """Fiscal-year-to-date (the contract), or the quarter alone (a method study)."""
+        return bool((getattr(self.prep, "method", None) or {}).get("cumulative", True))
+
+    @property
+    def as_of(self) -> str:
+        """ISO date the data is as of: the parameter, else the drop's latest event date."""
+        return self.data_as_of or getattr(self.prep, "data_as_of", "") or ""
+
+    @property
+    def warnings(self) -> list[dict]:
+        return list(getattr(self.prep, "warnings", None) or [])
+
+    def available(self, kr) -> bool:
+        return kr.code not in self.prep.indicators.unavailable
+
+    def result(self, kr, scope: str | None = None, fiscal_year: int | None = None,
+               quarter: int | None = None) -> pd.Series | None:
+        r = self.prep.indicators.results
+        fy = self.period.fiscal_year if fiscal_year is None else fiscal_year
+        q = self.period.quarter if quarter is None else quarter
+        row = r[(r.kr_code == kr.code) & (r.scope_code == (scope or self.scope))
+                & (r.fiscal_year == fy) & (r.quarter == q)]
+        return None if row.empty else row.iloc[0]
+
+    def covered(self, kr, fiscal_year: int, quarter: int) -> bool:
+        """The drop holds the period: Bangkok has persons in its window."""
+        bma = self.result(kr, BMA, fiscal_year, quarter)
+        return bma is not None and int(bma.denominator) > 0
+
+    def has_cases(self, kr) -> bool:
+        row = self.result(kr)
+        return row is not None and int(row.denominator) > 0
+
+    @property
+    def no_cases(self) -> bool:
+        """A district with no person in any KR's target group this period."""
+        return not self.is_bma and not any(self.has_cases(kr) for kr in self.krs.values()
+                                           if self.available(kr))
+
+    def percent_shown(self, row) -> float:
+        """The row's percent, or NaN when it is missing or withheld."""
+        if row is None or self.suppression.percent_hidden(row.numerator, row.denominator):
+            return float("nan")
+        return float(row.percent)
+
+
+# --- small HTML helpers -------------------------------------------------------------
+
+def html_table(frame: pd.DataFrame, caption: str = "", classes: str = "") -> HTML:
+    """A table with escaped cells (and an optional caption), wrapped so that on a narrow
+    screen it scrolls by itself instead of widening the page."""
+    body = frame.to_html(index=False, classes=f"krlib-table {classes}".strip(), border=0,
+                         escape=True)
+    if caption:
+        body = body.replace(">", f"><caption>{esc(caption)}</caption>", 1) if "<table" in body \
+            else body
+    return HTML(f'<div class="krlib-scroll">{body}</div>')
+
+
+def png(fig, alt: str, caption: str = "") -> str:
+    """A figure as a <figure> with an embedded deterministic PNG and its alt text."""
+    from krlib.report.charts import figure_to_png_bytes
+
+    data = base64.b64encode(figure_to_png_bytes(fig)).decode("ascii")
+    cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
+    return (f'<figure class="krlib-figure"><img src="data:image/png;base64,{data}" '
+            f'alt="{esc(alt, quote=True)}">{cap}</figure>')
+
+
+def _verdict(met: bool) -> str:
+    return (f'<span class="met">{MET_MARK} {MET_TH}</span>' if met
+            else f'<span class="not-met">{NOT_MET_MARK} {NOT_MET_TH}</span>')
+
+
+def _verdict_text(met) -> str:
+    if met is None or (isinstance(met, float) and math.isnan(met)):
+        return "ไม่มีกลุ่มเป้าหมาย"
+    return f"{MET_MARK} บรรลุ" if bool(met) else f"{NOT_MET_MARK} ไม่บรรลุ"
+
+
+def _thai_only(text: str) -> str:
+    """The Thai half of a bilingual 'Thai / English' message."""
+    return str(text).split(" / ")[0]
+
+
+def bangkok_time(when: datetime) -> datetime:
+    return when.astimezone(timezone(timedelta(hours=BANGKOK_OFFSET_HOURS)))
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal: every character that could end it, or the style, escaped."""
+    safe = set(" .,-()/:")
+    # A CSS escape eats one following space: write one after every escape.
+    return '"' + "".join(c if (c.isalnum() and c.isascii()) or c in safe
+                         or "\u0e01" <= c <= "\u0e30"
+                         else f"\\{ord(c):x} " for c in text) + '"'
+
+
+# --- page 1: summary ------------------------------------------------------------------
+
+def title_line(view: ReportView) -> str:
+    return f"{REPORT_TITLE_TH} — {view.name} — {view.period.label_th}"
+
+
+def page_style(view: ReportView) -> HTML:
+    """Print header (title, district, period) and footer (data-as-of) of every PDF page,
+    as page-margin boxes so they print with the page's embedded Thai font."""
+    head = _css_string(title_line(view))
+    foot = _css_string(f"ข้อมูล ณ วันที่ {thai_date(view.as_of)}" if view.as_of else "")
+    # A district without cases gets a one-page statement: the general notes are left out.
+    compact = (".jp-MarkdownCell { display: none; } .sign { flex-basis: 10em; } "
+               ".jp-Cell { padding-top: 0 !important; padding-bottom: 0 !important; } "
+               ".jp-RenderedHTMLCommon h2 { margin-top: .6em; } .sign p { margin: .1em 0; }"
+               if view.no_cases else "")
+    return HTML(f"<style>@page {{ @top-center {{ content: {head}; }} "
+                f"@bottom-left {{ content: {foot}; }} }} {compact}</style>")
+
+
+def _change(view: ReportView, kr, fy: int, q: int) -> str:
+    """Percentage-point change of this period's percent from (fy, q), or 'no data'."""
+    if fy < 0 or not view.covered(kr, fy, q):
+        return NO_DATA_TH
+    now, then = view.result(kr), view.result(kr, fiscal_year=fy, quarter=q)
+    a, b = view.percent_shown(now), view.percent_shown(then)
+    if math.isnan(a) or math.isnan(b):
+        return NO_DATA_TH if then is None or int(then.denominator) == 0 else DASH
+    return f"{points_text(a - b)} (จาก {percent_text(b)})"
+
+
+def _previous_quarter(view: ReportView) -> tuple[int, int]:
+    p = view.period
+    return (p.fiscal_year, p.quarter - 1) if p.quarter > 1 else (p.fiscal_year - 1, 4)
+
+
+def kr_card(view: ReportView, kr) -> str:
+    """The summary of one KR: percent, persons, target, verdict, what is missing, changes."""
+    name = esc(kr.name_th)
+    if not view.available(kr):
+        return (f'<div class="kr-card"><p class="kr-name">{name}</p><p>ไม่สามารถคำนวณได้: '
+                f'{esc(_thai_only(view.prep.indicators.unavailable[kr.code]))}</p></div>')
+    row, sup, unit = view.result(kr), view.suppression, esc(kr_unit(kr))
+    lines = [f'<p class="kr-name">{name}</p>']
+    if row is None or int(row.denominator) == 0:
+        lines.append(f"<p>{NO_CASES_TH}</p>")
+        return f'<div class="kr-card">{"".join(lines)}</div>'
+    num, den = int(row.numerator), int(row.denominator)
+    pct = sup.percent(row.percent, num, den)
+    lines.append(f'<p class="kr-figure"><span class="big">{esc(pct)}</span> '
+                 f'<span class="target">ค่าเป้าหมาย {target_text(kr.target)}</span></p>')
+    items = [f"ผลงาน / กลุ่มเป้าหมาย: <b>{esc(sup.count(num))}</b> / "
+             f"<b>{esc(sup.count(den))}</b> {unit}"]
+    if not sup.percent_hidden(num, den):
+        items.append("ผล: " + _verdict(bool(row.met_target)))
+        if not bool(row.met_target):
+            more = persons_to_target(num, den, kr.target)
+            items.append(esc(still_needed_th(kr, sup.count(more))))
+    pfy, pq = _previous_quarter(view)
+    items.append(f"เทียบกับ{QUARTER_TH[pq]} ปีงบประมาณ {pfy}: {_change(view, kr, pfy, pq)}")
+    fy1 = view.period.fiscal_year - 1
+    items.append(f"เทียบกับ{QUARTER_TH[view.period.quarter]} ปีงบประมาณ {fy1}: "
+                 f"{_change(view, kr, fy1, view.period.quarter)}")
+    t = timeliness_line(view, kr)
+    if t:
+        items.append(t)
+    lines.append("<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>")
+    return f'<div class="kr-card">{"".join(lines)}</div>'
+
+
+def warnings_banner(view: ReportView) -> str:
+    ws = view.warnings
+    if not ws:
+        return ""
+    items = "".join(f"<li>{esc(str(w.get('message_th') or _thai_only(w.get('message_en', ''))))}"
+                    "</li>" for w in ws)
+    return (f'<div class="krlib-warning" role="note"><p><b>ข้อควรระวังเกี่ยวกับข้อมูล</b></p>'
+            f"<ul>{items}</ul></div>")
+
+
+def summary(view: ReportView) -> HTML:
+    """Page 1: title, period, dates, warnings and every KR's figures in brief."""
+    p = view.period
+    kind = "ภาพรวมกรุงเทพมหานคร" if view.is_bma else f"สำนักงาน{view.name}"
+    made = bangkok_time(generated_at())
+    dates = (f"ข้อมูล ณ วันที่ <b>{thai_date(view.as_of)}</b>" if view.as_of
+             else "ข้อมูล ณ วันที่: ไม่มีข้อมูล")
+    parts = [
+        f'<header class="krlib-title"><h1>{esc(REPORT_TITLE_TH)}<br>{esc(view.name)}</h1>',
+        f"<p><b>{esc(kind)}</b> · {esc(p.label_th)} ({window_dates_th(p, view.cumulative)})</p>",
+        f"<p>{dates} · จัดทำรายงานเมื่อ {thai_date(made)}</p></header>",
+        warnings_banner(view),
+        '<section class="krlib-summary"><h2>บทสรุปผู้บริหาร</h2>',
+    ]
+    if view.suppression.below:
+        parts.append(f"<p class='note'>{esc(view.suppression.rule_th)}</p>")
+    if view.no_cases:
+        parts.append(f"<p class='statement'><b>{esc(view.name)}ไม่มีผู้อยู่ในกลุ่มเป้าหมายของ"
+                     f"ตัวชี้วัดใดในช่วงเวลานี้</b> ({esc(p.label_th)}) จึงไม่มีผลการดำเนินงาน"
+                     "ที่จะรายงาน ตัวเลขของทั้งกรุงเทพมหานครอยู่ในรายงานภาพรวมกรุงเทพมหานคร</p>")
+    if view.no_cases:  # one short list, so that the statement fits one page
+        parts.append("<ul>" + "".join(f"<li>{esc(kr.name_th)}: {NO_CASES_TH}</li>"
+                                      for kr in view.krs.values()) + "</ul>")
+    else:
+        parts += [kr_card(view, kr) for kr in view.krs.values()]
+    if not view.is_bma:
+        from krlib.report import charts
+
+        fig = charts.locator_map(view.scope, view.name, "ที่ตั้งของเขต")
+        parts.insert(1, png(fig, alt=f"แผนที่กรุงเทพมหานคร แสดงที่ตั้งของ{view.name}",
+                            caption=charts.MAP_CREDIT_TH)
+                     .replace('class="krlib-figure"', 'class="krlib-figure krlib-locator"'))
+    parts.append("</section>")
+    return HTML("\n".join(x for x in parts if x))
+
+
+# --- one section per KR -----------------------------------------------------------------
+
+def definition_table(kr) -> str:
+    support = getattr(kr, "supporting_units", ()) or ()
+    rows = [("นิยาม", kr_text(kr, "definition_th")),
+            ("สูตรคำนวณ", f"({kr_text(kr, 'numerator_th')} ÷ {kr_text(kr, 'denominator_th')})"
+                          " × 100"),
+            ("ค่าเป้าหมาย", target_text(kr.target)),
+            ("หน่วยงานเจ้าภาพ", str(getattr(kr, "host_unit", "") or DASH)),
+            ("หน่วยงานสนับสนุน", ", ".join(support) if support else DASH),
+            ("การรายงาน", "ระบบติดตามนโยบายกรุงเทพมหานคร (BMA Policy Tracking)")]
+    body = "".join(f"<tr><th scope='row'>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
+    return f'<div class="krlib-scroll"><table class="krlib-table krlib-def">{body}</table></div>'
+
+
+def kr_section(view: ReportView, kr) -> list:
+    """Everything about one KR for this scope, as display objects (empty for a district
+    without any case: its one-page statement says so)."""
+    if view.no_cases:
+        return []
+    head = (f'<h2 class="kr-heading">{esc(kr.name_th)}</h2>'
+            f'<p class="kr-code">ตัวชี้วัด (KR) {esc(kr.code)}</p>{definition_table(kr)}')
+    if not view.available(kr):
+        return [HTML(head + f"<p><b>ไม่สามารถคำนวณได้:</b> "
+                     f"{esc(_thai_only(view.prep.indicators.unavailable[kr.code]))}</p>")]
+    if not view.has_cases(kr):
+        return [HTML(head + f"<p class='statement'>{esc(view.name)}: {NO_CASES_TH} "
+                     f"({esc(view.period.label_th)})</p>")]
+    out = [HTML(head), fiscal_years(view, kr), breakdown(view, kr)]
+    out += disaggregations(view, kr)
+    out.append(timeliness(view, kr))
+    out.append(comparison(view, kr))
+    return [o for o in out if o is not None and bool(getattr(o, "data", ""))]
+
+
+def trend_frame(view: ReportView, kr, fiscal_year: int | None = None) -> pd.DataFrame:
+    r = view.prep.indicators.results
+    fy = view.period.fiscal_year if fiscal_year is None else fiscal_year
+    t = r[(r.kr_code == kr.code) & (r.scope_code == view.scope) & (r.fiscal_year == fy)]
+    return t.sort_values("quarter")[["quarter", "numerator", "denominator", "percent"]
+                                    ].reset_index(drop=True)
+
+
+def _shown(view: ReportView, frame: pd.DataFrame, kr, fy: int) -> pd.DataFrame:
+    """Percents as drawn (NaN when not covered, no cases or withheld) and why not."""
+    out = frame.copy()
+    covered = [view.covered(kr, fy, int(q)) for q in out.quarter]
+    out["percent"] = [float("nan") if not c or view.suppression.percent_hidden(n, d) else p
+                      for c, n, d, p in zip(covered, out.numerator, out.denominator,
+                                            out.percent)]
+    out["note"] = [NO_DATA_TH if not c else ("ไม่มีกลุ่มเป้าหมาย" if int(d) == 0 else
+                                            WITHHELD_TH)
+                   for c, d in zip(covered, out.denominator)]
+    return out
+
+
+def fiscal_years(view: ReportView, kr) -> HTML:
+    """This fiscal year beside the previous one, quarter by quarter: chart and table."""
+    from krlib.report import charts
+
+    fy = view.period.fiscal_year
+    this, prev = trend_frame(view, kr), trend_frame(view, kr, fy - 1)
+    a, b = _shown(view, this, kr, fy), _shown(view, prev, kr, fy - 1)
+    labels = (f"ปีงบประมาณ {fy}", f"ปีงบประมาณ {fy - 1}")
+    window = window_short_th(view.cumulative)  # สะสม, or เฉพาะไตรมาส for a method study
+    fig = charts.fiscal_years_chart(a, b, kr.target, f"ร้อยละรายไตรมาส ({window}) — {view.name}",
+                                    labels, ylabel=f"ร้อยละ ({window})")
+    sup = view.suppression
+
+    def cell(frame, shown, q, year) -> str:
+        hit = frame[frame.quarter == q]
+        if hit.empty:
+            return DASH if year == fy else NO_DATA_TH
+        if not view.covered(kr, year, q):
+            return NO_DATA_TH
+        r = hit.iloc[0]
+        if int(r.denominator) == 0:
+            return "ไม่มีกลุ่มเป้าหมาย"
+        return (f"{sup.percent(r.percent, r.numerator, r.denominator)} "
+                f"({sup.count(r.numerator)} / {sup.count(r.denominator)})")
+
+    table = pd.DataFrame({f"ไตรมาส ({window})": [QUARTER_TH[q] for q in (1, 2, 3, 4)],
+                          labels[0]: [cell(this, a, q, fy) for q in (1, 2, 3, 4)],
+                          labels[1]: [cell(prev, b, q, fy - 1) for q in (1, 2, 3, 4)]})
+    said = "; ".join(f"{QUARTER_TH[q]} {labels[0]} {cell(this, a, q, fy)}, {labels[1]} "
+                     f"{cell(prev, b, q, fy - 1)}" for q in range(1, view.period.quarter + 1))
+    alt = (f"แผนภูมิแท่งร้อยละรายไตรมาส ({window}) ของ{view.name} ปีงบประมาณ {fy} เทียบกับ {fy - 1} "
+           f"ค่าเป้าหมาย {target_text(kr.target)}: {said}")
+    return HTML("<section class='keep'><h3>แนวโน้มเทียบกับปีงบประมาณก่อน</h3>"
+                f"<p>ร้อยละ{esc(window_label_th(view.cumulative))}ของแต่ละไตรมาส "
+                "เทียบกับค่าเป้าหมาย (เส้นประ) "
+                "ไตรมาสที่ชุดข้อมูลไม่ครอบคลุมแสดงว่า “ไม่มีข้อมูล”</p>"
+                + png(fig, alt) + html_table(table).data + "</section>")
+
+
+def breakdown_frame(view: ReportView, kr) -> pd.DataFrame:
+    """Persons with at least one service of each category (every category, zeros too)."""
+    b = view.prep.indicators.breakdown
+    b = b[(b.kr_code == kr.code) & (b.scope_code == view.scope)
+          & (b.fiscal_year == view.period.fiscal_year) & (b.quarter == view.period.quarter)]
+    counts = b.groupby("category")["persons"].sum()
+    cats = dict(getattr(kr, "categories", {}) or {})
+    for k in counts.index:  # a category the definition does not list still shows
+        cats.setdefault(k, category_label(kr_dimension(kr), str(k)))
+    return pd.DataFrame({"category": list(cats), "category_th": list(cats.values()),
+                         "persons": [int(counts.get(k, 0)) for k in cats]})
+
+
+def breakdown(view: ReportView, kr) -> HTML:
+    from krlib.report import charts
+
+    sup, label = view.suppression, breakdown_label(kr)
+    f = breakdown_frame(view, kr)
+    drawn = f.copy()
+    drawn.loc[[sup.hides(n) for n in f.persons], "persons"] = 0
+    fig = charts.breakdown_chart(drawn, f"จำนวนคนที่ได้รับบริการแต่ละ{label} — {view.name}")
+    top = f.sort_values("persons", ascending=False, kind="stable").head(3)
+    alt = (f"แผนภูมิแท่งจำนวนคนที่ได้รับบริการแต่ละ{label}ของ{view.name}: "
+           + "; ".join(f"{c} {sup.count(n)} คน" for c, n in zip(top.category_th, top.persons)))
+    table = pd.DataFrame({label: f.category_th, "จำนวนคน": [sup.count(n) for n in f.persons]})
+    return HTML(f"<section class='keep'><h3>จำแนกตาม{esc(label)}</h3>"
+                "<p>จำนวนคนในกลุ่มเป้าหมายที่ได้รับบริการแต่ละประเภทอย่างน้อย 1 ครั้ง "
+                "(หนึ่งคนอาจได้รับหลายประเภท)</p>" + png(fig, alt) + html_table(table).data
+                + "</section>")
+
+
+def disaggregations(view: ReportView, kr) -> list:
+    """A compact table per dimension: persons, served, percent against the target."""
+    d = getattr(view.prep.indicators, "disaggregation", None)
+    if d is None or len(d) == 0:
+        return []
+    d = d[(d.kr_code == kr.code) & (d.scope_code == view.scope)
+          & (d.fiscal_year == view.period.fiscal_year) & (d.quarter == view.period.quarter)]
+    if d.empty:
+        return []
+    sup, parts = view.suppression, []
+    for dim, g in d.groupby("dimension", sort=False):
+        name = dimension_label(str(dim))
+        table = pd.DataFrame({
+            name: [category_label(str(dim), str(c)) for c in g.category],
+            "ผลงาน (คน)": [sup.count(n) for n in g.numerator],
+            "กลุ่มเป้าหมาย (คน)": [sup.count(n) for n in g.denominator],
+            "ร้อยละ": [sup.percent(p, n, dd) for p, n, dd in zip(g.percent, g.numerator,
+                                                                  g.denominator)],
+            "เทียบค่าเป้าหมาย": [DASH if sup.percent_hidden(n, dd) or pd.isna(p)
+                                 else _verdict_text(float(p) >= kr.target)
+                                 for p, n, dd in zip(g.percent, g.numerator, g.denominator)],
+        })
+        parts.append(html_table(table, caption=f"จำแนกตาม{name}").data)
+    return [HTML("<section><h3>จำแนกตามคุณลักษณะของกลุ่มเป้าหมาย</h3>" + "".join(parts)
+                 + "</section>")]
+
+
+def _timeliness_row(view: ReportView, kr):
+    t = getattr(view.prep.indicators, "timeliness", None)
+    if t is None or len(t) == 0:
+        return None
+    t = t[(t.kr_code == kr.code) & (t.scope_code == view.scope)
+          & (t.fiscal_year == view.period.fiscal_year) & (t.quarter == view.period.quarter)]
+    return None if t.empty else t.iloc[0]
+
+
+def waiting(view: ReportView, kr) -> int:
+    """Persons of the target group not served yet (denominator - numerator)."""
+    row = view.result(kr)
+    return 0 if row is None else int(row.denominator) - int(row.numerator)
+
+
+def timeliness_line(view: ReportView, kr) -> str:
+    t, sup = _timeliness_row(view, kr), view.suppression
+    if t is None:
+        return ""
+    median = DASH if pd.isna(t.median_days) else f"{float(t.median_days):,.1f}".removesuffix(".0")
+    return (f"ระยะเวลาจนได้รับบริการครั้งแรก (มัธยฐาน): <b>{esc(median)}</b> วัน "
+            f"(ได้รับบริการ {esc(sup.count(t.served))} คน, "
+            f"ยังรอรับบริการ {esc(sup.count(t.waiting))} คน)")
+
+
+def timeliness(view: ReportView, kr) -> HTML:
+    """Days to the first service (chart), the persons waiting, and how to list them."""
+    from krlib.report import charts
+
+    sup, n = view.suppression, waiting(view, kr)
+    t = _timeliness_row(view, kr)
+    parts = ["<section class='keep'><h3>ระยะเวลารอรับบริการ และผู้ที่ยังรอ</h3>"]
+    if t is not None:
+        counts = [0 if sup.hides(int(t[k])) else int(t[k]) for k, _ in BUCKETS]
+        fig = charts.buckets_chart([lab for _, lab in BUCKETS], counts,
+                                   f"จำนวนวันจนได้รับบริการครั้งแรก — {view.name}")
+        alt = ("แผนภูมิแท่งจำนวนคนตามจำนวนวันจนได้รับบริการครั้งแรก: "
+               + "; ".join(f"{lab} {sup.count(t[k])} คน" for k, lab in BUCKETS))
+        parts += [f"<p>{timeliness_line(view, kr)}</p>", png(fig, alt)]
+    if n > 0:
+        data = esc(view.data_name or "DATA")
+        district = "รหัสเขต" if view.is_bma else esc(view.scope)
+        parts.append(f"<p>ยังมีผู้ที่ยังไม่ได้รับบริการ <b>{esc(sup.count(n))}</b> {esc(kr_unit(kr))} "
+                     "รายชื่อ (มีข้อมูลส่วนบุคคล สำหรับเจ้าหน้าที่ผู้รับผิดชอบเท่านั้น) สร้างได้ด้วยคำสั่ง "
+                     f"<code>krlib worklist --data {data} --kr {esc(kr.code)} "
+                     f"--district {district}</code></p>")
+    else:
+        parts.append("<p>ทุกคนในกลุ่มเป้าหมายได้รับบริการแล้ว</p>")
+    return HTML("".join(parts) + "</section>")
+
+
+# --- comparison with Bangkok and the other districts ---------------------------------
+
+def league_frame(view: ReportView, kr) -> pd.DataFrame:
+    """The 50 districts with rank by percent (1 = highest; districts without cases unranked)."""
+    r = view.prep.indicators.results
+    d = r[(r.kr_code == kr.code) & (r.fiscal_year == view.period.fiscal_year)
+          & (r.quarter == view.period.quarter) & (r.scope_code != BMA)]
+    d = d[["scope_code", "scope_name_th", "numerator", "denominator", "percent", "met_target"]]
+    d = d.assign(rank=d["percent"].rank(method="min", ascending=False))
+    d = d.rename(columns={"met_target": "met"})
+    return d.sort_values(["rank", "scope_code"], na_position="last").reset_index(drop=True)
+
+
+def unknown_row(view: ReportView, kr) -> tuple[int, int]:
+    """Persons of unknown district: Bangkok minus the sum of the 50 districts."""
+    league, bma = league_frame(view, kr), view.result(kr, BMA)
+    assert bma is not None  # Bangkok has a row for every available KR
+    return (int(bma.numerator) - int(league.numerator.sum()),
+            int(bma.denominator) - int(league.denominator.sum()))
+
+
+def met_count(view: ReportView, kr) -> tuple[int, int]:
+    """(districts meeting the target, districts with cases)."""
+    lg = league_frame(view, kr)
+    return int((lg["met"] == True).sum()), int(lg["rank"].notna().sum())  # noqa: E712
+
+
+def league_table(view: ReportView, kr) -> HTML:
+    sup, lg = view.suppression, league_frame(view, kr)
+    un, ud = unknown_row(view, kr)
+    bma = view.result(kr, BMA)
+    assert bma is not None  # Bangkok has a row for every available KR
+    rank = ["–" if pd.isna(k) else str(int(k)) for k in lg["rank"]]
+    names = list(lg.scope_name_th)
+    nums, dens = list(lg.numerator), list(lg.denominator)
+    pcts, mets = list(lg.percent), list(lg.met)
+    rank += ["", ""]
+    names += [UNKNOWN_TH, f"รวม{BANGKOK_TH}"]
+    nums += [un, int(bma.numerator)]
+    dens += [ud, int(bma.denominator)]
+    pcts += [percent_half_up(un, ud), bma.percent]
+    mets += [None, bma.met_target]
+    table = pd.DataFrame({
+        "อันดับ": rank, "เขต": names,
+        "ผลงาน (คน)": [sup.count(n) for n in nums],
+        "กลุ่มเป้าหมาย (คน)": [sup.count(d) for d in dens],
+        "ร้อยละ": [sup.percent(p, n, d) for p, n, d in zip(pcts, nums, dens)],
+        "ผล": [DASH if sup.percent_hidden(n, d) else _verdict_text(m)
+               for m, n, d in zip(mets, nums, dens)],
+    })
+    table.loc[len(table) - 2, "ผล"] = DASH  # unknown district: not a district to judge
+    return html_table(table, caption=f"ผลรายเขต {view.period.label_th} (50 เขต + {UNKNOWN_TH} "
+                                     f"= {BANGKOK_TH})", classes="krlib-league")
+
+
+def map_status(view: ReportView, kr) -> dict[str, str]:
+    sup, out = view.suppression, {}
+    for r in league_frame(view, kr).itertuples():
+        if int(r.denominator) == 0 or sup.percent_hidden(r.numerator, r.denominator):
+            out[r.scope_code] = "no_cases"
+        else:
+            out[r.scope_code] = "met" if bool(r.met) else "not_met"
+    return out
+
+
+def comparison(view: ReportView, kr) -> HTML:
+    """District beside Bangkok and its rank; for BMA the map, the league chart and table."""
+    from krlib.report import charts
+
+    sup = view.suppression
+    met, ranked = met_count(view, kr)
+    bma = view.result(kr, BMA)
+    assert bma is not None  # Bangkok has a row for every available KR
+    bma_pct = sup.percent(bma.percent, bma.numerator, bma.denominator)
+    un, ud = unknown_row(view, kr)
+    if view.is_bma:
+        status = map_status(view, kr)
+        names = {c: n.removeprefix("เขต") for c, n in zip(scopes().scope_code,
+                                                            scopes().scope_name_th) if c != BMA}
+        n_not = sum(1 for v in status.values() if v == "not_met")
+        n_none = sum(1 for v in status.values() if v == "no_cases")
+        withheld = any(sup.percent_hidden(r.numerator, r.denominator)
+                       for r in league_frame(view, kr).itertuples() if r.denominator)
+        label = "ไม่มีกลุ่มเป้าหมาย หรือไม่เปิดเผย" if withheld else charts.NO_CASES_TH
+        fig = charts.district_map(status, f"ผลรายเขต — {view.period.label_th}", names, label)
+        alt = (f"แผนที่ 50 เขตของกรุงเทพมหานคร: บรรลุค่าเป้าหมาย {met} เขต ยังไม่บรรลุ {n_not} เขต "
+               f"{label} {n_none} เขต")
+        league = league_frame(view, kr)
+        shown = league.copy()
+        shown["percent"] = [view.percent_shown(r) for r in league.itertuples()]
+        fig2 = charts.league_chart(shown, kr.target, f"ร้อยละรายเขต — {view.period.label_th}",
+                                   label)
+        best = league.dropna(subset=["rank"]).head(3)
+        alt2 = (f"แผนภูมิแท่งร้อยละของ {ranked} เขตที่มีกลุ่มเป้าหมาย เรียงจากมากไปน้อย "
+                f"ค่าเป้าหมาย {target_text(kr.target)} บรรลุ {met} เขต; สูงสุด: "
+                + "; ".join(f"{r.scope_name_th} "
+                            f"{sup.percent(r.percent, r.numerator, r.denominator)}"
+                            for r in best.itertuples()))
+        note = (f"<p>ภาพรวม{BANGKOK_TH} <b>{esc(bma_pct)}</b> · เขตที่มีกลุ่มเป้าหมาย {ranked} เขต "
+                f"บรรลุค่าเป้าหมาย <b>{met}</b> เขต · ผู้ที่ไม่ทราบเขต {esc(sup.count(ud))} คน "
+                f"(ได้รับบริการ {esc(sup.count(un))} คน) นับเฉพาะในภาพรวม{BANGKOK_TH}</p>")
+        return HTML("<section><div class='keep'><h3>เปรียบเทียบรายเขต</h3>" + note
+                    + png(fig, alt, charts.MAP_CREDIT_TH) + "</div><div class='keep'>"
+                    + png(fig2, alt2) + "</div>"
+                    + league_table(view, kr).data + "</section>")
+    mine = view.result(kr)
+    assert mine is not None  # every scope has a row for every available KR
+    lg = league_frame(view, kr)
+    row = lg[lg.scope_code == view.scope].iloc[0]
+    if pd.isna(row["rank"]):
+        where = "ไม่ได้จัดอันดับ (ไม่มีกลุ่มเป้าหมาย)"
+    elif sup.percent_hidden(row.numerator, row.denominator):
+        where = "ไม่เปิดเผยอันดับ (จำนวนน้อย)"
+    else:
+        where = f"อันดับที่ <b>{int(row['rank'])}</b> จาก {ranked} เขตที่มีกลุ่มเป้าหมาย"
+    mine_pct = sup.percent(mine.percent, mine.numerator, mine.denominator)
+    fig = charts.comparison_chart(view.percent_shown(mine), view.percent_shown(bma), kr.target,
+                                  (view.name, BANGKOK_TH))
+    alt = (f"แผนภูมิแท่งเปรียบเทียบร้อยละของ{view.name} {mine_pct} กับภาพรวม{BANGKOK_TH} "
+           f"{bma_pct} ค่าเป้าหมาย {target_text(kr.target)}")
+    return HTML("<section class='keep'><h3>เปรียบเทียบกับภาพรวมกรุงเทพมหานครและเขตอื่น</h3>"
+                f"<p>{esc(view.name)}: {where} · ภาพรวม{BANGKOK_TH} <b>{esc(bma_pct)}</b> · "
+                f"บรรลุค่าเป้าหมาย {met} จาก 50 เขต (ตัวเลขระดับ{BANGKOK_TH})</p>"
+                + png(fig, alt) + "</section>")
+
+
+# --- data quality, sign-off, provenance -----------------------------------------------
+
+def _table_th(table: str) -> str:
+    spec = TABLES.get(table)
+    return spec.th if spec is not None else str(table)
+
+
+def _reason_th(kind: str, code: str) -> str:
+    from krlib.clean.tables import FLAGS, REASONS
+
+    if kind == "collapsed":
+        return "แถวซ้ำทุกช่อง"
+    return (REASONS.get(code) or FLAGS.get(code) or (str(code),))[0]
+
+
+def district_quality_table(view: ReportView) -> HTML:
+    """This district's own rows: rejected, collapsed duplicates, kept with a flag."""
+    dq = getattr(view.prep, "district_quality", None)
+    if dq is None or len(dq) == 0:
+        rows = pd.DataFrame(columns=["table", "kind", "code", "district", "rows"])
+    else:
+        rows = dq[dq.district == view.scope]
+    if rows.empty:
+        return HTML(f"<p>ไม่มีแถวของ{esc(view.name)}ที่ถูกปฏิเสธ ซ้ำ หรือมีข้อสังเกต</p>")
+    return html_table(pd.DataFrame({
+        "ตาราง": [_table_th(t) for t in rows.table],
+        "ผล": [KIND_TH.get(k, k) for k in rows.kind],
+        "เหตุผล": [_reason_th(k, c) for k, c in zip(rows.kind, rows.code)],
+        "จำนวนแถว": [count_text(n) for n in rows["rows"]],
+    }))
+
+
+def quality_table(view: ReportView) -> HTML:
+    q = view.prep.quality
+    return html_table(pd.DataFrame({
+        "ตาราง": [_table_th(t) for t in q["table"]],
+        "แถวที่อ่าน": [count_text(n) for n in q["rows_in"]],
+        "เก็บไว้": [count_text(n) for n in q["kept"]],
+        "แถวซ้ำที่รวม": [count_text(n) for n in q["duplicates_collapsed"]],
+        "ปฏิเสธ": [count_text(n) for n in q["rejected"]],
+        "เลขประชาชนไม่ถูกต้อง": [count_text(n) for n in q["invalid_citizen_id"]],
+        "ไม่ทราบเขต": [count_text(n) for n in q["unknown_district"]],
+    }), classes="krlib-wide")
+
+
+def reasons_table(view: ReportView) -> HTML:
+    from krlib.clean.tables import FLAGS, REASONS
+
+    p = view.prep
+    rows = [(_table_th(r.table), "ปฏิเสธ", REASONS.get(r.reason, (r.reason,))[0], count_text(r.rows))
+            for r in p.reasons.itertuples()]
+    rows += [(_table_th(r.table), "เก็บไว้ (มีข้อสังเกต)", FLAGS.get(r.flag, (r.flag,))[0],
+              count_text(r.rows)) for r in p.flags.itertuples()]
+    if not rows:
+        return HTML("<p>ไม่มีแถวที่ถูกปฏิเสธหรือมีข้อสังเกต</p>")
+    return html_table(pd.DataFrame(rows, columns=["ตาราง", "ผล", "เหตุผล", "จำนวนแถว"]))
+
+
+def quality_section(view: ReportView) -> list:
+    """The district's own data quality, then (said so) Bangkok-wide tables."""
+    head = ("<h2>คุณภาพข้อมูล</h2><p>ทุกแถวของข้อมูลนำเข้าลงเอยอย่างใดอย่างหนึ่ง: เก็บไว้ "
+            "รวมเป็นแถวเดียว (แถวซ้ำทุกช่อง) หรือปฏิเสธพร้อมเหตุผล ตำแหน่งของแถวที่ถูกปฏิเสธ "
+            "(ไฟล์ เลขแถว และเขตถ้าทราบ) อยู่ในไฟล์ rejected_rows.csv</p>")
+    if view.is_bma:
+        return [HTML(head), quality_table(view), reasons_table(view)]
+    own = (f"<h3>ข้อมูลของ{esc(view.name)}</h3><p>แถวที่ระบุ{esc(view.name)}ในข้อมูล "
+           "(แถวที่อ่านเขตไม่ได้ และรายการบริการซึ่งไม่มีคอลัมน์เขต นับเฉพาะในภาพรวม)</p>")
+    if view.no_cases:
+        return [HTML(f"<h2>คุณภาพข้อมูลของ{esc(view.name)}</h2>"), district_quality_table(view)]
+    wide = (f"<h3>ภาพรวมทั้ง{BANGKOK_TH}</h3><p>ตัวเลขในส่วนนี้เป็นของข้อมูลทั้ง"
+            f"{BANGKOK_TH} ไม่ใช่เฉพาะ{esc(view.name)}</p>")
+    return [HTML(head + own), district_quality_table(view), HTML(wide), quality_table(view),
+            reasons_table(view)]
+
+
+SIGNOFF_ROLES = (("prepared_by", "ผู้จัดทำ"), ("reviewed_by", "ผู้ตรวจสอบ"),
+                 ("approved_by", "ผู้อนุมัติ"))
+
+
+def signoff(view: ReportView) -> HTML:
+    """Prepared / reviewed / approved by: names and positions from the parameters, blank
+    lines to fill in by hand where none is given."""
+    blank = "." * 40
+    boxes = []
+    for key, role in SIGNOFF_ROLES:
+        who = view.signoff.get(key) or {}
+        if not isinstance(who, dict):
+            who = {"name": str(who)}
+        name = esc(str(who.get("name") or "")) or blank
+        pos = esc(str(who.get("position") or "")) or blank
+        boxes.append(f'<div class="sign"><p><b>{role}</b></p><p>ลงชื่อ {blank}</p>'
+                     f"<p>({name})</p><p>ตำแหน่ง {pos}</p><p>วันที่ {blank[:24]}</p></div>")
+    return HTML('<section class="keep krlib-signoff"><h2>การรับรองรายงาน</h2>'
+                f'<div class="signs">{"".join(boxes)}</div></section>')
+
+
+def provenance(view: ReportView, params: dict | None = None) -> HTML:
+    """Where the figures come from: files and their SHA-256, version, parameters, time;
+    the data folder by its name only, never a local path."""
+    info, when = version_info(), generated_at()
+    made = bangkok_time(when)
+    files = "".join(f"<tr><td>{esc(_table_th(s['table']))}</td><td>{esc(str(s['file']))}</td>"
+                    f"<td>{count_text(s['rows_in'])}</td><td class='sha'>{esc(str(s['sha256']))}"
+                    "</td></tr>" for s in view.prep.sources)
+    shown = {k: v for k, v in (params or {}).items() if k not in ("data_dir", "prepared",
+                                                                  "signoff")}
+    par = ", ".join(f"{esc(str(k))} = {esc(str(v))}" for k, v in shown.items())
+    nb = f"notebooks/{view.scope}.ipynb"
+    table = ("" if view.no_cases else
+             "<div class='krlib-scroll'><table class='krlib-table krlib-sources'><thead><tr>"
+             "<th>ตาราง</th><th>ไฟล์</th><th>แถว</th><th>SHA-256</th></tr></thead>"
+             f"<tbody>{files}</tbody></table></div>")
+    items = [f"ชุดข้อมูล: {esc(view.data_name or DASH)} · ข้อมูล ณ วันที่ "
+             f"{thai_date(view.as_of) if view.as_of else NO_DATA_TH}",
+             f"โปรแกรมคำนวณ krlib รุ่น {esc(str(info['krlib_version']))} · รุ่นของโค้ด "
+             f"{esc(str(info['git_commit'] or 'ไม่ทราบ'))}",
+             f"พารามิเตอร์: {par or DASH}",
+             f"จัดทำเมื่อ {thai_date(made)} {made:%H:%M} น. (เวลากรุงเทพฯ)",
+             # the path is the link's text: a PDF holds no link to this machine's files
+             f'ขั้นตอนการคำนวณทั้งหมด: โน้ตบุ๊ก <a href="{esc(nb, quote=True)}">{esc(nb)}</a>']
+    if view.no_cases:  # the one-page statement: the same facts, in small print
+        body = "<p class='small'>" + " · ".join(items) + "</p>"
+    else:
+        body = "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+    return HTML("<section class='krlib-provenance'><h2>ที่มาของข้อมูล</h2>" + table + body
+                + "</section>")
+
+
+# --- the machine-checked figures ------------------------------------------------------
+
+def key_figures(view: ReportView) -> str:
+    """One stable text line per KR: the figures the tests check in the executed notebook
+    (the cell is tagged key-figures and left out of the HTML and PDF)."""
+    sup, lines = view.suppression, []
+    for kr in view.krs.values():
+        label = f"KR {kr.code} {view.scope} {view.period.label}"
+        if not view.available(kr):
+            lines.append(f"{label}: unavailable")
+            continue
+        r = view.result(kr)
+        assert r is not None  # every scope has a row for every available KR
+        num, den = int(r.numerator), int(r.denominator)
+        pct = "" if pd.isna(r.percent) else f"{r.percent:.2f}"
+        if sup.percent_hidden(num, den):
+            pct = "withheld"
+        met = ("" if r.met_target is None or pd.isna(r.met_target)
+               else str(bool(r.met_target)).lower())
+        lines.append(f"{label}: {sup.count(num).replace(',', '')}/"
+                     f"{sup.count(den).replace(',', '')} percent={pct} met={met}")
+    return "\n".join(lines)
