@@ -341,38 +341,21 @@ def cmd_indicators(args: argparse.Namespace) -> int:
 
     # Files parse (pyarrow, no GIL) while pandas and the rest import (~0.35 s).
     early = parse_drop_early(args.data)
-    from krlib.clean.tables import load_drop
-    from krlib.compute.indicators import compute
+    from krlib.compute import alerts
     from krlib.contract.kr import load_krs
     from krlib.contract.periods import Period
-    from krlib.outputs.csvs import write_outputs
+    from krlib.outputs.run import start_run, write_run, write_run_manifest
 
     period = Period(args.fiscal_year, args.quarter)
     krs = load_krs(args.krs)
-    clean = load_drop(args.data, early)
-    ind = compute(clean, period, krs.values())
-    for reason in ind.unavailable.values():
-        print(f"krlib: warning: {reason}", file=sys.stderr)
-    from krlib.compute import alerts
-
-    warnings = alerts.collect(clean, ind, period, krs)
-    alerts.announce(warnings)
-    write_outputs(ind, clean, args.out)
-    from krlib.outputs.workbook import write_workbook
-
-    write_workbook(ind, clean, args.out, period, krs.values())
-    from krlib.compute.prepare import sources_of
-    from krlib.outputs.manifest import write_manifest
-
-    write_manifest(args.out, sources_of(clean),
-                   {"command": "indicators", "fiscal_year": period.fiscal_year,
-                    "quarter": period.quarter, "data": args.data.name,
-                    "unavailable": ind.unavailable},
-                   warnings=alerts.as_dicts(warnings))
+    run = start_run(args.data, period, krs, history=False, early=early)
+    args.out.mkdir(parents=True, exist_ok=True)
+    write_run(args.out, run)
+    write_run_manifest(args.out, run, "indicators")
     if not args.quiet:
-        print(summary_text(ind, clean, period, args.out, krs))
+        print(summary_text(run.prep.indicators, run.clean, period, args.out, run.prep.krs))
     if args.strict:
-        alerts.check_strict(warnings)
+        alerts.check_strict(run.warnings)
     return 0
 
 

@@ -234,27 +234,20 @@ def _render(data_dir: Path, period, scopes: list[str], formats: list[str], folde
             strict: bool = False, compare_old=None,
             notebook_parameters: dict | None = None) -> BatchResult:
     """Everything a run writes, into ``folder`` (the staging folder)."""
-    from krlib.clean.tables import load_drop
     from krlib.compute import alerts
-    from krlib.compute.prepare import prepare_clean, sources_of
     from krlib.contract.scopes import scope_name_th
-    from krlib.outputs.csvs import write_outputs
-    from krlib.outputs.manifest import write_manifest
-    from krlib.outputs.workbook import write_workbook
+    from krlib.outputs.run import start_run, write_run, write_run_manifest
     from krlib.report.index_page import write_index
     from krlib.report.view import REPORT_TITLE_TH
 
     stages: dict[str, float] = {}
     _stage("cleaning")
     t = time.perf_counter()
-    clean = load_drop(data_dir)
-    prep = prepare_clean(clean, period, krs=krs)
-    warned = alerts.collect(clean, prep.indicators, period, prep.krs)
-    alerts.announce(warned)  # on stderr; --strict: exit 3 before rendering
+    run = start_run(data_dir, period, krs, history=True)  # warnings on stderr
     if strict:
-        alerts.check_strict(warned)
-    write_outputs(prep, clean, folder)  # the KRs are computed once, in prepare_clean
-    write_workbook(prep.indicators, clean, folder, period, prep.krs.values())
+        alerts.check_strict(run.warnings)  # exit 3 before rendering anything
+    write_run(folder, run)
+    prep = run.prep
     prepared = prep.save(folder / "prepared.json")
     stages["load+clean+compute"] = time.perf_counter() - t
 
@@ -302,11 +295,9 @@ def _render(data_dir: Path, period, scopes: list[str], formats: list[str], folde
     write_index(folder, prep, results, suppress_below,
                 str((notebook_parameters or {}).get("data_as_of") or ""), compare_old)
     batch = BatchResult(folder, results, stages)
-    write_manifest(folder, sources_of(clean), {
-        "command": "report", "fiscal_year": period.fiscal_year, "quarter": period.quarter,
-        "data": Path(data_dir).name, "scopes": scopes, "formats": formats,
-        "suppress_below": suppress_below, "unavailable": prep.indicators.unavailable,
-        "failed": {r.scope: r.error for r in batch.failed}}, warnings=prep.warnings)
+    write_run_manifest(folder, run, "report", scopes=scopes, formats=formats,
+                       suppress_below=suppress_below,
+                       failed={r.scope: r.error for r in batch.failed})
     return batch
 
 

@@ -146,18 +146,18 @@ def district_quality_table(clean: CleanDrop) -> pd.DataFrame:
 
 
 def prepare_clean(clean: CleanDrop, period: Period, *, cumulative: bool = True,
-                  rounding: str = "half_up", krs: dict[str, KRDefinition] | None = None
-                  ) -> Prepared:
-    """Aggregates for ``period``, every earlier quarter of its fiscal year and every
-    quarter of the previous fiscal year (by the same rules, from the same drop).
+                  rounding: str = "half_up", krs: dict[str, KRDefinition] | None = None,
+                  history: bool = True) -> Prepared:
+    """Aggregates for ``period`` and, with ``history``, every earlier quarter of its fiscal
+    year and every quarter of the previous fiscal year (same rules, same drop).
 
     ``krs`` are the definitions to compute (default: the package's, :data:`krlib.contract.kr.KRS`).
     """
     from krlib.compute import alerts
 
     krs = dict(KRS if krs is None else krs)
-    ind = compute(clean, report_periods(period), krs.values(), cumulative=cumulative,
-                  rounding=rounding)
+    periods = report_periods(period) if history else [period]
+    ind = compute(clean, periods, krs.values(), cumulative=cumulative, rounding=rounding)
     return Prepared(period, ind, data_quality_table(clean), reasons_table(clean),
                     flags_table(clean), sources_of(clean), krs,
                     {"cumulative": bool(cumulative), "rounding": rounding},

@@ -102,15 +102,9 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def write_outputs(ind, clean: CleanDrop, out_dir: Path | str) -> list[Path]:
-    """Write the six contract CSVs and the two extra ones into ``out_dir``.
-
-    ``ind`` is the :class:`~krlib.compute.indicators.Indicators` of the report period, or a
-    :class:`~krlib.compute.prepare.Prepared` (its period's rows are written): the batch computes
-    the KRs once and writes what the reports show.
-    """
-    if not isinstance(ind, Indicators):  # a Prepared: the quarters to date, keep its own
-        ind = ind.indicators.for_period(ind.period)
+def write_outputs(ind: Indicators, clean: CleanDrop, out_dir: Path | str) -> list[Path]:
+    """Write the six contract CSVs and the two extra ones into ``out_dir``; ``ind`` holds
+    the one period they are for (see :func:`krlib.outputs.run.write_run`)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     tables = {
