@@ -167,7 +167,7 @@ def key_figures(folder: Path, scopes: list[str]) -> dict[str, list[str]]:
 
 def bench_batch(n_scopes: int) -> dict:
     sys.path.insert(0, str(ROOT / "src"))
-    from krlib.compute.indicators import scopes as all_scopes
+    from krlib.contract.scopes import scopes as all_scopes
 
     drop = OUT / "drop-batch"
     demo(drop, 1.0, fmt="mixed")

@@ -61,14 +61,14 @@ def test_birth_date_two_digit_day_that_does_not_exist_a_century_earlier():
 def test_schema_holds_the_cleaning_rules():
     domain = TABLES["rehab_services"].column("domain")
     assert (domain.parser, domain.reject) == ("parse_domain", "invalid_domain")
-    assert domain.parse_function()("๒") == "welfare"
+    assert parse.parser_for(domain)("๒") == "welfare"
     st = TABLES["homeless_services"].column("service_type")
-    assert st.parse_function() is parse.parse_welfare_type and st.flags == {
+    assert parse.parser_for(st) is parse.parse_welfare_type and st.flags == {
         "other": "other_service_type"}
     assert [c.name for c in TABLES["homeless_registrations"].categories] == [
         "sex", "eligibility", "service_point"]
     assert [c.name for c in TABLES["rehab_referrals"].categories] == ["sex", "source"]
-    assert TABLES["rehab_referrals"].column("source").parse_function()("-") == "unspecified"
+    assert parse.parser_for(TABLES["rehab_referrals"].column("source"))("-") == "unspecified"
     assert list(DIMENSIONS) == ["sex", "age_band", "service_point", "source"]
 
 

@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 
 from krlib.clean.tables import load_drop
-from krlib.compute.indicators import BMA, compute, percent_half_up, persons_to_target, scopes
+from krlib.compute.indicators import compute, percent_half_up, persons_to_target
 from krlib.contract.periods import Period
+from krlib.contract.scopes import BMA, scopes
 
 Q2 = Period(2568, 2)
 Q4 = Period(2568, 4)

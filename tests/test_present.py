@@ -8,11 +8,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from krlib.compute.indicators import BMA
 from krlib.compute.prepare import Prepared, prepare
 from krlib.contract.kr import KRS
+from krlib.contract.scopes import BMA
 from krlib.report import view as rp
-from krlib.report.formats import count_text, percent_text, points_text, thai_date
+from krlib.report.formats import count_text, percent_text, points_text
+from krlib.thai import thai_date
 
 EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "contract_example" / "drop"
 

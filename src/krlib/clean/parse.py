@@ -11,11 +11,12 @@ import re
 from collections.abc import Callable
 from datetime import date
 from functools import cache, lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from krlib.contract.schema import DOMAINS, OTHER, SOURCES, UNSPECIFIED, WELFARE_TYPES
+from krlib.contract.schema import DOMAINS, OTHER, SOURCES, UNSPECIFIED, WELFARE_TYPES, Column
 from krlib.contract.scopes import districts
 from krlib.thai import BE_OFFSET, MISSING_TEXT, MONTHS_ABBR_TH, MONTHS_FULL_TH, TO_ASCII_DIGITS
 from krlib.thai import THAI_DIGITS as THAI_DIGIT_CHARS
@@ -630,3 +631,9 @@ def birth_date_readings(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         early[i] = b.toordinal() - _UNIX_DAY0 if b is not None else _NAT
     as_dates = lambda d: d.astype("datetime64[D]").astype("datetime64[s]")[codes]  # noqa: E731
     return as_dates(late), as_dates(early)
+
+
+def parser_for(column: Column) -> Callable[..., Any]:
+    """A schema column's parser: ``(text)`` for most columns, ``(text, window end)`` if
+    ``per_window`` (the contract names it, :data:`Column.parser`; it lives here)."""
+    return globals()[column.parser]

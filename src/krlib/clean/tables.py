@@ -193,7 +193,7 @@ def _validate(frame: pd.DataFrame, spec: TableSpec, verdicts: _Verdicts) -> pd.D
     verdicts.reject(out_of_range, "date_out_of_range", spec.event_date)
     parsed["event_date"] = dates
     for column in spec.parsed:
-        fn = column.parse_function()
+        fn = parse.parser_for(column)
         if column.per_window and fn is parse.parse_birth_date:
             # one distinct birth date per person: the common shapes are read in Arrow
             late, early = parse.birth_date_readings(frame[column.name])

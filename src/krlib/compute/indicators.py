@@ -27,7 +27,7 @@ from krlib.contract.schema import (
     UNKNOWN_AGE,
     category_order,
 )
-from krlib.contract.scopes import BANGKOK_TH, BMA, UNKNOWN, scope_order, scopes  # noqa: F401
+from krlib.contract.scopes import BMA, UNKNOWN, scope_order, scopes
 from krlib.errors import OptionError
 
 RESULT_COLUMNS = ["kr_code", "fiscal_year", "quarter", "scope_code", "scope_name_th",

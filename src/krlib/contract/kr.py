@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from krlib.contract.schema import DIMENSIONS, TABLES, TableSpec
-from krlib.contract.scopes import BANGKOK_TH  # noqa: F401 - re-exported for older callers
 from krlib.errors import DefinitionError
 
 #: The package's own definitions.

@@ -7,9 +7,7 @@ each coded column accepts. Everything else reads from here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 
 @dataclass(frozen=True)
@@ -43,12 +41,6 @@ class Column:
     @property
     def is_category(self) -> bool:
         return bool(self.parser) and not self.per_window
-
-    def parse_function(self) -> Callable[..., Any]:
-        """The parser: ``(text)`` for most columns, ``(text, window end)`` if per_window."""
-        from krlib.clean import parse
-
-        return getattr(parse, self.parser)
 
 
 @dataclass(frozen=True)

@@ -31,10 +31,6 @@ def districts() -> pd.DataFrame:
     return out
 
 
-def district_codes() -> list[str]:
-    return list(districts()["code"])
-
-
 @cache
 def _scopes() -> pd.DataFrame:
     d = districts()

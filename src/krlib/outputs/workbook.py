@@ -21,10 +21,11 @@ from pathlib import Path
 import pandas as pd
 
 from krlib.clean.tables import FLAGS, REASONS, UNKNOWN, CleanDrop
-from krlib.compute.indicators import BMA, Indicators, compute, percent_half_up
+from krlib.compute.indicators import Indicators, compute, percent_half_up
 from krlib.contract.kr import KRS, KRDefinition
 from krlib.contract.periods import Period
 from krlib.contract.schema import TABLES, category_label
+from krlib.contract.scopes import BMA
 
 WORKBOOK = "kr_results.xlsx"
 FONT = "TH Sarabun New"  # the Thai government's standard font (on every BMA office PC)

@@ -7,10 +7,6 @@ sign (``84.79 %``; a target ``100 %``), changes in percentage points with a sign
 
 from __future__ import annotations
 
-import math
-
-from krlib.thai import thai_date  # noqa: F401 - one Thai date style, re-exported here
-
 NO_DATA_TH = "ไม่มีข้อมูล"
 DASH = "–"
 
@@ -51,7 +47,3 @@ def points_text(delta) -> str:
     d = round(float(delta), 2)
     sign = "+" if d > 0 else ("\u2212" if d < 0 else "")
     return f"{sign}{abs(d):,.2f} จุด"
-
-
-def is_nan(x) -> bool:
-    return isinstance(x, float) and math.isnan(x)

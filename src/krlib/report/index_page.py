@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from krlib.report.formats import DASH, thai_date
+from krlib.report.formats import DASH
+from krlib.thai import thai_date
 
 TEMPLATE_DIR = Path(__file__).parents[1] / "templates" / "index"
 #: Files the index links to when the batch wrote them (name -> what it holds).
@@ -43,7 +44,8 @@ def index_context(folder: Path, prep, results: list, suppress_below: int = 0,
     ``compare_old``: the outputs of an earlier run (:func:`krlib.outputs.compare.read_outputs`);
     the index then lists what moved since (``--compare-with``).
     """
-    from krlib.compute.indicators import BMA, persons_to_target, scopes
+    from krlib.compute.indicators import persons_to_target
+    from krlib.contract.scopes import BMA, scopes
     from krlib.outputs.compare import changes_section
     from krlib.outputs.provenance import generated_at
     from krlib.report.formats import target_text

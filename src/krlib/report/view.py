@@ -46,8 +46,8 @@ from krlib.report.formats import (
     percent_text,
     points_text,
     target_text,
-    thai_date,
 )
+from krlib.thai import thai_date
 
 QUARTER_TH = {1: "ไตรมาส 1", 2: "ไตรมาส 2", 3: "ไตรมาส 3", 4: "ไตรมาส 4"}
 NO_CASES_TH = thai.NO_CASES_TH
