@@ -309,7 +309,7 @@ def test_chart_errors(watthana):
 # --- the drop and its account ---------------------------------------------------------
 
 def test_drop_holds_the_clean_drop_and_its_account(watthana):
-    from krlib.outputs.csvs import data_quality_table
+    from krlib.clean.accounts import data_quality_table
 
     drop = krlib.load(watthana)
     assert isinstance(drop, Drop)

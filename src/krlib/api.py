@@ -35,6 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from krlib.clean.accounts import data_quality_table, flags_table, reasons_table
 from krlib.clean.tables import CleanDrop, TableAccount, load_drop
 from krlib.compute.indicators import Indicators, compute
 from krlib.compute.methods import (
@@ -55,7 +56,6 @@ from krlib.contract.scopes import (
     scope_order,
 )
 from krlib.errors import OptionError
-from krlib.outputs.csvs import data_quality_table, flags_table, reasons_table
 
 __all__ = ["load", "Drop", "Figures", "compare", "CHART_KINDS", "COMPARE_COLUMNS",
            "METHODS"]

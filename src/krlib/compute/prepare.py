@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from krlib import __version__
+from krlib.clean.accounts import data_quality_table, flags_table, reasons_table
 from krlib.clean.tables import CleanDrop, load_drop
 from krlib.compute.indicators import (
     BREAKDOWN_COLUMNS,
@@ -28,7 +29,6 @@ from krlib.compute.indicators import (
 )
 from krlib.contract.kr import KRS, KRDefinition, load_krs
 from krlib.contract.periods import MIN_FISCAL_YEAR, Period
-from krlib.outputs.csvs import data_quality_table, flags_table, reasons_table
 
 FORMAT = "krlib-prepared/2"
 DISTRICT_QUALITY_COLUMNS = ["table", "kind", "code", "district", "rows"]
