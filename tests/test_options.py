@@ -196,3 +196,27 @@ def test_parser_executor_choices_are_the_registry():
                   if isinstance(a, argparse._SubParsersAction)).choices["report"]
     executor = next(a for a in report._actions if a.dest == "executor")
     assert tuple(executor.choices) == tuple(EXECUTORS)
+
+
+# --- one validator per value type (krlib.contract.values) ------------------------------
+
+def test_one_whole_number_check_for_params_and_the_api():
+    import numpy as np
+
+    from krlib.api import _whole
+    from krlib.contract.periods import Period
+    from krlib.contract.values import BadValue, whole
+    from krlib.errors import OptionError
+
+    assert whole(np.int64(3), 1, 4) == 3 and whole("3", 1, 4, text=True) == 3
+    for bad in (True, 2.0, 2.7, "2", None, [2]):
+        with pytest.raises(BadValue):
+            whole(bad, 1, 4)  # a params file: a YAML number only
+    with pytest.raises(BadValue, match="1-4"):
+        whole(5, 1, 4)
+    assert _whole("4", "quarter") == 4 and _whole(np.int64(2568), "fiscal_year") == 2568
+    for bad in (True, 2.0, "2.5", "สอง"):
+        with pytest.raises(OptionError, match="whole number"):
+            _whole(bad, "quarter")
+    with pytest.raises(OptionError):
+        Period(2568, True)  # a bool is no quarter, not even 1

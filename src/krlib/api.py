@@ -28,7 +28,6 @@ Example (quarter-only KR 8207 for district 1039, Q4 of fiscal year 2568)::
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +54,7 @@ from krlib.contract.scopes import (
     scope_name_th,
     scope_order,
 )
+from krlib.contract.values import BadValue, whole
 from krlib.errors import OptionError
 
 __all__ = ["load", "Drop", "Figures", "compare", "CHART_KINDS", "COMPARE_COLUMNS",
@@ -77,20 +77,17 @@ _KINDS = ("results", "breakdown", "disaggregation", "timeliness")
 
 # --- options ------------------------------------------------------------------------
 
-def _whole(value, name: str) -> int:
-    """An int option (an int, a numpy integer or digits as text), else OptionError."""
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
+def _whole(value: object, name: str) -> int:
+    """An int argument (an int, a numpy integer or digits as text), else OptionError; the
+    range is :class:`~krlib.contract.periods.Period`'s to check."""
     try:
-        if isinstance(value, bool):
-            raise TypeError
-        return operator.index(value)
-    except TypeError:
+        return whole(value, text=True)
+    except BadValue:
         raise OptionError(f"{name} ต้องเป็นจำนวนเต็ม / {name} must be a whole number, "
                           f"got {value!r}") from None
 
 
-def _period(fiscal_year, quarter) -> Period:
+def _period(fiscal_year: object, quarter: object) -> Period:
     return Period(_whole(fiscal_year, "fiscal_year"), _whole(quarter, "quarter"))
 
 

@@ -12,28 +12,15 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from krlib.contract.values import BadValue, whole
 from krlib.errors import KrlibError, OptionError
 
-
-class _Bad(ValueError):
-    """A value outside what a key allows (``allowed`` says what is)."""
-
-    def __init__(self, allowed: str, detail: str = "") -> None:
-        super().__init__(allowed)
-        self.allowed, self.detail = allowed, detail
+_Bad = BadValue
 
 
 def _whole(lo: int, hi: int | None = None) -> Callable[[object], int]:
-    allowed = f"a whole number {lo}-{hi}" if hi is not None else f"a whole number {lo} or more"
-
-    def check(value: object) -> int:
-        # bool is an int in Python (YAML ``true``): never a number here; nor is 2.0 or "2".
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise _Bad(allowed)
-        if value < lo or (hi is not None and value > hi):
-            raise _Bad(allowed)
-        return value
-    return check
+    """A YAML number in range (never ``true``, ``2.0`` or ``"2"``): :func:`values.whole`."""
+    return lambda value: whole(value, lo, hi)
 
 
 def _text(allowed: str) -> Callable[[object], str]:

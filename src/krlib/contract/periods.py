@@ -28,11 +28,12 @@ class Period:
     quarter: int
 
     def __post_init__(self) -> None:
-        if not isinstance(self.quarter, int) or not 1 <= self.quarter <= 4:
+        if isinstance(self.quarter, bool) or not isinstance(self.quarter, int) \
+                or not 1 <= self.quarter <= 4:
             raise OptionError(
                 f"ไตรมาสต้องเป็น 1-4 / quarter must be 1, 2, 3 or 4, got {self.quarter!r}"
             )
-        if not isinstance(self.fiscal_year, int) or not (
+        if isinstance(self.fiscal_year, bool) or not isinstance(self.fiscal_year, int) or not (
             MIN_FISCAL_YEAR <= self.fiscal_year <= MAX_FISCAL_YEAR
         ):
             raise OptionError(
