@@ -440,3 +440,11 @@ def test_docstring_examples_that_run():
     for module in (krlib.compute.methods, krlib.contract.scopes):
         result = doctest.testmod(module)
         assert result.failed == 0 and result.attempted > 0, module.__name__
+
+
+def test_krlib_compare_is_the_function_whatever_was_imported():
+    """The comparison module lives in krlib.outputs: importing it cannot shadow the
+    analysts' krlib.compare function (it did when both were krlib.compare)."""
+    import krlib.outputs.compare  # noqa: F401 - the import is the test
+
+    assert callable(krlib.compare) and krlib.compare is krlib.api.compare
