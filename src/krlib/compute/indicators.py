@@ -39,8 +39,12 @@ DISAGGREGATION_COLUMNS = ["kr_code", "fiscal_year", "quarter", "scope_code", "di
 #: Timeliness buckets: (column, lowest days, highest days or None).
 DAY_BUCKETS = (("days_0", 0, 0), ("days_1_7", 1, 7), ("days_8_30", 8, 30),
                ("days_31_90", 31, 90), ("days_91_plus", 91, None))
+#: The waiting persons by days waited so far, in the same buckets (contract v3).
+WAITING_BUCKETS = tuple(("waiting" + col.removeprefix("days"), lo, hi)
+                        for col, lo, hi in DAY_BUCKETS)
 TIMELINESS_COLUMNS = ["kr_code", "fiscal_year", "quarter", "scope_code", "served",
-                      "median_days", *(b[0] for b in DAY_BUCKETS), "waiting"]
+                      "median_days", *(b[0] for b in DAY_BUCKETS), "waiting",
+                      *(b[0] for b in WAITING_BUCKETS)]
 #: How percents are rounded to 2 decimals: the contract's half-up, or half-even
 #: (banker's rounding, offered to analysts comparing methods).
 ROUNDINGS = ("half_up", "half_even")
@@ -155,6 +159,14 @@ def home_districts(cohort: pd.DataFrame, kr: KRDefinition, period: Period,
                    cumulative: bool = True) -> pd.DataFrame:
     """Cohort persons of the window and their district (earliest record, then smallest id)."""
     return home_records(cohort, kr, period, cumulative)[["person", "district"]]
+
+
+def days_waiting(home: pd.DataFrame, period: Period) -> np.ndarray:
+    """Whole days each home record has waited by the last day of the window: (last day
+    of W) minus the record's date. The one computation behind the worklist's
+    ``days_waiting`` and kr_timeliness's ``waiting_*`` buckets."""
+    dates = home["event_date"].to_numpy().astype("datetime64[D]")
+    return (np.datetime64(period.end, "D") - dates).astype(np.int64)
 
 
 def person_services(cohort: pd.DataFrame, services: pd.DataFrame, kr: KRDefinition,
@@ -344,7 +356,25 @@ def _timeliness(kr: KRDefinition, home: pd.DataFrame, first: pd.Series, res: pd.
             row[col] = int(((d >= lo) & (d <= hi if hi is not None else True)).sum())
         row["waiting"] = int(denominators[code]) - len(d)
         rows.append(row)
-    return _label(pd.DataFrame(rows), kr, period)[TIMELINESS_COLUMNS]
+    out = pd.DataFrame(rows)
+    wait = home[~home["served"]]
+    counts = _bucket_counts(_scope_positions(wait["district"]), days_waiting(wait, period))
+    for j, (col, _, _) in enumerate(WAITING_BUCKETS):
+        out[col] = counts[:, j]
+    return _label(out, kr, period)[TIMELINESS_COLUMNS]
+
+
+def _bucket_counts(scope: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """Persons per (scope, day bucket), scopes in :func:`scope_order`: each district
+    (the unknown district, position -1, left out) and BMA (everyone). Integer codes and
+    bincount, no loop over persons."""
+    order = scope_order()
+    n_scopes, k = len(order), len(DAY_BUCKETS)
+    lows = np.array([lo for _, lo, _ in DAY_BUCKETS], dtype=np.int64)
+    bucket = np.searchsorted(lows, days, side="right") - 1  # days >= 0: bucket >= 0
+    known = scope >= 0
+    cell = np.concatenate([scope[known] * k + bucket[known], order[BMA] * k + bucket])
+    return np.bincount(cell, minlength=n_scopes * k).reshape(n_scopes, k)
 
 
 def unavailable_reason(kr: KRDefinition, clean: CleanDrop) -> str | None:

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from krlib.clean.tables import CleanDrop
-from krlib.compute.indicators import home_records, person_services
+from krlib.compute.indicators import days_waiting, home_records, person_services
 from krlib.contract.kr import KRDefinition
 from krlib.contract.periods import Period
 from krlib.errors import OptionError
@@ -43,11 +43,10 @@ def waiting(clean: CleanDrop, kr: KRDefinition, period: Period, district: str) -
     wait = home[(home["district"] == district) & ~home["person"].isin(served)]
     ids = clean.ids[kr.cohort_table]
     dates = wait["event_date"].to_numpy().astype("datetime64[D]")
-    end = np.datetime64(period.end, "D")
     out = pd.DataFrame({
         "record_id": ids.take(wait["rec"].to_numpy()).to_pylist(),
         "recorded_on": np.datetime_as_string(dates, unit="D"),
-        "days_waiting": (end - dates).astype(np.int64),
+        "days_waiting": days_waiting(wait, period),  # as kr_timeliness's waiting_* buckets
     })
     out = out.sort_values(["days_waiting", "record_id"], ascending=[False, True], kind="stable")
     return out.reset_index(drop=True)
