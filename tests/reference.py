@@ -566,8 +566,9 @@ def count_kr(records: list, services: list, start: dt.date, end: dt.date):
 
 
 def count_kr_full(records: list, services: list, start: dt.date, end: dt.date, dims):
-    """count_kr's figures, plus {scope: {(dimension, category): [num, den]}} and
-    {scope: [days of each served person]} (timeliness)."""
+    """count_kr's figures, plus {scope: {(dimension, category): [num, den]}},
+    {scope: [days of each served person]} (timeliness) and {scope: [days waited by the
+    last day of the window, of each cohort person not served]} (waiting)."""
     ids_of_person: dict[str, set] = {}
     for rec in records:
         ids_of_person.setdefault(rec["person"], set()).add(rec["id"])
@@ -588,6 +589,7 @@ def count_kr_full(records: list, services: list, start: dt.date, end: dt.date, d
     scopes["BMA"] = [0, 0, {}]
     disagg = {scope: {} for scope in scopes}
     days = {scope: [] for scope in scopes}
+    waited = {scope: [] for scope in scopes}
     for person, rec in home.items():
         cats, firsts = set(), []
         for rid in ids_of_person[person]:
@@ -609,7 +611,9 @@ def count_kr_full(records: list, services: list, start: dt.date, end: dt.date, d
                 cell[1] += 1
             if firsts:
                 days[scope].append(max(0, (min(firsts) - rec["on"]).days))
-    return scopes, disagg, days
+            if not cats:  # in the denominator, not in the numerator: still waiting
+                waited[scope].append((end - rec["on"]).days)
+    return scopes, disagg, days, waited
 
 
 # ------------------------------------------------------- person attributes
@@ -705,7 +709,8 @@ DISAGGREGATION_COLUMNS = ["kr_code", "fiscal_year", "quarter", "scope_code", "di
                           "category", "numerator", "denominator", "percent"]
 TIMELINESS_COLUMNS = ["kr_code", "fiscal_year", "quarter", "scope_code", "served",
                       "median_days", "days_0", "days_1_7", "days_8_30", "days_31_90",
-                      "days_91_plus", "waiting"]
+                      "days_91_plus", "waiting", "waiting_0", "waiting_1_7", "waiting_8_30",
+                      "waiting_31_90", "waiting_91_plus"]
 BUCKETS = [(0, 0), (1, 7), (8, 30), (31, 90), (91, 10 ** 9)]
 
 
@@ -735,7 +740,7 @@ def compute(data_dir, fiscal_year: int, quarter: int, cumulative: bool = True) -
         if reg_rows is None or svc_rows is None:
             continue  # the KR is unavailable
         dims = KR_DIMENSIONS[code]
-        scopes, disagg, days = count_kr_full(records, services, start, end, dims)
+        scopes, disagg, days, waited = count_kr_full(records, services, start, end, dims)
         for scope in [c for c, _, _ in DISTRICTS] + ["BMA"]:
             num, den, cats = scopes[scope]
             cells = sorted(disagg[scope].items(), key=lambda kv: (
@@ -744,11 +749,12 @@ def compute(data_dir, fiscal_year: int, quarter: int, cumulative: bool = True) -
                 disaggregation.append(dict(zip(DISAGGREGATION_COLUMNS, [
                     code, fy, qt, str(scope), dim_name, cat, str(n), str(d),
                     format_percent(n, d)])))
-            ds = days[scope]
+            ds, ws = days[scope], waited[scope]
             timeliness.append(dict(zip(TIMELINESS_COLUMNS, [
                 code, fy, qt, str(scope), str(len(ds)), median_text(ds),
                 *(str(sum(lo <= x <= hi for x in ds)) for lo, hi in BUCKETS),
-                str(den - len(ds))])))
+                str(den - len(ds)),
+                *(str(sum(lo <= x <= hi for x in ws)) for lo, hi in BUCKETS)])))
             percent = format_percent(num, den)
             met = "" if not percent else ("true" if Decimal(percent) >= target else "false")
             results.append(dict(zip(RESULT_COLUMNS, [

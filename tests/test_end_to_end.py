@@ -27,6 +27,7 @@ import reference  # noqa: E402
 from compare import assert_same_rows  # noqa: E402
 
 FY = 2568
+WAITING = ["waiting_0", "waiting_1_7", "waiting_8_30", "waiting_31_90", "waiting_91_plus"]
 
 
 def _rows(frame) -> list[dict[str, str]]:
@@ -88,6 +89,35 @@ def test_timeliness_matches_reference(drop, krlib_all_quarters, quarter):
         assert int(r["served"]) + int(r["waiting"]) == int(results[r["kr_code"]]["denominator"])
         buckets = ["days_0", "days_1_7", "days_8_30", "days_31_90", "days_91_plus"]
         assert sum(int(r[b]) for b in buckets) == int(r["served"])
+    for r in mine:  # every scope: the waiting buckets add up to waiting
+        assert sum(int(r[b]) for b in WAITING) == int(r["waiting"]), r["scope_code"]
+    assert any(int(r[b]) for r in mine for b in WAITING[1:])  # not trivially zero
+
+
+@pytest.mark.parametrize("quarter", [2, 4])
+def test_worklist_agrees_with_the_waiting_buckets(drop, krlib_all_quarters, quarter):
+    """krlib worklist's rows, bucketed by days_waiting, are kr_timeliness's waiting_*
+    columns, district by district; BMA = the districts plus the unknown district."""
+    import numpy as np
+
+    from krlib.contract.kr import KRS
+    from krlib.contract.scopes import UNKNOWN
+    from krlib.outputs.worklist import waiting
+
+    clean, ind = krlib_all_quarters
+    period = Period(FY, quarter)
+    mine = _rows(timeliness_table(ind.for_period(period)))
+    ranges = [(0, 0), (1, 7), (8, 30), (31, 90), (91, 10 ** 9)]
+    for kr in KRS.values():
+        rows = {r["scope_code"]: r for r in mine if r["kr_code"] == kr.code}
+        total = np.zeros(len(WAITING), dtype=int)
+        for scope in [*(s for s in rows if s != "BMA"), UNKNOWN]:
+            days = waiting(clean, kr, period, scope)["days_waiting"].to_numpy()
+            counts = np.array([((days >= lo) & (days <= hi)).sum() for lo, hi in ranges])
+            total += counts
+            if scope != UNKNOWN:
+                assert counts.tolist() == [int(rows[scope][b]) for b in WAITING], scope
+        assert total.tolist() == [int(rows["BMA"][b]) for b in WAITING]
 
 
 def test_data_quality_matches_reference(drop, krlib_all_quarters):
