@@ -234,3 +234,4 @@ def test_contract_example_reference_agrees(contract_example, quarter):
     assert mine == ref and len(mine) == 2 * 51
     assert [int(r["waiting"]) for r in ref if r["scope_code"] == "BMA"] == (
         [7, 29] if quarter == 2 else [9, 57])
+

@@ -236,3 +236,29 @@ def test_disaggregation_and_timeliness_frames_when_present(make_drop, tmp_path):
     header, body = table(sheet(wb, "ระยะเวลารอ"), "KR")
     assert header[3:5] == ["ได้รับบริการแล้ว (คน)", "มัธยฐาน (วัน)"]
     assert body == [["8207", "BMA", "กรุงเทพมหานคร", 2, 1.5, 1, 1, 0, 0, 0, 0]]
+
+
+def test_timeliness_sheet_waiting_by_days(make_drop, tmp_path):
+    """Contract v3's waiting_* columns, in Thai, from the hand-worked drop of
+    tests/test_waiting.py (1001: 0 | 7 | 8, 30 | 31, 90 | 91 days; BMA adds 1002, 1003
+    and the unknown district)."""
+    from test_waiting import REGS, SVCS
+
+    from krlib.clean.tables import load_drop
+    from krlib.compute.indicators import compute
+    from krlib.contract.periods import Period
+    from krlib.outputs.workbook import write_workbook
+
+    clean = load_drop(make_drop(homeless_registrations=REGS, homeless_services=SVCS))
+    q2 = Period(2568, 2)
+    wb = write_workbook(compute(clean, q2), clean, tmp_path, q2)
+    rows_ = sheet(wb, "ระยะเวลารอ")
+    assert "วันสุดท้ายของช่วงข้อมูล (31 มี.ค. 2568)" in rows_[1][0]
+    head = next(i for i, r in enumerate(rows_) if r and r[0] == "KR")
+    assert rows_[head][10:] == ["ยังรอรับบริการ (คน)", "รอ 0 วัน", "รอ 1-7 วัน", "รอ 8-30 วัน",
+                                "รอ 31-90 วัน", "รอ 91 วันขึ้นไป"]
+    body = {r[1]: r for r in rows_[head + 1:] if r and r[0] == "8207"}
+    assert len(body) == 51
+    assert body["1001"][10:] == [7, 1, 1, 2, 2, 1]
+    assert body["1004"][10:] == [0, 0, 0, 0, 0, 0]
+    assert body["BMA"][2] == "กรุงเทพมหานคร" and body["BMA"][10:] == [10, 1, 1, 2, 3, 3]

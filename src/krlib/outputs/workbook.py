@@ -26,6 +26,7 @@ from krlib.contract.kr import KRS, KRDefinition
 from krlib.contract.periods import Period
 from krlib.contract.schema import TABLES, category_label
 from krlib.contract.scopes import BMA
+from krlib.thai import thai_date
 
 WORKBOOK = "kr_results.xlsx"
 FONT = "TH Sarabun New"  # the Thai government's standard font (on every BMA office PC)
@@ -44,7 +45,10 @@ QUALITY_TH = {"table": "ตาราง", "table_th": "ชื่อตารา�
 TIMELINESS_TH = {"served": "ได้รับบริการแล้ว (คน)", "median_days": "มัธยฐาน (วัน)",
                  "days_0": "0 วัน", "days_1_7": "1-7 วัน", "days_8_30": "8-30 วัน",
                  "days_31_90": "31-90 วัน", "days_91_plus": "91 วันขึ้นไป",
-                 "waiting": "ยังรอรับบริการ (คน)"}
+                 "waiting": "ยังรอรับบริการ (คน)",
+                 "waiting_0": "รอ 0 วัน", "waiting_1_7": "รอ 1-7 วัน",
+                 "waiting_8_30": "รอ 8-30 วัน", "waiting_31_90": "รอ 31-90 วัน",
+                 "waiting_91_plus": "รอ 91 วันขึ้นไป"}
 
 
 @dataclass(frozen=True)
@@ -326,8 +330,11 @@ def timeliness_sheet(sheets: _Sheets, ind: Indicators, period: Period) -> None:
             Col("พื้นที่", "scope_name_th", width=22)]
     cols += [Col(th, key, "days" if key == "median_days" else "count", 12)
              for key, th in TIMELINESS_TH.items() if key in t.columns]
-    sheets.table("ระยะเวลารอ", [f"ระยะเวลาจากวันลงทะเบียน/ส่งต่อ ถึงบริการครั้งแรก — "
-                                f"{period.label_th}"], cols, t, freeze_cols=3)
+    titles = [f"ระยะเวลาจากวันลงทะเบียน/ส่งต่อ ถึงบริการครั้งแรก — {period.label_th}"]
+    if "waiting_0" in t.columns:
+        titles.append("ผู้ที่ยังรอรับบริการ: จำนวนวันที่รอมาแล้ว นับจากวันลงทะเบียน/ส่งต่อ "
+                      f"ถึงวันสุดท้ายของช่วงข้อมูล ({thai_date(period.end)})")
+    sheets.table("ระยะเวลารอ", titles, cols, t, freeze_cols=3)
 
 
 def quality_sheet(sheets: _Sheets, clean: CleanDrop, period: Period) -> None:
