@@ -231,6 +231,30 @@ def test_timeliness_line_chart_and_worklist_command(prep):
     assert "ยังไม่ได้รับบริการ <b>1</b> คน" in html  # 4 - 3
 
 
+def test_waiting_by_days_in_the_timeliness_section(prep):
+    """Contract v3's waiting_* buckets: a small Thai table under the worklist line, in the
+    report's number style and publication rule; nothing when the figures lack them."""
+    p = _with_new_frames(prep)
+    kr = KRS["8207"]
+    assert rp.waiting_table(view(p, "1026"), kr) == ""  # an older prepared file: no table
+    assert "รอรับบริการมาแล้ว" not in rp.timeliness(view(p, "1026"), kr).data
+    t = p.indicators.timeliness
+    p.indicators.timeliness = t.assign(waiting=[1234], waiting_0=[0], waiting_1_7=[3],
+                                       waiting_8_30=[1230], waiting_31_90=[0],
+                                       waiting_91_plus=[1])
+    html = rp.timeliness(view(p, "1026"), kr).data
+    assert "<p>ผู้ที่ยังรอรับบริการ จำแนกตามจำนวนวันที่รอมาแล้ว นับถึงวันที่ 31 มี.ค. 2568</p>" in html
+    assert html.index("krlib worklist") < html.index("รอรับบริการมาแล้ว")
+    table = html[html.index("รอรับบริการมาแล้ว"):]
+    heads = [c.split("<")[0] for c in table.split("<th>")[1:]]
+    assert heads == ["0 วัน", "1-7 วัน", "8-30 วัน", "31-90 วัน", "91 วันขึ้นไป"]
+    cells = [c.split("<")[0] for c in table.split("<td>")[1:]]
+    assert cells == ["จำนวนคน", "0", "3", "1,230", "0", "1"]
+    hidden = rp.waiting_table(view(p, "1026", 5), kr)
+    assert "<td>&lt;5</td>" in hidden and "<td>1,230</td>" in hidden
+    assert rp.waiting_table(view(p, "1001"), kr) == ""  # no timeliness row for the scope
+
+
 def test_warnings_banner_is_escaped_thai(prep):
     v = view(_with_new_frames(prep), BMA)
     html = rp.summary(v).data

@@ -57,6 +57,10 @@ MET_MARK, NOT_MET_MARK = "✔", "✘"
 REPORT_TITLE_TH = "รายงานผลการดำเนินงานตามตัวชี้วัดด้านสวัสดิการสังคม"
 BUCKETS = [("days_0", "วันเดียวกัน"), ("days_1_7", "1-7 วัน"), ("days_8_30", "8-30 วัน"),
            ("days_31_90", "31-90 วัน"), ("days_91_plus", "91 วันขึ้นไป")]
+#: The persons still waiting by days waited so far, to the last day of W (contract v3).
+WAITING_BUCKETS = [("waiting_0", "0 วัน"), ("waiting_1_7", "1-7 วัน"),
+                   ("waiting_8_30", "8-30 วัน"), ("waiting_31_90", "31-90 วัน"),
+                   ("waiting_91_plus", "91 วันขึ้นไป")]
 KIND_TH = {"rejected": "ปฏิเสธ", "collapsed": "แถวซ้ำทุกช่อง (รวมเป็นแถวเดียว)",
            "flagged": "เก็บไว้ (มีข้อสังเกต)"}
 
@@ -581,8 +585,21 @@ def timeliness_line(view: ReportView, kr) -> str:
             f"ยังรอรับบริการ {esc(sup.count(t.waiting))} คน)")
 
 
+def waiting_table(view: ReportView, kr) -> str:
+    """The persons still waiting by days waited so far (to the last day of the window),
+    as a small table; "" when the figures hold no such columns (an older prepared file)."""
+    t, sup = _timeliness_row(view, kr), view.suppression
+    if t is None or any(k not in t.index or pd.isna(t[k]) for k, _ in WAITING_BUCKETS):
+        return ""
+    table = pd.DataFrame([["จำนวนคน", *(sup.count(int(t[k])) for k, _ in WAITING_BUCKETS)]],
+                         columns=["รอรับบริการมาแล้ว", *(lab for _, lab in WAITING_BUCKETS)])
+    return (f"<p>ผู้ที่ยังรอรับบริการ จำแนกตามจำนวนวันที่รอมาแล้ว นับถึงวันที่ "
+            f"{thai_date(view.period.end)}</p>" + html_table(table).data)
+
+
 def timeliness(view: ReportView, kr) -> HTML:
-    """Days to the first service (chart), the persons waiting, and how to list them."""
+    """Days to the first service (chart), the persons waiting (by days waited so far),
+    and how to list them."""
     from krlib.report import charts
 
     sup, n = view.suppression, waiting(view, kr)
@@ -602,6 +619,7 @@ def timeliness(view: ReportView, kr) -> HTML:
                      "รายชื่อ (มีข้อมูลส่วนบุคคล สำหรับเจ้าหน้าที่ผู้รับผิดชอบเท่านั้น) สร้างได้ด้วยคำสั่ง "
                      f"<code>krlib worklist --data {data} --kr {esc(kr.code)} "
                      f"--district {district}</code></p>")
+        parts.append(waiting_table(view, kr))
     else:
         parts.append("<p>ทุกคนในกลุ่มเป้าหมายได้รับบริการแล้ว</p>")
     return HTML("".join(parts) + "</section>")
