@@ -699,7 +699,13 @@ def _date_readings_fast(uniques: list[str]) -> tuple[np.ndarray, np.ndarray, np.
             month[rows] = ints(groups, "m")
         two_digit[rows] = pc.equal(pc.binary_length(groups.field("y")), 2).to_numpy(
             zero_copy_only=False)
-    stamps, stamp_rows = take(_FAST_STAMP)
+    # timestamps: looked for among the texts left only (none, in most drops)
+    stamp_rows = np.flatnonzero(~found)
+    if len(stamp_rows):
+        stamps = pc.extract_regex(text.take(pa.array(stamp_rows)), _FAST_STAMP)
+        hit = stamps.is_valid().to_numpy(zero_copy_only=False)
+        stamps, stamp_rows = stamps.filter(pa.array(hit)), stamp_rows[hit]
+        found[stamp_rows] = True
     # full_year: a four-digit year >= 2400 is BE; two digits are BE 25YY for the latest
     # window and BE 24YY for the earliest (Thai or no month name: never the CE century)
     year = np.where(two_digit, 2500 - BE_OFFSET + year,
