@@ -10,6 +10,15 @@ PyThaiNLP, ``thai_strptime`` characterization tests
     raises because the text is no valid date. Cases whose answer depends on a format
     string or option krlib has no equivalent of are listed apart, with krlib's answer.
 
+PyThaiNLP, ``thai_strftime`` characterization tests (contract v3: leading weekdays)
+    repository PyThaiNLP/pythainlp, path ``tests/core/test_util_strftime.py`` (commit
+    0889d9fe9107072159419c5e4d8144e2bbf5f04a; Apache-2.0). Its ``_GOLDEN`` table holds
+    what ``thai_strftime`` writes for eight datetimes. Below: every output that is one
+    date in a contract form with a Buddhist-Era year (weekday-led ones first), with the
+    datetime it was written from; and the outputs krlib reads otherwise, or not at all,
+    with krlib's answer and why (month-first ``%D``, the time before the year in ``%c``,
+    BE years below 2400 written for the years 1 and 999 CE).
+
 python-stdnum, Thai personal identification numbers
     repository arthurdejong/python-stdnum, path ``tests/test_th_pin.doctest``
     (commit 424e408707a66fa97e95d3fd109c4a2ff44af08f; LGPL-2.1+): 45 numbers "found
@@ -25,6 +34,7 @@ from __future__ import annotations
 from datetime import date
 
 PYTHAINLP = "PyThaiNLP/pythainlp tests/core/test_util_date_strptime.py"
+PYTHAINLP_STRFTIME = "PyThaiNLP/pythainlp tests/core/test_util_strftime.py"
 STDNUM = "arthurdejong/python-stdnum tests/test_th_pin.doctest"
 
 #: (text, CE date or None, where in PyThaiNLP's file)
@@ -68,6 +78,47 @@ PYTHAINLP_NOT_CONTRACT_FORMS: list[tuple[str, date | None, str]] = [
     ("9 มี.ค. 0000", None, "year 0 (PyThaiNLP adds 543 to it and gives 1957)"),
     ("9 มี.ค. 66", date(2023, 3, 9), "PyThaiNLP's add_year='2400' gives 1923; the "
                                       "contract's two-digit year is BE 25YY"),
+]
+
+#: (text, the datetime's date, the format): thai_strftime's output for a datetime of
+#: 1976-10-06, 2019-06-09, 2020-12-31, 2024-02-29 (a Thursday) or 2021-01-03.
+PYTHAINLP_STRFTIME_CASES: list[tuple[str, date, str]] = [
+    ("วันพุธ 06 ตุลาคม 2519", date(1976, 10, 6), "%A %d %B %Y"),
+    ("วันอาทิตย์ 09 มิถุนายน 2562", date(2019, 6, 9), "%A %d %B %Y"),
+    ("วันพฤหัสบดี 31 ธันวาคม 2563", date(2020, 12, 31), "%A %d %B %Y"),
+    ("วันพฤหัสบดี 29 กุมภาพันธ์ 2567", date(2024, 2, 29), "%A %d %B %Y"),
+    ("วันอาทิตย์ 03 มกราคม 2564", date(2021, 1, 3), "%A %d %B %Y"),
+    ("พ 6 ต.ค. 19", date(1976, 10, 6), "%a %-d %b %y"),
+    ("อา 9 มิ.ย. 62", date(2019, 6, 9), "%a %-d %b %y"),
+    ("พฤ 31 ธ.ค. 63", date(2020, 12, 31), "%a %-d %b %y"),
+    ("พฤ 29 ก.พ. 67", date(2024, 2, 29), "%a %-d %b %y"),
+    ("อา 3 ม.ค. 64", date(2021, 1, 3), "%a %-d %b %y"),
+    ("พ   6 ต.ค. 2519 01:40:00", date(1976, 10, 6), "%+"),
+    ("อา  9 มิ.ย. 2562 05:59:00", date(2019, 6, 9), "%+"),
+    ("พฤ 31 ธ.ค. 2563 13:05:07", date(2020, 12, 31), "%+"),
+    ("พฤ 29 ก.พ. 2567 12:00:00", date(2024, 2, 29), "%+"),
+    ("อา  3 ม.ค. 2564 18:30:45", date(2021, 1, 3), "%+"),
+    # no weekday
+    (" 9-มิ.ย.-2562", date(2019, 6, 9), "%v"),
+    ("29-ก.พ.-2567", date(2024, 2, 29), "%v"),
+    ("09/06/2562", date(2019, 6, 9), "%x"),
+    ("2562-06-09", date(2019, 6, 9), "%F"),
+    ("วันที่ 9 มิถุนายน พ.ศ. 2562 เวลา 05:59 น.", date(2019, 6, 9),
+     "วันที่ %-d %B พ.ศ. %Y เวลา %H:%M น."),
+    ("๒๕๖๗-๐๒-๒๙ ๑๒:๐๐:๐๐", date(2024, 2, 29), "%Y-%m-%d %H:%M:%S, thaidigit"),
+]
+
+#: (text, krlib's date or None, why it is not the datetime thai_strftime wrote it from)
+PYTHAINLP_STRFTIME_NOT_CONTRACT: list[tuple[str, date | None, str]] = [
+    ("06/09/62", date(2019, 9, 6), "%D is month first (9 June 2019); the contract reads "
+                                   "6 September, its own example"),
+    ("10/06/19", date(1976, 6, 10), "%D of 6 October 1976, read day first"),
+    ("02/29/67", None, "%D of 29 February 2024: no month 29"),
+    ("อา  9 มิ.ย. 05:59:00 2562", None, "%c puts the time before the year"),
+    ("จ 1 ม.ค. 44", date(2001, 1, 1), "%y of BE 544 (1 CE): a two-digit year is BE 25YY"),
+    ("อ 31 ธ.ค. 42", date(1999, 12, 31), "%y of BE 1542 (999 CE)"),
+    ("วันจันทร์ 01 มกราคม 0544", date(544, 1, 1), "BE 544 (1 CE): below 2400, read as CE"),
+    ("วันศุกร์ 31 ธันวาคม 10542", None, "BE 10542 (9999 CE): a five-digit year"),
 ]
 
 #: The 45 valid numbers of stdnum's doctest, exactly as written there.

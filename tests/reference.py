@@ -68,6 +68,13 @@ files; "UNTESTED" = the example cannot tell the alternatives apart.
    written (the later valid row is kept).
 15. Output files are written with "\n" line endings; the expected example
    files use "\r\n" (the csv module default). Tests compare parsed rows.
+16. Contract v3 forms. A leading Thai weekday (full, with or without วัน; วันพฤหัส;
+   abbreviated with or without its dot), then optionally ที่ or วันที่, is dropped and
+   not checked against the date. An ISO timestamp with `Z` or an offset (`+07:00`,
+   `+0700`, `+07`; `T` or a space before the time; seconds and a fraction optional)
+   is converted with datetime's own time zones to UTC+7 and dated there; its year
+   follows the >= 2400 rule first. Districts: สำนักงานเขต before the Thai name,
+   `Khet X` / `X District`, and the P-codes TH1001-TH1050. UNTESTED on the example.
 """
 
 from __future__ import annotations
@@ -140,6 +147,8 @@ ENGLISH_VARIANTS = {  # common spellings besides the official English names
     "Minburi": 1010, "Nongchok": 1003, "Taling Chan": 1019,
 }
 THAI_NAME = {code: th for code, th, _ in DISTRICTS}
+WEEKDAY_NAMES = ["อาทิตย์", "จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "พฤหัส", "ศุกร์", "เสาร์"]
+WEEKDAY_ABBREVIATIONS = ["อา", "จ", "อ", "พ", "พฤ", "ศ", "ส"]
 
 
 def _en_key(s: str) -> str:
@@ -235,13 +244,66 @@ def _era(separator: str) -> tuple[str, str | None]:
     return key, None
 
 
-def date_fields(text: str) -> tuple[int, int, int, bool] | None:
-    """(day, month, year as written, two-digit year means 20YY) of a date text, or None."""
+def without_weekday(s: str) -> str:
+    """The text without a leading Thai weekday (and a ที่ after it)."""
+    rest = s[3:].lstrip() if s.startswith("วัน") else s
+    names = [n for n in WEEKDAY_NAMES if rest.startswith(n)]
+    if names:
+        s = rest[len(max(names, key=len)):]
+    else:
+        abbreviations = [a for a in WEEKDAY_ABBREVIATIONS if s.startswith(a)]
+        if not abbreviations:
+            return s
+        s = s[len(max(abbreviations, key=len)):]
+        s = s[1:] if s.startswith(".") else s
+    s = s.lstrip()
+    return s[3:].lstrip() if s.startswith("ที่") else s
+
+
+def date_text(text: str) -> str | None:
+    """A date text with Thai digits as ASCII, without its leading weekday and วันที่."""
     s = text.translate(THAI_DIGITS).strip()
     if len(s) > 64:
         return None
+    s = without_weekday(s)
     if s.startswith("วันที่"):
         s = s[len("วันที่"):].strip()
+    return s
+
+
+STAMP = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
+                   r"(Z|([+-])(\d{2})(?::?(\d{2}))?)")
+BANGKOK = dt.timezone(dt.timedelta(hours=7))
+
+
+def stamp_date(text: str) -> tuple[bool, dt.date | None]:
+    """(is an ISO timestamp with a UTC offset, its date in Bangkok or None)."""
+    s = date_text(text)
+    m = STAMP.fullmatch(s) if s is not None else None
+    if m is None:
+        return False, None
+    year, month, day, hour, minute, second, zone, sign, off_h, off_m = m.groups()
+    if zone == "Z":
+        tz = dt.UTC
+    elif int(off_h) > 23 or int(off_m or 0) > 59:
+        return True, None
+    else:
+        delta = dt.timedelta(hours=int(off_h), minutes=int(off_m or 0))
+        tz = dt.timezone(-delta if sign == "-" else delta)
+    y = int(year) - 543 if int(year) >= 2400 else int(year)
+    try:
+        when = dt.datetime(y, int(month), int(day), int(hour), int(minute), int(second or 0),
+                           tzinfo=tz)
+        return True, when.astimezone(BANGKOK).date()
+    except (ValueError, OverflowError):
+        return True, None
+
+
+def date_fields(text: str) -> tuple[int, int, int, bool] | None:
+    """(day, month, year as written, two-digit year means 20YY) of a date text, or None."""
+    s = date_text(text)
+    if s is None:
+        return None
     m = TIME_AT_END.search(s)
     if m:
         h, mi, sec = [int(g or 0) for g in (m.groups()[:3] if m[1] else m.groups()[3:])]
@@ -283,6 +345,9 @@ def parse_date(value) -> dt.date | None:
         return _make_date(value.year, value.month, value.day)
     if not isinstance(value, str) or is_missing(value):
         return None
+    is_stamp, stamped = stamp_date(value)
+    if is_stamp:
+        return stamped
     fields = date_fields(value)
     if fields is None:
         return None
@@ -310,6 +375,9 @@ def parse_birth_date(value, window_end: dt.date) -> dt.date | None:
     """A birth date: a two-digit year is the latest century not after window_end."""
     if not isinstance(value, str):
         return parse_date(value)
+    is_stamp, stamped = stamp_date(value)
+    if is_stamp:
+        return stamped
     fields = date_fields(value)
     if fields is None:
         return None
@@ -350,11 +418,19 @@ def parse_district(value) -> int | None:
     if re.fullmatch(r"\d+", text) and 1001 <= int(text) <= 1050:
         return int(text)
     thai = re.sub(r"\s+", "", text)
-    if thai.startswith("เขต"):
-        thai = thai[3:]
+    for prefix in ("สำนักงานเขต", "เขต"):
+        if thai.startswith(prefix):
+            thai = thai[len(prefix):]
+            break
     if thai in DISTRICT_BY_THAI:
         return DISTRICT_BY_THAI[thai]
-    return DISTRICT_BY_EN.get(_en_key(text))
+    english = _en_key(text)
+    pcode = re.fullmatch(r"th(\d{4})", english)
+    if pcode and 1001 <= int(pcode[1]) <= 1050:
+        return int(pcode[1])
+    if english not in DISTRICT_BY_EN:  # Khet Bang Rak, Bang Rak District
+        english = english.removeprefix("khet").removesuffix("district")
+    return DISTRICT_BY_EN.get(english)
 
 
 def parse_eligibility(value) -> str:

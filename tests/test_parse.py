@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 import numpy as np
 import pandas as pd
@@ -721,3 +721,364 @@ def test_event_date_column_matches_scalar_at_the_edges():
     assert dates[_EVENT_EDGES.index("1/1/2543")] == np.datetime64("2000-01-01")
     assert out_of_range[_EVENT_EDGES.index("31/12/2542")]
     assert unparseable[_EVENT_EDGES.index("31/4/2567")]
+
+
+# --- contract v3: a leading weekday, ISO timestamps with a UTC offset ---------------------
+#
+# Weekdays checked by hand on a calendar: 9 June 2019 was a Sunday (อาทิตย์), 15 October
+# 2024 a Tuesday (อังคาร), 1 January 2025 a Wednesday (พุธ), 2 January 2025 a Thursday
+# (พฤหัสบดี), 29 February 2024 a Thursday, 30 March 2025 a Sunday.
+
+JUNE9 = date(2019, 6, 9)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the issue's and the contract's forms: full, with or without ที่, abbreviated
+    ("วันอาทิตย์ที่ 9 มิถุนายน 2562", JUNE9),
+    ("วันอาทิตย์ 9 มิถุนายน 2562", JUNE9),
+    ("อา. 9 มิ.ย. 2562", JUNE9),
+    ("อา 9 มิ.ย. 62", JUNE9),  # PyThaiNLP's %a has no dot
+    ("อาทิตย์ที่ 9 มิถุนายน 2562", JUNE9),  # without วัน
+    ("วัน อาทิตย์ ที่ 9 มิถุนายน 2562", JUNE9),  # spaces between the parts
+    ("วันอาทิตย์ที่9 มิ.ย. 2562", JUNE9),
+    ("อา.9/6/2562", JUNE9),
+    # any of the seven, before any form, a time after it
+    ("วันอังคารที่ 15 ตุลาคม พ.ศ. 2567", OCT15),
+    ("อ. 15/10/2567", OCT15),
+    ("อ 15-10-2567 10:30", OCT15),
+    ("วันอังคาร 2024-10-15", OCT15),
+    ("วันอังคาร 15 Oct 2024", OCT15),
+    ("วันอังคารที่ 15 ต.ค. 67 เวลา 10.30 น.", OCT15),
+    ("วันพุธที่ 1 มกราคม 2568", date(2025, 1, 1)),
+    ("พ. 1 ม.ค. 2568", date(2025, 1, 1)),
+    ("วันพฤหัสบดีที่ 2 มกราคม 2568", date(2025, 1, 2)),
+    ("วันพฤหัส 2 ม.ค. 68", date(2025, 1, 2)),  # the everyday short Thursday
+    ("พฤ. 2 ม.ค. 2568", date(2025, 1, 2)),
+    ("พฤ 29 ก.พ. 67", date(2024, 2, 29)),
+    ("วันศุกร์ที่ 1 พฤศจิกายน 2567", date(2024, 11, 1)),
+    ("ศ. 1 พ.ย. 2567", date(2024, 11, 1)),
+    ("วันเสาร์ 2 พ.ย. 2567", date(2024, 11, 2)),
+    ("ส. 2 พ.ย. 2567", date(2024, 11, 2)),
+    ("วันจันทร์ที่ 17 ก.พ. 2568", date(2025, 2, 17)),
+    ("จ. 17 ก.พ. 2568", date(2025, 2, 17)),
+    # Thai digits; a weekday and then วันที่
+    ("วันอาทิตย์ที่ ๙ มิถุนายน ๒๕๖๒", JUNE9),
+    ("วันอาทิตย์ วันที่ 9 มิถุนายน 2562", JUNE9),
+    # the weekday is ignored, not checked: 9 June 2019 was no Monday
+    ("วันจันทร์ที่ 9 มิถุนายน 2562", JUNE9),
+    # the longest form there is still fits the length limit
+    ("วันพฤหัสบดีที่ 30 พฤศจิกายน พ.ศ. ๒๕๖๗ เวลา 12:00:00 น.", date(2024, 11, 30)),
+])
+def test_a_leading_weekday_is_ignored(text, expected):
+    assert parse_date(text) == expected, text
+    assert parse_event_date(text) == expected, text
+
+
+@pytest.mark.parametrize("text", [
+    "วันอาทิตย์", "อา.", "วันอาทิตย์ที่", "อา. ที่",  # a weekday alone
+    "วันอาทิตย์ที่ มิถุนายน 2562", "อา. มิ.ย. 2562",  # no day
+    "วันอาทิตย์ June 9 2019", "อา. Jun 9, 2019",  # month first stays unread
+    "วันที่ วันอาทิตย์ 9 มิถุนายน 2562",  # วันที่ before the weekday: no contract form
+    "วันอาทิตย์อาทิตย์ 9 มิ.ย. 2562", "อา. อา. 9 มิ.ย. 2562",  # one weekday only
+    "Sunday 9 June 2019", "Sun, 9 Jun 2019",  # English weekdays: not in the contract
+    "สัปดาห์ 9 มิ.ย. 2562", "วันหยุด 9 มิ.ย. 2562",  # not weekdays
+    "ส.ค. 2567", "พ.ศ. 2567-10-15", "พ.ค. 15",  # month and era abbreviations are no weekday
+])
+def test_weekday_texts_that_are_no_date(text):
+    assert parse_date(text) is None, text
+    assert parse_event_date(text) == "unparseable", text
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the contract's examples
+    ("2019-08-09T03:33:09.000+07:00", date(2019, 8, 9)),
+    ("2019-02-17T20:00:00Z", date(2019, 2, 18)),  # 20:00 UTC = 03:00 next day in Bangkok
+    # the issue's examples
+    ("2024-10-15T18:30:00.123Z", date(2024, 10, 16)),  # 01:30 on the 16th in Bangkok
+    ("2024-10-15T23:30:00+07:00", date(2024, 10, 15)),  # already Bangkok time
+    ("2024-10-15T18:30Z", date(2024, 10, 16)),  # no seconds
+    # Bangkok's midnight is 17:00 UTC
+    ("2024-10-15T16:59:59Z", date(2024, 10, 15)),
+    ("2024-10-15T16:59:59.999999Z", date(2024, 10, 15)),
+    ("2024-10-15T17:00:00Z", date(2024, 10, 16)),
+    ("2024-10-15T00:00:00+07:00", date(2024, 10, 15)),
+    ("2024-10-15T23:59:59+07:00", date(2024, 10, 15)),
+    # other offsets: west of UTC moves forward, east of Bangkok moves back
+    ("2024-10-15T12:00:00-05:00", date(2024, 10, 16)),  # 17:00 UTC = 00:00 on the 16th
+    ("2024-10-15T11:59:59-05:00", date(2024, 10, 15)),
+    ("2024-10-15T00:30:00+09:00", date(2024, 10, 14)),  # 15:30 UTC on the 14th = 22:30
+    ("2024-10-15T01:59:00+09:00", date(2024, 10, 14)),  # 16:59 UTC = 23:59 on the 14th
+    ("2024-10-15T02:00:00+09:00", date(2024, 10, 15)),
+    ("2024-10-15T06:59+14:00", date(2024, 10, 14)),  # 16:59 UTC on the 14th
+    ("2024-10-15T23:00:00-11:00", date(2024, 10, 16)),  # 10:00 UTC on the 16th = 17:00
+    ("2024-10-15T12:30:00+05:30", date(2024, 10, 15)),  # 07:00 UTC = 14:00
+    ("2024-10-15T23:00:00-09:30", date(2024, 10, 16)),  # 08:30 UTC on the 16th = 15:30
+    ("2024-10-15T20:00:00-23:59", date(2024, 10, 17)),  # 19:59 UTC on the 16th = 02:59
+    # how offsets are written: +HH:MM, +HHMM, +HH, -00:00; a space instead of T
+    ("2024-10-15T18:30:00+0000", date(2024, 10, 16)),
+    ("2024-10-15T18:30:00+00", date(2024, 10, 16)),
+    ("2024-10-15T18:30:00-00:00", date(2024, 10, 16)),
+    ("2024-10-15 18:30:00+00", date(2024, 10, 16)),  # PostgreSQL's text
+    ("2024-10-15 18:30:00.123456+00:00", date(2024, 10, 16)),  # pandas' text
+    ("2024-10-15T18:30:00.1Z", date(2024, 10, 16)),
+    ("2024-10-15T18:30:00.123456789Z", date(2024, 10, 16)),  # nanoseconds
+    ("2024-10-15T18:30:00.1234567890123Z", date(2024, 10, 16)),  # any fraction
+    # the crossing moves months, years and leap days
+    ("2024-10-31T17:00:00Z", date(2024, 11, 1)),
+    ("2024-12-31T17:00:00Z", date(2025, 1, 1)),
+    ("2025-01-01T06:59:59+07:00", date(2025, 1, 1)),
+    ("2025-01-01T03:00:00+14:00", date(2024, 12, 31)),
+    ("2024-02-28T17:00:00Z", date(2024, 2, 29)),  # 2024 is a leap year
+    ("2023-02-28T17:00:00Z", date(2023, 3, 1)),  # 2023 is not
+    ("2024-03-01T00:00:00+09:00", date(2024, 2, 29)),
+    # unpadded ISO date, Buddhist-Era year (>= 2400, converted first), Thai digits
+    ("2024-1-5T18:00Z", date(2024, 1, 6)),
+    ("2567-10-15T18:30:00Z", date(2024, 10, 16)),
+    ("2567-02-28T20:00:00+0000", date(2024, 2, 29)),  # 2567 BE = 2024: a leap year
+    ("๒๕๖๗-๑๐-๑๕T๑๘:๓๐:๐๐Z", date(2024, 10, 16)),
+    # a leading weekday or วันที่ is ignored here too
+    ("วันที่ 2024-10-15T18:30:00Z", date(2024, 10, 16)),
+    ("วันอังคาร 2024-10-15T18:30:00Z", date(2024, 10, 16)),
+])
+def test_utc_timestamps_are_dated_in_bangkok(text, expected):
+    assert parse_date(text) == expected, text
+    assert parse_event_date(text) == expected, text
+    assert parse_birth_date(text, END_Q2) == expected, text
+
+
+@pytest.mark.parametrize("text", [
+    "2024-10-15T24:00:00Z", "2024-10-15T18:60:00Z", "2024-10-15T18:30:60Z",  # no time of day
+    "2024-10-15T18:30:00+24:00", "2024-10-15T18:30:00+07:60", "2024-10-15T18:30:00+7:00",
+    "2024-10-15T18:30:00+07:0", "2024-10-15T18:30:00+070", "2024-10-15T18:30:00+07:",
+    "2024-02-30T18:30:00Z", "2023-02-29T12:00Z",  # no such day
+    "2024-10-15T18Z", "2024-10-15T1830Z", "2024-10-15T8:30Z",  # ISO's HH:MM only
+    "2024-10-15T18:30.5Z", "2024-10-15T18:30:00.Z",  # a fraction after seconds only
+    "2024-10-15T18:30:00z", "2024-10-15t18:30:00Z",  # as written by exports: capitals
+    "2024-10-15T18:30:00 Z", "2024-10-15T18:30:00 +07:00", "2024-10-15  18:30Z",
+    "2024-10-15T18:30:00 UTC", "2024-10-15T18:30:00GMT", "2024-10-15Z",
+    "2024-10-15T18:30:00+07:00x", "2024-10-15T18:30:00Z+07:00",
+    "15/10/2567 18:30Z", "15 ต.ค. 2567 18:30:00+07:00",  # day first: no offset there
+    "2024/10/15T18:30Z", "20241015T183000Z",  # ISO's basic format: not a contract form
+])
+def test_broken_utc_timestamps_are_no_date(text):
+    assert parse_date(text) is None, text
+    assert parse_event_date(text) == "unparseable", text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("1999-12-31T16:59:59Z", "out_of_range"),  # 23:59:59 on 31 Dec 1999 in Bangkok
+    ("1999-12-31T17:00:00Z", date(2000, 1, 1)),  # the first day in range
+    ("2100-12-31T16:59:59Z", date(2100, 12, 31)),
+    ("2100-12-31T17:00:00Z", "out_of_range"),  # 2101-01-01 in Bangkok
+    ("2000-01-01T06:59:59+14:00", "out_of_range"),  # 16:59:59 UTC on 31 Dec 1999
+    ("2000-01-01T07:00:00+14:00", date(2000, 1, 1)),
+    ("9999-12-31T23:00:00Z", "out_of_range"),  # BE 9999 = 9456 CE, 9457-01-01 here
+    ("0001-01-01T00:00:00+08:00", "unparseable"),  # before day one of the calendar
+    ("0000-01-01T12:00:00Z", "unparseable"),  # no year 0
+])
+def test_utc_timestamps_are_range_checked_after_conversion(text, expected):
+    assert parse_event_date(text) == expected, text
+
+
+@pytest.mark.parametrize("text, expected", [
+    # month-first forms stay unread: 06/09/62 is 6 September (PyThaiNLP's %D writes
+    # 9 June 2019 so); the contract's example
+    ("06/09/62", date(2019, 9, 6)),
+    ("อา. 06/09/62", date(2019, 9, 6)),  # a weekday does not change that
+    ("10/15/2024", None), ("2/29/2567", None), ("Oct 15 2024", None), ("October 15, 2024", None),
+    ("Jun 9 2019 10:30", None), ("มิ.ย. 9 2562", None), ("2024-15-10", None),
+    ("2024-10-15T18:30:00Z", date(2024, 10, 16)),  # ISO is year-month-day, not month-first
+])
+def test_month_first_forms_stay_unread(text, expected):
+    assert parse_date(text) == expected, text
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a weekday before a two-digit birth year: the window's century rule as for any date
+    ("อา. 15/10/93", date(1950, 10, 15)),  # 2593 BE would be after W: 2493
+    ("วันอาทิตย์ที่ 15 ต.ค. 67", date(2024, 10, 15)),
+    ("1950-10-14T17:00:00Z", date(1950, 10, 15)),  # a birth timestamp: Bangkok's date
+    ("2493-10-14T17:00:00Z", date(1950, 10, 15)),  # BE year
+])
+def test_birth_dates_with_the_new_forms(text, expected):
+    assert parse_birth_date(text, END_Q2) == expected
+    late, early = window_readings(parse_birth_date, text)
+    assert expected in (late, early)
+
+
+EVENT_DATE_MIN, EVENT_DATE_MAX = date(2000, 1, 1), date(2100, 12, 31)  # the contract's range
+OFFSETS = ["Z", "+00:00", "+07:00", "+0700", "+07", "-05:00", "-0930", "+14:00", "-11",
+           "+05:45", "-00:00", "+23:59", "-23:59"]
+
+
+def _offset_minutes(zone: str) -> int:
+    if zone == "Z":
+        return 0
+    sign = -1 if zone[0] == "-" else 1
+    digits = zone[1:].replace(":", "")
+    return sign * (int(digits[:2]) * 60 + int(digits[2:] or 0))
+
+
+def _stamp_text(moment: datetime, zone: str, sep: str, seconds: str) -> str:
+    return f"{moment:%Y-%m-%d}{sep}{moment:%H:%M}{seconds}{zone}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(moment=st.datetimes(min_value=datetime(1990, 1, 1),
+                           max_value=datetime(2110, 12, 31)),
+       zone=st.sampled_from(OFFSETS), sep=st.sampled_from(["T", " "]),
+       seconds=st.sampled_from(["", ":00", ":59", ":07.5", ":30.123", ":00.000000"]),
+       be=st.booleans())
+def test_utc_timestamps_round_trip(moment, zone, sep, seconds, be):
+    # independent of krlib: datetime's own time zones give the date in Bangkok
+    local = moment.replace(tzinfo=timezone(timedelta(minutes=_offset_minutes(zone))))
+    want = local.astimezone(timezone(timedelta(hours=7))).date()
+    text = _stamp_text(moment, zone, sep, seconds)
+    if be:
+        text = f"{moment.year + 543}{text[4:]}"
+    assert parse_date(text) == want, text
+    one = parse_event_date(text)
+    assert one == (want if EVENT_DATE_MIN <= want <= EVENT_DATE_MAX else "out_of_range"), text
+
+
+_V3_EDGES = [
+    "2024-10-15T18:30:00.123Z", "2024-10-15T23:30:00+07:00", "2024-10-15T18:30Z",
+    "2024-10-15T16:59:59Z", "2024-10-15T17:00:00Z", "2024-10-15 18:30:00+00",
+    "2024-10-15T18:30:00+0000", "2024-10-15T12:00:00-05:00", "2024-12-31T17:00:00Z",
+    "2567-02-28T20:00:00+0000", "2023-02-28T17:00:00Z", "๒๕๖๗-๑๐-๑๕T๑๘:๓๐Z",
+    "1999-12-31T16:59:59Z", "1999-12-31T17:00:00Z", "2100-12-31T17:00:00Z",
+    "9999-12-31T23:00:00Z", "0001-01-01T00:00:00+08:00", "0000-01-01T12:00:00Z",
+    "2024-10-15T24:00:00Z", "2024-10-15T18:60Z", "2024-10-15T18:30:60Z",
+    "2024-10-15T18:30+24:00", "2024-10-15T18:30+07:60", "2024-02-30T18:30Z",
+    "2024-10-15T18:30:00.1234567890123Z", "2024-10-15T18:30:00z", " 2024-10-15T18:30Z",
+    "2024-13-01T00:00Z", "2024-0-1T00:00Z", "1850-03-01T00:00-12:00", "2024-10-15T18:30:00.Z",
+    "วันอาทิตย์ที่ 9 มิถุนายน 2562", "อา. 9 มิ.ย. 62", "อา 9/6/2562 10:30", "วันอาทิตย์",
+    "วันที่ 2024-10-15T18:30:00Z", "15/10/2567 18:30Z", "45580", "",
+]
+
+
+def test_column_dates_match_scalar_for_v3_forms():
+    """The Arrow stamps agree with parse_event_date, at the day, range and validity edges."""
+    dates, unparseable, out_of_range = parse_event_dates(pd.Series(_V3_EDGES, dtype="str"))
+    for i, text in enumerate(_V3_EDGES):
+        one = parse_event_date(text)
+        assert unparseable[i] == (one == "unparseable"), text
+        assert out_of_range[i] == (one == "out_of_range"), text
+        assert (dates[i] == np.datetime64(one, "s")) if isinstance(one, date) \
+            else np.isnat(dates[i]), text
+    at = _V3_EDGES.index
+    assert dates[at("2024-10-15T18:30:00.123Z")] == np.datetime64("2024-10-16")
+    assert dates[at("2024-10-15T16:59:59Z")] == np.datetime64("2024-10-15")
+    assert dates[at("2567-02-28T20:00:00+0000")] == np.datetime64("2024-02-29")
+    assert out_of_range[at("2100-12-31T17:00:00Z")] and unparseable[at("2024-10-15T24:00:00Z")]
+
+
+@pytest.mark.parametrize("end", [date(2025, 3, 31), date(1990, 6, 30)])
+def test_birth_date_readings_match_window_readings_for_v3_forms(end):
+    late, early = birth_date_readings(pd.Series(_V3_EDGES, dtype="str"))
+    for text, a, b in zip(_V3_EDGES, late, early):
+        want = window_readings(parse_birth_date, text)
+        assert (a == np.datetime64(want[0], "s")) if want[0] else np.isnat(a), text
+        assert (b == np.datetime64(want[1], "s")) if want[1] else np.isnat(b), text
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(
+    st.builds(lambda m, z, sep, sec: _stamp_text(m, z, sep, sec),
+              st.datetimes(datetime(1, 1, 2),
+                           datetime(9999, 12, 30)),
+              st.sampled_from(OFFSETS + ["+24:00", "+07:60", "z", "+7"]),
+              st.sampled_from(["T", " ", "t"]),
+              st.sampled_from(["", ":00", ":60", ".5", ":01.25"])),
+    st.from_regex(r"[0-9๐-๙]{4}-[0-9]{1,2}-[0-9]{1,2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?"
+                  r"(\.[0-9]{1,12})?(Z|[+-][0-9]{2}(:?[0-9]{2})?)", fullmatch=True),
+    st.text(alphabet="0123456789-:T Z+.", max_size=26),
+), max_size=30))
+def test_column_stamps_match_scalar_generated(values):
+    dates, unparseable, out_of_range = parse_event_dates(pd.Series(values, dtype="str"))
+    late, early = birth_date_readings(pd.Series(values, dtype="str"))
+    for i, text in enumerate(values):
+        one = parse_event_date(text)
+        assert unparseable[i] == (one == "unparseable"), text
+        assert out_of_range[i] == (one == "out_of_range"), text
+        assert (dates[i] == np.datetime64(one, "s")) if isinstance(one, date) \
+            else np.isnat(dates[i]), text
+        want = window_readings(parse_birth_date, text)
+        assert (late[i] == np.datetime64(want[0], "s")) if want[0] else np.isnat(late[i]), text
+        assert (early[i] == np.datetime64(want[1], "s")) if want[1] else np.isnat(early[i]), text
+
+
+THAI_WEEKDAYS = [  # Monday first, as date.weekday() counts: (full, abbreviated), by hand
+    ("จันทร์", "จ."), ("อังคาร", "อ."), ("พุธ", "พ."), ("พฤหัสบดี", "พฤ."), ("ศุกร์", "ศ."),
+    ("เสาร์", "ส."), ("อาทิตย์", "อา."),
+]
+WEEKDAY_FORMS = {
+    "full_thi": lambda d, text: f"วัน{THAI_WEEKDAYS[d.weekday()][0]}ที่ {text}",
+    "full": lambda d, text: f"วัน{THAI_WEEKDAYS[d.weekday()][0]} {text}",
+    "abbr": lambda d, text: f"{THAI_WEEKDAYS[d.weekday()][1]} {text}",
+    "abbr_nodot": lambda d, text: f"{THAI_WEEKDAYS[d.weekday()][1].rstrip('.')} {text}",
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(d=st.dates(min_value=date(2000, 1, 1), max_value=date(2056, 12, 31)),
+       form=st.sampled_from(sorted({**FORMS, **NEW_FORMS})),
+       weekday=st.sampled_from(sorted(WEEKDAY_FORMS)),
+       time=st.sampled_from(["{}", *WITH_TIME]))
+def test_every_form_round_trips_after_a_weekday(d, form, weekday, time):
+    if form not in WITH_TIME_FORMS:
+        time = "{}"
+    text = WEEKDAY_FORMS[weekday](d, time.format({**FORMS, **NEW_FORMS}[form](d)))
+    assert parse_date(text) == d, text
+    assert parse_event_date(text) == d, text
+
+
+# --- contract v3: districts as สำนักงานเขตX, Khet X, X District, P-codes -------------------
+
+@pytest.mark.parametrize("text, code", [
+    ("สำนักงานเขตบางรัก", "1004"),
+    ("สำนักงานเขต บางรัก", "1004"),
+    (" สำนักงานเขตพระนคร ", "1001"),
+    ("สำนักงานเขตวัฒนา", "1039"),
+    ("Khet Bang Rak", "1004"),
+    ("khet bang rak", "1004"),
+    ("Khet Watthana", "1039"),  # a variant spelling after Khet
+    ("Bang Rak District", "1004"),
+    ("Phra Nakhon district", "1001"),
+    ("Watthana District", "1039"),
+    ("TH1001", "1001"),
+    ("TH1004", "1004"),
+    ("TH1050", "1050"),
+    ("th1039", "1039"),  # any case, as the English names
+    ("TH ๑๐๓๙", "1039"),  # Thai digits anywhere
+])
+def test_v3_district_forms(text, code):
+    assert parse_district(text) == code
+
+
+@pytest.mark.parametrize("text", [
+    "TH1000", "TH1051", "TH10", "TH", "TH10010", "TH1201",  # no Bangkok district's P-code
+    "สำนักงานเขต", "สำนักงานเขตบางกอกกลาง", "สำนักงานเขตเมืองนนทบุรี",
+    "สนง.เขตบางรัก",  # an abbreviation the contract does not list: no guessing
+    "Khet", "District", "Khet Bangkok", "Bang Rak Khet",
+])
+def test_v3_district_texts_that_stay_unknown(text):
+    assert parse_district(text) is None
+
+
+def test_every_district_in_every_v3_form():
+    # P-code = "TH" + DOPA code (the boundary file, ../shared/geo/SOURCE.md)
+    import json
+    from importlib.resources import files
+
+    from krlib.contract.scopes import districts
+
+    for code, name_th, name_en in districts().itertuples(index=False):
+        bare = name_th.removeprefix("เขต")
+        for text in (f"สำนักงานเขต{bare}", f"สำนักงานเขต {bare}", f"Khet {name_en}",
+                     f"{name_en} District", f"TH{code}", f"th{code}"):
+            assert parse_district(text) == code, text
+    geo = files("krlib") / "geo" / "bangkok_districts.geojson"  # as ../shared/geo/ has it
+    features = json.loads(geo.read_text(encoding="utf-8"))["features"]
+    assert {parse_district("TH" + f["properties"]["code"]) for f in features} == \
+        set(districts()["code"])

@@ -1,6 +1,7 @@
 """Peer projects' test cases (tests/peer_cases.py names the sources): PyThaiNLP's
-``thai_strptime`` Buddhist-Era cases and python-stdnum's Thai PIN examples, read by
-krlib's parsers and by the independent reference (tests/reference.py)."""
+``thai_strptime`` Buddhist-Era cases, what its ``thai_strftime`` writes (weekdays
+included) and python-stdnum's Thai PIN examples, read by krlib's parsers and by the
+independent reference (tests/reference.py)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from peer_cases import (  # noqa: E402
     CONTRACT_ONLY_VALID,
     PYTHAINLP_BE_CASES,
     PYTHAINLP_NOT_CONTRACT_FORMS,
+    PYTHAINLP_STRFTIME_CASES,
+    PYTHAINLP_STRFTIME_NOT_CONTRACT,
     STDNUM_INVALID,
     STDNUM_VALID,
 )
@@ -37,6 +40,31 @@ def test_pythainlp_table_holds_every_definite_date():
 
 @pytest.mark.parametrize("text, expected, why", PYTHAINLP_NOT_CONTRACT_FORMS)
 def test_pythainlp_cases_outside_the_contract(text, expected, why):
+    assert parse_date(text) == expected, why
+    assert ref.parse_date(text) == expected, why
+
+
+THAI_WEEKDAYS = {"จ": 0, "อ": 1, "พ": 2, "พฤ": 3, "ศ": 4, "ส": 5, "อา": 6,  # Monday = 0
+                 "วันจันทร์": 0, "วันอังคาร": 1, "วันพุธ": 2, "วันพฤหัสบดี": 3, "วันศุกร์": 4,
+                 "วันเสาร์": 5, "วันอาทิตย์": 6}
+
+
+@pytest.mark.parametrize("text, expected, fmt", PYTHAINLP_STRFTIME_CASES)
+def test_pythainlp_strftime_output_reads_back(text, expected, fmt):
+    assert parse_date(text) == expected, fmt
+    assert ref.parse_date(text) == expected, fmt
+    first = text.split()[0]
+    if first in THAI_WEEKDAYS:  # the table's weekdays are the dates' own (copied right)
+        assert THAI_WEEKDAYS[first] == expected.weekday(), text
+
+
+def test_pythainlp_strftime_table_has_weekdays():
+    led = [t for t, _, _ in PYTHAINLP_STRFTIME_CASES if t.split()[0] in THAI_WEEKDAYS]
+    assert len(led) == 15  # %A, %a and %+ for the five BE datetimes
+
+
+@pytest.mark.parametrize("text, expected, why", PYTHAINLP_STRFTIME_NOT_CONTRACT)
+def test_pythainlp_strftime_output_outside_the_contract(text, expected, why):
     assert parse_date(text) == expected, why
     assert ref.parse_date(text) == expected, why
 

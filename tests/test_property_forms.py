@@ -3,9 +3,10 @@ changes a figure (issue 14, "Done when").
 
 A small plain drop (ISO dates, clean text, UTF-8, commas) is written once; hypothesis
 then rewrites every distinct cell value one way (dates into Thai- or English-month
-forms, with times, วันที่, พ.ศ./ค.ศ., Thai digits, serial days; text with apostrophes,
-zero-width spaces, NBSP, decomposed ำ) and the file into another encoding or
-delimiter, and ``krlib indicators`` must write byte-identical figures.
+forms, with times, วันที่, พ.ศ./ค.ศ., Thai digits, serial days, and contract v3's
+leading weekdays and UTC timestamps; districts as สำนักงานเขตX, Khet X, X District,
+P-codes; text with apostrophes, zero-width spaces, NBSP, decomposed ำ) and the file into
+another encoding or delimiter, and ``krlib indicators`` must write byte-identical figures.
 
 The date forms are parse.py's and must pass. The value rules, encodings and delimiters
 are the reader's (krlib.read.io, another branch): those cases are marked xfail(strict=False)
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,9 @@ THAI_ABBR = "ม.ค. ก.พ. มี.ค. เม.ย. พ.ค. มิ.ย. ก.
 EN_FULL = ("January February March April May June July August September October "
            "November December").split()
 SERIAL_DAY0 = date(1899, 12, 30)
+WEEKDAYS = "จันทร์ อังคาร พุธ พฤหัสบดี ศุกร์ เสาร์ อาทิตย์".split()  # Monday first
+WEEKDAYS_ABBR = "จ. อ. พ. พฤ. ศ. ส. อา.".split()
+DAY = timedelta(days=1)
 
 # one rendering of a date (written here by hand, not with krlib's tables)
 DATE_FORMS = {
@@ -98,6 +102,38 @@ DATE_FORMS = {
                                  if 2000 <= d.year <= 2099
                                  else f"{d.day} {EN_FULL[d.month - 1]} {d.year}"),
     "serial": lambda d: str((d - SERIAL_DAY0).days),
+    # contract v3: a leading weekday (the date's own), ignored
+    "weekday_full": lambda d: f"วัน{WEEKDAYS[d.weekday()]}ที่ {d.day} {THAI_FULL[d.month - 1]} "
+                              f"{d.year + 543}",
+    "weekday_abbr_2digit": lambda d: f"{WEEKDAYS_ABBR[d.weekday()]} {d.day} "
+                                     f"{THAI_ABBR[d.month - 1]} {(d.year + 543) % 100:02d}",
+    "weekday_nodot_dmy": lambda d: f"{WEEKDAYS_ABBR[d.weekday()][:-1]} {d.day}/{d.month}/"
+                                   f"{d.year + 543}",
+    # contract v3: timestamps with a UTC offset, the Bangkok date d written as another one
+    "utc_day_before": lambda d: f"{d - DAY}T18:00:00.000Z",  # 01:00 on d in Bangkok
+    "utc_same_day": lambda d: f"{d}T16:59:59Z",  # 23:59:59 on d in Bangkok
+    "offset_bangkok": lambda d: f"{d}T23:30:00+07:00",
+    "offset_west": lambda d: f"{d - DAY} 12:00:00-0500",  # 17:00 UTC = 00:00 on d
+    "utc_be_year": lambda d: f"{d.year + 543}-{d.month:02d}-{d.day:02d}T03:00Z",
+}
+#: Forms that carry a time of their own (or are digits alone): no time is added.
+UNTIMED = {"serial", "utc_day_before", "utc_same_day", "offset_bangkok", "offset_west",
+           "utc_be_year"}
+#: The plain drop's districts by hand (DOPA code, Thai name without เขต, English name)
+#: and each way contract v3 accepts to write them.
+DISTRICTS = {"เขตพระนคร": ("1001", "พระนคร", "Phra Nakhon"),
+             "1001": ("1001", "พระนคร", "Phra Nakhon"), "1002": ("1002", "ดุสิต", "Dusit"),
+             "1039": ("1039", "วัฒนา", "Vadhana"), "Watthana": ("1039", "วัฒนา", "Watthana")}
+DISTRICT_FORMS = {
+    "code": lambda code, th, en: code,
+    "thai": lambda code, th, en: th,
+    "thai_khet": lambda code, th, en: f"เขต{th}",
+    "office": lambda code, th, en: f"สำนักงานเขต{th}",
+    "office_spaced": lambda code, th, en: f"สำนักงานเขต {th}",
+    "english": lambda code, th, en: en,
+    "khet_english": lambda code, th, en: f"Khet {en}",
+    "english_district": lambda code, th, en: f"{en} District",
+    "pcode": lambda code, th, en: f"TH{code}",
 }
 TIMES = ["", " 10:30", " 10:30:00", " เวลา 10.30 น.", " 23:59:59", " 0:0"]
 
@@ -159,7 +195,7 @@ def test_date_forms_give_identical_figures(plain, tmp_path, data):
             return value
         form = data.draw(st.sampled_from(sorted(DATE_FORMS)), label=f"form {value}")
         text = DATE_FORMS[form](d)
-        if form != "serial":
+        if form not in UNTIMED:
             text += data.draw(st.sampled_from(TIMES), label="time")
         if data.draw(st.booleans(), label="thai digits"):
             text = text.translate(TO_THAI)
@@ -172,13 +208,33 @@ def test_date_forms_give_identical_figures(plain, tmp_path, data):
 def test_every_date_form_alone_gives_identical_figures(plain, tmp_path):
     """Each form over the whole drop, without hypothesis' sampling: none left untried."""
     for form, render in DATE_FORMS.items():
-        for time in ("", " 10:30") if form != "serial" else ("",):
+        for time in ("", " 10:30") if form not in UNTIMED else ("",):
             def cell(col, value, render=render, time=time):
                 d = iso_date(value)
                 return render(d) + time if col in DATE_COLUMNS and d else value
             tables = rerender(PLAIN, cell)
             got = figures(write_drop(fresh(tmp_path), tables), fresh(tmp_path))
             assert got == plain, (form, time)
+
+
+def test_every_district_form_alone_gives_identical_figures(plain, tmp_path):
+    """Each district form over the whole drop (mixed ones: test_everything_at_once); the
+    unknown บางกอกกลาง stays unknown."""
+    for form, render in DISTRICT_FORMS.items():
+        tables = rerender(PLAIN, lambda col, v, render=render: render(*DISTRICTS[v])
+                          if col == "district" and v in DISTRICTS else v)
+        assert figures(write_drop(fresh(tmp_path), tables), fresh(tmp_path)) == plain, form
+
+
+def test_the_v3_forms_are_really_used():
+    """The forms above are the contract's new ones (a test of nothing would pass too)."""
+    d = date(2024, 10, 15)  # a Tuesday: อังคาร
+    assert DATE_FORMS["weekday_full"](d) == "วันอังคารที่ 15 ตุลาคม 2567"
+    assert DATE_FORMS["weekday_abbr_2digit"](d) == "อ. 15 ต.ค. 67"
+    assert DATE_FORMS["utc_day_before"](d) == "2024-10-14T18:00:00.000Z"
+    assert DATE_FORMS["offset_west"](d) == "2024-10-14 12:00:00-0500"
+    assert DISTRICT_FORMS["office"](*DISTRICTS["1039"]) == "สำนักงานเขตวัฒนา"
+    assert DISTRICT_FORMS["pcode"](*DISTRICTS["1039"]) == "TH1039"
 
 
 # --- the reader's part (krlib.read.io): pending its merge -----------------------------------
@@ -228,6 +284,9 @@ def test_everything_at_once(plain, tmp_path, data):
         if col in DATE_COLUMNS and d is not None:
             form = data.draw(st.sampled_from(sorted(DATE_FORMS)), label="form")
             value = DATE_FORMS[form](d)
+        if col == "district" and value in DISTRICTS:
+            form = data.draw(st.sampled_from(sorted(DISTRICT_FORMS)), label="district")
+            value = DISTRICT_FORMS[form](*DISTRICTS[value])
         if value and data.draw(st.booleans(), label="noise"):
             value = TEXT_NOISE[data.draw(st.sampled_from(["apostrophe", "decomposed_am"]))](value)
         return value

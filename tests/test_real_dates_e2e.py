@@ -29,6 +29,13 @@ CASES = {  # id: (a cohort date, a service date, fiscal year, quarter)
     "thai_dashes": ("15-ก.ค.-2565", "20-ก.ค.-2565", 2565, 4),
     "wanthi_pors": ("วันที่ 15 ตุลาคม พ.ศ. 2567", "วันที่ 1 พฤศจิกายน พ.ศ. 2567", 2568, 1),
     "excel_serial": ("45580", "45597", 2568, 1),  # 2024-10-15 and 2024-11-01
+    # contract v3: 15 Oct 2024 was a Tuesday (อังคาร), 1 Nov 2024 a Friday (ศุกร์)
+    "weekday_full": ("วันอังคารที่ 15 ตุลาคม 2567", "วันศุกร์ที่ 1 พฤศจิกายน พ.ศ. 2567", 2568, 1),
+    "weekday_abbr": ("อ. 15 ต.ค. 67", "ศ 1/11/2567 เวลา 09.15 น.", 2568, 1),
+    # 03:30 UTC and 08:00 Bangkok time: the same dates as above
+    "utc_stamps": ("2024-10-15T03:30:00.000Z", "2024-11-01T08:00:00+07:00", 2568, 1),
+    # dated the day before in UTC: 17:30 UTC on the 14th is 00:30 on the 15th in Bangkok
+    "utc_stamps_day_before": ("2024-10-14T17:30:00Z", "2024-10-31 20:00:00.5+00", 2568, 1),
 }
 
 
@@ -160,5 +167,103 @@ date_like = st.builds(
 @settings(max_examples=400, deadline=None)
 @given(text=st.one_of(date_like, st.integers(19990, 80010).map(str)))
 def test_krlib_and_the_reference_read_dates_alike(text):
+    mine = parse_event_date(text)
+    assert (mine if isinstance(mine, date) else None) == ref.parse_event_date(text), text
+
+
+# --- contract v3: timestamps at the window's edges, districts in the new forms -----------
+
+V3_DROP = dict(
+    homeless_registrations=[
+        ["reg_id", "district", "registered_on", "eligibility"],
+        # 17:30 UTC on 30 Sep = 00:30 on 1 Oct 2024 in Bangkok: the first day of FY2568
+        ["H1", "สำนักงานเขตพระนคร", "2024-09-30T17:30:00Z", "ผ่าน"],
+        # 23:59:59.999 on 30 Sep in Bangkok: FY2567, never in FY2568's window
+        ["H2", "TH1002", "2024-09-30T16:59:59.999Z", "ผ่าน"],
+        ["H3", "Khet Phra Nakhon", "วันพุธที่ 1 มกราคม 2568", "ผ่าน"],  # a Wednesday
+        ["H4", "Dusit District", "2025-03-31T23:59:00+07:00", "ผ่าน"],  # the last day of Q2
+        ["H5", "TH1051", "พฤ. 2 ม.ค. 68", "ผ่าน"],  # no such P-code: unknown district
+    ],
+    homeless_services=[
+        ["reg_id", "service_date", "service_type"],
+        ["H1", "2025-03-31T16:59:59Z", "food"],  # 23:59:59 on 31 Mar in Bangkok: Q2
+        ["H3", "2025-03-31T17:00:00Z", "food"],  # 00:00 on 1 Apr in Bangkok: Q3
+        ["H4", "2025-03-31T20:00:00-05:00", "health"],  # 01:00 UTC = 08:00 on 1 Apr: Q3
+        ["H5", "อา. 30 มี.ค. 2568", "food"],  # a Sunday, in Q2
+        ["H2", "2024-12-01T00:00:00+07:00", "food"],  # H2 is in no cohort of FY2568
+    ],
+    rehab_referrals=[
+        ["referral_id", "district", "referred_on"],
+        ["R1", "TH1039", "2025-02-14T10:00:00+07:00"],
+        ["R2", "สำนักงานเขตวัฒนา", "จ. 17 ก.พ. 2568"],  # a Monday
+    ],
+    rehab_services=[
+        ["referral_id", "service_date", "domain"],
+        ["R1", "2025-03-31T17:00:00Z", "1"],  # 1 Apr in Bangkok: Q3
+        ["R2", "2025-03-31T10:00:00Z", "2"],  # 17:00 on 31 Mar in Bangkok: Q2
+    ],
+)
+
+
+def test_v3_forms_give_the_right_figures_at_the_window_edges(make_drop, tmp_path, capsys):
+    """By hand. Cohort of FY2568 (both quarters): H1 and H3 (1001), H4 (1002), H5
+    (unknown); H2 is registered on 30 Sep 2024 in Bangkok. Q2 (to 31 Mar 2025): H1 and
+    H5 served, H3 and H4 only on 1 Apr: 8207 BMA 2/4, 1001 1/2, 1002 0/1. Q3: all four.
+    KR 5122 (both in 1039): Q2 R2 only, 1/2; Q3 2/2."""
+    drop = make_drop(**V3_DROP)
+    q2 = run(drop, tmp_path / "q2", 2568, 2)
+    assert figures(q2["kr_results"], "8207", "BMA") == ("2", "4", "50.00")
+    assert figures(q2["kr_results"], "8207", "1001") == ("1", "2", "50.00")
+    assert figures(q2["kr_results"], "8207", "1002") == ("0", "1", "0.00")
+    assert figures(q2["kr_results"], "5122", "BMA") == ("1", "2", "50.00")
+    assert figures(q2["kr_results"], "5122", "1039") == ("1", "2", "50.00")
+    q3 = run(drop, tmp_path / "q3", 2568, 3)
+    assert figures(q3["kr_results"], "8207", "BMA") == ("4", "4", "100.00")
+    assert figures(q3["kr_results"], "8207", "1001") == ("2", "2", "100.00")
+    assert figures(q3["kr_results"], "8207", "1002") == ("1", "1", "100.00")
+    assert figures(q3["kr_results"], "5122", "1039") == ("2", "2", "100.00")
+    assert "krlib: warning" not in capsys.readouterr().err
+    # FY2567 Q4 (to 30 Sep 2024): H2 alone, its service is after the window; no referral
+    q4 = run(drop, tmp_path / "fy67", 2567, 4)
+    assert figures(q4["kr_results"], "8207", "BMA") == ("0", "1", "0.00")
+    assert figures(q4["kr_results"], "8207", "1002") == ("0", "1", "0.00")
+    assert "rehab_referrals: empty_cohort (KR 5122)" in capsys.readouterr().err
+    # every row kept; only H5's district is unknown
+    assert [(r["table"], r["rows_in"], r["kept"], r["rejected"], r["unknown_district"])
+            for r in q2["data_quality"]] == [
+        ("homeless_registrations", "5", "5", "0", "1"), ("homeless_services", "5", "5", "0", "0"),
+        ("rehab_referrals", "2", "2", "0", "0"), ("rehab_services", "2", "2", "0", "0")]
+    breakdown = {(r["kr_code"], r["scope_code"], r["category"]): r["persons"]
+                 for r in q3["kr_breakdown"]}
+    assert breakdown[("8207", "BMA", "food")] == "3"  # H1, H3, H5
+    assert breakdown[("8207", "1002", "health")] == "1"  # H4
+    # the independent reference reads the same forms the same way
+    for got, (fy, q) in ((q2, (2568, 2)), (q3, (2568, 3)), (q4, (2567, 4))):
+        oracle = ref.compute(drop, fy, q)
+        assert got["kr_results"] == oracle.kr_results, (fy, q)
+        assert got["data_quality"] == oracle.data_quality, (fy, q)
+
+
+WEEKDAY_WORDS = ["", "วันอาทิตย์", "วันอาทิตย์ที่", "วันพฤหัส ", "อา.", "อา ", "พฤ. ", "จ",
+                 "วันที่ ", "วันอาทิตย์ วันที่ ", "Sunday ", "ส.ค. "]
+v3_date_like = st.one_of(
+    st.builds(lambda day, text: day + text, st.sampled_from(WEEKDAY_WORDS), date_like),
+    st.builds(
+        lambda d, sep, hm, sec, zone, thai: (f"{d}{sep}{hm}{sec}{zone}").translate(
+            str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙") if thai else {}),
+        st.one_of(st.dates(date(1990, 1, 1), date(2110, 12, 31)).map(str),
+                  st.sampled_from(["2567-10-15", "2567-2-29", "2024-02-30", "0000-01-01"])),
+        st.sampled_from(["T", " ", "t", "  "]),
+        st.sampled_from(["00:00", "16:59", "17:00", "23:59", "24:00", "18:60", "9:30"]),
+        st.sampled_from(["", ":00", ":59", ":60", ":00.123", ":00.", ".5"]),
+        st.sampled_from(["Z", "+07:00", "+0700", "+07", "-05:00", "+14:00", "-23:59", "+24:00",
+                         "+07:60", "z", " Z", "+7", ""]),
+        st.booleans()),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=v3_date_like)
+def test_krlib_and_the_reference_read_v3_dates_alike(text):
     mine = parse_event_date(text)
     assert (mine if isinstance(mine, date) else None) == ref.parse_event_date(text), text

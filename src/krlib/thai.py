@@ -11,6 +11,12 @@ MONTHS_FULL_TH = ("มกราคม", "กุมภาพันธ์", "ม�
                   "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
 MONTHS_ABBR_TH = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
                   "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
+#: Weekdays from Monday, full (written after วัน: วันจันทร์) and abbreviated (``%a`` of
+#: PyThaiNLP's thai_strftime writes them without the dot).
+WEEKDAYS_FULL_TH = ("จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "ศุกร์", "เสาร์", "อาทิตย์")
+WEEKDAYS_ABBR_TH = ("จ.", "อ.", "พ.", "พฤ.", "ศ.", "ส.", "อา.")
+#: Bangkok time is UTC+7 all year (no daylight saving), in minutes.
+BANGKOK_UTC_OFFSET_MINUTES = 7 * 60
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 #: str.translate tables between Thai and ASCII digits.
 TO_ASCII_DIGITS = str.maketrans(THAI_DIGITS, "0123456789")

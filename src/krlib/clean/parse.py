@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from functools import cache, lru_cache
 from typing import Any
 
@@ -18,13 +18,22 @@ import pandas as pd
 
 from krlib.contract.schema import DOMAINS, OTHER, SOURCES, UNSPECIFIED, WELFARE_TYPES, Column
 from krlib.contract.scopes import districts
-from krlib.thai import BE_OFFSET, MISSING_TEXT, MONTHS_ABBR_TH, MONTHS_FULL_TH, TO_ASCII_DIGITS
+from krlib.thai import (
+    BANGKOK_UTC_OFFSET_MINUTES,
+    BE_OFFSET,
+    MISSING_TEXT,
+    MONTHS_ABBR_TH,
+    MONTHS_FULL_TH,
+    TO_ASCII_DIGITS,
+    WEEKDAYS_ABBR_TH,
+    WEEKDAYS_FULL_TH,
+)
 from krlib.thai import THAI_DIGITS as THAI_DIGIT_CHARS
 
 THAI_DIGITS = TO_ASCII_DIGITS
 EVENT_DATE_MIN, EVENT_DATE_MAX = date(2000, 1, 1), date(2100, 12, 31)
 BE_THRESHOLD = 2400  # a year >= 2400 is Buddhist Era
-MAX_DATE_TEXT = 64  # characters; "วันที่ 30 พฤศจิกายน พ.ศ. 2567 เวลา 12:00:00 น." has 45
+MAX_DATE_TEXT = 64  # characters; "วันพฤหัสบดีที่ 30 พฤศจิกายน พ.ศ. 2567 เวลา 12:00:00 น." has 54
 
 
 def is_missing(text: str) -> bool:
@@ -62,6 +71,22 @@ _SERIAL_DAY0 = date(1899, 12, 30)
 # Every pattern below runs on at most MAX_DATE_TEXT characters and has no nested
 # quantifier over the same characters, so its work stays linear in the text.
 _LEADING_WORD = re.compile(r"วันที่\s*")
+
+
+def _longest_first(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+# A leading weekday, ignored: วันอาทิตย์, อาทิตย์, วันพฤหัส (the everyday short Thursday),
+# อา. or อา (PyThaiNLP's %a), then an optional ที่ (วันอาทิตย์ที่ 9 ...). Longest names
+# first, so that อา. is not read as อ. and a stray า.
+_LEADING_WEEKDAY = re.compile(
+    rf"(?:(?:วัน\s*)?(?:{_longest_first((*WEEKDAYS_FULL_TH, 'พฤหัส'))})"
+    rf"|(?:{_longest_first(w.rstrip('.') for w in WEEKDAYS_ABBR_TH)})\.?)\s*(?:ที่\s*)?")
+# An ISO timestamp with a UTC offset (`Z`, `+07:00`, `+0700`, `+07`), `T` or one space
+# between date and time, seconds and their fraction optional: converted to Bangkok time.
+_ISO_STAMP = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
+                        r"(Z|[+-]\d{2}(?::?\d{2})?)")
 # A time of day at the end: `10:30`, `10:30:00`, `9:5:7`, `10.30 น.`, `T10:30`, `:01.123456`,
 # after a space, `T` or the word เวลา.
 _TIME = re.compile(r"(?:\s*T|\s*เวลา\s*|\s+)(\d{1,2})[:.](\d{1,2})(?:[:.](\d{1,2})(?:\.\d+)?)?"
@@ -101,18 +126,51 @@ def _strip_time(t: str) -> str | None:
     return t[:found.start()]
 
 
-def date_parts(text: str) -> tuple[int, int, str, bool] | None:
+def bangkok_date(year_text: str, month: str, day: str, hour: str, minute: str,
+                 second: str | None, zone: str) -> date | None:
+    """The date in Bangkok (UTC+7) of an ISO timestamp's parts; None if it is none.
+
+    ``zone`` is ``Z`` or ``+HH:MM`` / ``+HHMM`` / ``+HH`` (or ``-``). The year follows the
+    >= 2400 rule first (BE 2567 is 2024), then the clock moves: ``2024-10-15T18:30Z`` is
+    2024-10-16 in Bangkok. Hours 0-23, minutes and seconds 0-59, offsets below 24:00.
+    """
+    when = _make(int(day), int(month), full_year(year_text))
+    hours, minutes = int(hour), int(minute)
+    if when is None or hours > 23 or minutes > 59 or int(second or 0) > 59:
+        return None
+    offset = 0
+    if zone != "Z":
+        off_hours, off_minutes = int(zone[1:3]), int(zone[-2:]) if len(zone) > 3 else 0
+        if off_hours > 23 or off_minutes > 59:
+            return None
+        offset = (off_hours * 60 + off_minutes) * (-1 if zone[0] == "-" else 1)
+    # seconds never cross midnight: offsets are whole minutes
+    shift = (hours * 60 + minutes - offset + BANGKOK_UTC_OFFSET_MINUTES) // (24 * 60)
+    try:
+        return when + timedelta(days=shift)
+    except OverflowError:  # before 0001-01-01 or after 9999-12-31
+        return None
+
+
+def date_parts(text: str) -> tuple[int, int, str, bool] | date | None:
     """(day, month, year text, two-digit year is 20YY) of a date in a contract form.
 
-    Thai digits, a leading วันที่, a trailing time of day and an era marker are handled
-    here; the year is left as written so that callers choose its century (event dates
-    and birth dates differ). None if the text is no date form at all.
+    Thai digits, a leading weekday and วันที่, a trailing time of day and an era marker
+    are handled here; the year is left as written so that callers choose its century
+    (event dates and birth dates differ). An ISO timestamp with a UTC offset gives its
+    date in Bangkok instead (:func:`bangkok_date`: a four-digit year, no century to
+    choose). None if the text is no date form at all.
     """
     t = text.strip().translate(THAI_DIGITS)
     if len(t) > MAX_DATE_TEXT:
         return None
-    if t.startswith("วันที่"):
-        t = _LEADING_WORD.sub("", t, count=1)
+    if t and not t[0].isdigit():
+        if weekday := _LEADING_WEEKDAY.match(t):
+            t = t[weekday.end():]
+        if t.startswith("วันที่"):
+            t = _LEADING_WORD.sub("", t, count=1)
+    if m := _ISO_STAMP.fullmatch(t):
+        return bangkok_date(*m.groups())
     without_time = _strip_time(t)
     if not without_time:
         return None
@@ -150,15 +208,17 @@ def parse_date(text: str) -> date | None:
 
     ISO ``YYYY-MM-DD``, day-first ``D/M/YYYY`` or ``D-M-YYYY`` (or ``D M YYYY``), Thai
     month names full or abbreviated (``15 ต.ค. 2567``, ``15-ต.ค.-2567``, ``15ตค67``),
-    English ones (``15-Oct-24``, ``15 October 2024``), an optional leading วันที่ and
-    พ.ศ. / ค.ศ. before the year, Thai digits anywhere, a trailing time of day (ignored).
+    English ones (``15-Oct-24``, ``15 October 2024``), an optional leading weekday
+    (``วันอาทิตย์ที่``, ``อา.``) and วันที่, พ.ศ. / ค.ศ. before the year, Thai digits
+    anywhere, a trailing time of day (ignored); an ISO timestamp with a UTC offset or
+    ``Z`` (``2024-10-15T18:30:00.123Z``) is the date in Bangkok (here 2024-10-16).
     Buddhist-Era years in every form; a two-digit year is BE 25YY, or 20YY beside an
     English month name or after ค.ศ. Text longer than :data:`MAX_DATE_TEXT` is no
-    date (the longest form has ~45 characters), which also bounds every pattern's work.
+    date (the longest form has ~55 characters), which also bounds every pattern's work.
     """
     parts = date_parts(text)
-    if parts is None:
-        return None
+    if parts is None or isinstance(parts, date):
+        return parts
     day, month, year_text, ce = parts
     return _make(day, month, full_year(year_text, ce))
 
@@ -176,8 +236,8 @@ def parse_birth_date(text: str, window_end: date) -> date | None:
 @lru_cache(maxsize=1 << 16)
 def _parse_birth_date(text: str, window_end: date) -> date | None:
     parts = date_parts(text)
-    if parts is None:
-        return None
+    if parts is None or isinstance(parts, date):
+        return parts
     day, month, year_text, ce = parts
     if len(year_text) != 2:
         return _make(day, month, full_year(year_text))
@@ -394,12 +454,14 @@ DISTRICT_ALIASES: dict[str, str] = {
     "bangkhunthian": "1021", "bangkhuntien": "1021",
 }
 _DISTRICT_NOISE = re.compile(r"[\s\-_.']")
+_DISTRICT_PREFIX = re.compile(r"^(สำนักงานเขต|เขต|khet)")  # the office (สำนักงานเขต) first
 
 
 def district_key(text: str) -> str:
-    """Case, spaces, hyphens and the prefix เขต / khet / suffix 'district' do not matter."""
+    """Case, spaces, hyphens, the prefix สำนักงานเขต / เขต / khet and the suffix
+    'district' do not matter."""
     t = _DISTRICT_NOISE.sub("", text.translate(THAI_DIGITS).lower())
-    t = re.sub(r"^(เขต|khet)", "", t)
+    t = _DISTRICT_PREFIX.sub("", t)
     return re.sub(r"district$", "", t)
 
 
@@ -414,6 +476,7 @@ def _district_lookup() -> dict[str, str]:
     lookup: dict[str, str] = {}
     for code, name_th, name_en in bangkok_districts().itertuples(index=False):
         lookup[code] = code
+        lookup[f"th{code}"] = code  # the OCHA / RTSD P-code of the boundary file, TH1001
         lookup[district_key(name_th)] = code
         lookup[district_key(name_en)] = code
     for alias, code in DISTRICT_ALIASES.items():
@@ -422,7 +485,12 @@ def _district_lookup() -> dict[str, str]:
 
 
 def parse_district(text: str) -> str | None:
-    """DOPA code 1001-1050 of a district written in any accepted form; None if unknown."""
+    """DOPA code 1001-1050 of a district written in any accepted form; None if unknown.
+
+    The Thai name (เขตบางรัก, บางรัก, สำนักงานเขตบางรัก), the English one (Bang Rak,
+    Khet Bang Rak, Bang Rak District, common variants), the DOPA code or the P-code
+    (TH1004).
+    """
     return _district_lookup().get(district_key(text))
 
 
@@ -537,11 +605,18 @@ def window_readings(parse_window: Callable[[str, date], date | None], text: str
 
 # The shapes most birth dates come in, read in Arrow (RE2) on the distinct texts:
 # D/M/Y or D-M-Y (same separator), ISO, and D <Thai month name> Y, with ASCII or Thai
-# digits and nothing else in the cell. Anything else goes through the per-value parser.
+# digits and nothing else in the cell; and ISO timestamps with a UTC offset. Anything
+# else goes through the per-value parser.
 _FAST_DMY = (r"^(?P<d>[0-9]{1,2})(?P<s>[/-])(?P<m>[0-9]{1,2})(?P<t>[/-])"
              r"(?P<y>[0-9]{2}|[0-9]{4})$")
 _FAST_ISO = r"^(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})$"
 _FAST_NAMED = r"^(?P<d>[0-9]{1,2}) (?P<n>[^0-9 ]+) (?P<y>[0-9]{2}|[0-9]{4})$"
+# An ISO timestamp with a UTC offset (:data:`_ISO_STAMP`): database and web exports write
+# one distinct text per row, so these are read in Arrow too.
+_FAST_STAMP = (r"^(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})[T ]"
+               r"(?P<H>[0-9]{2}):(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2})(?:[.][0-9]{1,9})?)?"
+               r"(?:Z|(?P<sign>[+-])(?P<oh>[0-9]{2})(?::?(?P<om>[0-9]{2}))?)$")
+_FIRST_DAY, _LAST_DAY = (d.toordinal() - _UNIX_DAY0 for d in (date.min, date.max))
 #: Thai month names exactly as written (abbreviations with or without their dots): for
 #: these :data:`_NAMED` reads the whole name (no era marker can hide inside one).
 _THAI_MONTH_SPELLINGS: dict[str, int] = {
@@ -557,6 +632,28 @@ def _civil_days(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndar
     ok &= day <= length
     days = first.astype(np.int64) + day - 1
     return np.where(ok, days, _NAT)
+
+
+def _stamp_days(groups) -> np.ndarray:
+    """:func:`bangkok_date` (days since 1970, int64 min where none) of matches of
+    :data:`_FAST_STAMP`."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def ints(name: str) -> np.ndarray:  # an optional part left out is 0
+        field = groups.field(name)
+        return pc.cast(pc.if_else(pc.equal(field, ""), "0", field), pa.int64()).to_numpy()
+
+    year, month, day = ints("y"), ints("m"), ints("d")
+    hour, minute, second, off_hours, off_minutes = (ints(n) for n in ("H", "M", "S", "oh", "om"))
+    west = pc.equal(groups.field("sign"), "-").to_numpy(zero_copy_only=False)
+    days = _civil_days(np.where(year >= BE_THRESHOLD, year - BE_OFFSET, year), month, day)
+    ok = ((days != _NAT) & (hour <= 23) & (minute <= 59) & (second <= 59)
+          & (off_hours <= 23) & (off_minutes <= 59))
+    offset = (off_hours * 60 + off_minutes) * np.where(west, -1, 1)
+    days = np.where(ok, days, 0) + (hour * 60 + minute - offset
+                                    + BANGKOK_UTC_OFFSET_MINUTES) // (24 * 60)
+    return np.where(ok & (days >= _FIRST_DAY) & (days <= _LAST_DAY), days, _NAT)
 
 
 def _date_readings_fast(uniques: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -604,6 +701,13 @@ def _date_readings_fast(uniques: list[str]) -> tuple[np.ndarray, np.ndarray, np.
             month[rows] = ints(groups, "m")
         two_digit[rows] = pc.equal(pc.binary_length(groups.field("y")), 2).to_numpy(
             zero_copy_only=False)
+    # timestamps: looked for among the texts left only (none, in most drops)
+    stamp_rows = np.flatnonzero(~found)
+    if len(stamp_rows):
+        stamps = pc.extract_regex(text.take(pa.array(stamp_rows)), _FAST_STAMP)
+        hit = stamps.is_valid().to_numpy(zero_copy_only=False)
+        stamps, stamp_rows = stamps.filter(pa.array(hit)), stamp_rows[hit]
+        found[stamp_rows] = True
     # full_year: a four-digit year >= 2400 is BE; two digits are BE 25YY for the latest
     # window and BE 24YY for the earliest (Thai or no month name: never the CE century)
     year = np.where(two_digit, 2500 - BE_OFFSET + year,
@@ -611,6 +715,8 @@ def _date_readings_fast(uniques: list[str]) -> tuple[np.ndarray, np.ndarray, np.
     late = _civil_days(year, month, day)
     early = np.where(two_digit, _civil_days(year - 100, month, day), late)
     early = np.where(late == _NAT, _NAT, early)
+    if len(stamp_rows):  # a four-digit year: one reading for every window
+        late[stamp_rows] = early[stamp_rows] = _stamp_days(stamps)
     return late, early, found
 
 
