@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from krlib.contract.schema import DOMAINS, OTHER, SOURCES, UNSPECIFIED, WELFARE_TYPES, Column
-from krlib.contract.scopes import districts
+from krlib.contract.scopes import district_code
 from krlib.thai import (
     BANGKOK_UTC_OFFSET_MINUTES,
     BE_OFFSET,
@@ -426,72 +426,9 @@ def _without_separators(text):
 
 # --- districts ----------------------------------------------------------------------
 
-#: English spellings seen in BMA exports that differ from geothai's official ones.
-DISTRICT_ALIASES: dict[str, str] = {
-    "watthana": "1039", "wattana": "1039",
-    "thonburi": "1015",
-    "pathumwan": "1007", "patumwan": "1007",
-    "ratchatewi": "1037", "rajthevi": "1037", "ratchathewee": "1037",
-    "khlongtoey": "1033", "klongtoei": "1033", "klongtoey": "1033",
-    "sathorn": "1028",
-    "jatujak": "1030", "chatujak": "1030",
-    "pomprapsattruphai": "1008", "pompprap": "1008", "pomprab": "1008", "pomprap": "1008",
-    "sampanthawong": "1013",
-    "ladprao": "1038", "latprao": "1038",
-    "ladkrabang": "1011",
-    "donmuang": "1036",
-    "bangsue": "1029", "bangsu": "1029",
-    "huaykwang": "1017", "huaikwang": "1017",
-    "yannawa": "1012",
-    "taweewattana": "1048", "thawiwatthana": "1048",
-    "ratburana": "1024", "radburana": "1024",
-    "bangplad": "1025",
-    "bungkum": "1027", "buengkum": "1027",
-    "wangthonglang": "1045", "wangtonglang": "1045",
-    "saimai": "1042",
-    "khannayao": "1043", "kannayao": "1043",
-    "phasicharoen": "1022", "pasicharoen": "1022",
-    "bangkhunthian": "1021", "bangkhuntien": "1021",
-}
-_DISTRICT_NOISE = re.compile(r"[\s\-_.']")
-_DISTRICT_PREFIX = re.compile(r"^(สำนักงานเขต|เขต|khet)")  # the office (สำนักงานเขต) first
-
-
-def district_key(text: str) -> str:
-    """Case, spaces, hyphens, the prefix สำนักงานเขต / เขต / khet and the suffix
-    'district' do not matter."""
-    t = _DISTRICT_NOISE.sub("", text.translate(THAI_DIGITS).lower())
-    t = _DISTRICT_PREFIX.sub("", t)
-    return re.sub(r"district$", "", t)
-
-
-def bangkok_districts() -> pd.DataFrame:
-    """The 50 Bangkok districts: code, name_th (with เขต), name_en
-    (see :mod:`krlib.contract.scopes`)."""
-    return districts()
-
-
-@cache
-def _district_lookup() -> dict[str, str]:
-    lookup: dict[str, str] = {}
-    for code, name_th, name_en in bangkok_districts().itertuples(index=False):
-        lookup[code] = code
-        lookup[f"th{code}"] = code  # the OCHA / RTSD P-code of the boundary file, TH1001
-        lookup[district_key(name_th)] = code
-        lookup[district_key(name_en)] = code
-    for alias, code in DISTRICT_ALIASES.items():
-        lookup.setdefault(alias, code)
-    return lookup
-
-
-def parse_district(text: str) -> str | None:
-    """DOPA code 1001-1050 of a district written in any accepted form; None if unknown.
-
-    The Thai name (เขตบางรัก, บางรัก, สำนักงานเขตบางรัก), the English one (Bang Rak,
-    Khet Bang Rak, Bang Rak District, common variants), the DOPA code or the P-code
-    (TH1004).
-    """
-    return _district_lookup().get(district_key(text))
+#: DOPA code 1001-1050 of a district cell in any form the contract accepts, or None: the
+#: names are the contract's (:func:`krlib.contract.scopes.district_code`).
+parse_district = district_code
 
 
 # --- coded categories ---------------------------------------------------------------

@@ -7,9 +7,12 @@ be read (counted in Bangkok only), their Thai names and the order scopes are wri
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import pandas as pd
+
+from krlib.thai import TO_ASCII_DIGITS
 
 BMA = "BMA"  # scope_code of Bangkok as a whole
 BANGKOK_TH = "กรุงเทพมหานคร"
@@ -60,6 +63,70 @@ def scope_name_th(code: str) -> str:
     return str(hit.iloc[0])
 
 
+# --- district names in every form the contract accepts ---------------------------------
+
+#: English spellings seen in BMA exports that differ from geothai's official ones.
+DISTRICT_ALIASES: dict[str, str] = {
+    "watthana": "1039", "wattana": "1039",
+    "thonburi": "1015",
+    "pathumwan": "1007", "patumwan": "1007",
+    "ratchatewi": "1037", "rajthevi": "1037", "ratchathewee": "1037",
+    "khlongtoey": "1033", "klongtoei": "1033", "klongtoey": "1033",
+    "sathorn": "1028",
+    "jatujak": "1030", "chatujak": "1030",
+    "pomprapsattruphai": "1008", "pompprap": "1008", "pomprab": "1008", "pomprap": "1008",
+    "sampanthawong": "1013",
+    "ladprao": "1038", "latprao": "1038",
+    "ladkrabang": "1011",
+    "donmuang": "1036",
+    "bangsue": "1029", "bangsu": "1029",
+    "huaykwang": "1017", "huaikwang": "1017",
+    "yannawa": "1012",
+    "taweewattana": "1048", "thawiwatthana": "1048",
+    "ratburana": "1024", "radburana": "1024",
+    "bangplad": "1025",
+    "bungkum": "1027", "buengkum": "1027",
+    "wangthonglang": "1045", "wangtonglang": "1045",
+    "saimai": "1042",
+    "khannayao": "1043", "kannayao": "1043",
+    "phasicharoen": "1022", "pasicharoen": "1022",
+    "bangkhunthian": "1021", "bangkhuntien": "1021",
+}
+_DISTRICT_NOISE = re.compile(r"[\s\-_.']")
+_DISTRICT_PREFIX = re.compile(r"^(สำนักงานเขต|เขต|khet)")  # the office (สำนักงานเขต) first
+
+
+def district_key(text: str) -> str:
+    """Case, spaces, hyphens, the prefix สำนักงานเขต / เขต / khet and the suffix
+    'district' do not matter."""
+    t = _DISTRICT_NOISE.sub("", text.translate(TO_ASCII_DIGITS).lower())
+    t = _DISTRICT_PREFIX.sub("", t)
+    return re.sub(r"district$", "", t)
+
+
+@cache
+def _district_lookup() -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for code, name_th, name_en in districts().itertuples(index=False):
+        lookup[code] = code
+        lookup[f"th{code}"] = code  # the OCHA / RTSD P-code of the boundary file, TH1001
+        lookup[district_key(name_th)] = code
+        lookup[district_key(name_en)] = code
+    for alias, code in DISTRICT_ALIASES.items():
+        lookup.setdefault(alias, code)
+    return lookup
+
+
+def district_code(text: str) -> str | None:
+    """DOPA code 1001-1050 of a district written in any accepted form; None if unknown.
+
+    The Thai name (เขตบางรัก, บางรัก, สำนักงานเขตบางรัก), the English one (Bang Rak,
+    Khet Bang Rak, Bang Rak District, common variants), the DOPA code or the P-code
+    (TH1004).
+    """
+    return _district_lookup().get(district_key(text))
+
+
 # --- the one scope resolver -----------------------------------------------------------
 
 #: How people write Bangkok as a whole (matched ignoring case and surrounding spaces).
@@ -91,7 +158,6 @@ def resolve_scope(value: object, *, option: str = "district", bma: bool = True,
     >>> resolve_scope(1039), resolve_scope("กทม.")
     ('1039', 'BMA')
     """
-    from krlib.clean.parse import parse_district  # the data cells' district rule
     from krlib.errors import OptionError
 
     text = "" if value is None or isinstance(value, bool) else str(value).strip()
@@ -107,7 +173,7 @@ def resolve_scope(value: object, *, option: str = "district", bma: bool = True,
         raise OptionError(f"{option} {text}: {UNKNOWN_TH}ไม่ใช่พื้นที่รายงาน (นับรวมใน{BANGKOK_TH}"
                           f"เท่านั้น) / {UNKNOWN!r} is not a reported scope (counted in BMA "
                           f"only): give a {allowed}")
-    code = parse_district(text) if text else None
+    code = district_code(text) if text else None
     if code is None:
         raise OptionError(f"{option} {text!r}: ไม่รู้จักเขต / unknown district{_suggestion(text)}"
                           f": give a {allowed}")
