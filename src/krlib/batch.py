@@ -240,6 +240,7 @@ def _render(data_dir: Path, period, scopes: list[str], formats: list[str], folde
     from krlib.manifest import write_manifest
     from krlib.prepare import prepare_clean, sources_of
     from krlib.present import REPORT_TITLE_TH, scope_name
+    from krlib.provenance import data_folder_name
     from krlib.report import write_index
     from krlib.workbook import write_workbook
 
@@ -257,7 +258,10 @@ def _render(data_dir: Path, period, scopes: list[str], formats: list[str], folde
     prepared = prep.save(folder / "prepared.json")
     stages["load+clean+compute"] = time.perf_counter() - t
 
-    params_base = {"data_dir": str(Path(data_dir).resolve()), "fiscal_year": period.fiscal_year,
+    # The executed notebooks are published with the reports: their injected parameters
+    # name the data folder as the reports do, by its name only (the notebook reads the
+    # prepared aggregates, relative to the folder, and needs no path to the drop).
+    params_base = {"data_dir": data_folder_name(data_dir), "fiscal_year": period.fiscal_year,
                    "quarter": period.quarter, "prepared": prepared.name,  # relative to folder
                    "suppress_below": suppress_below, **(notebook_parameters or {})}
     jobs = [Job(s, str(notebook), str(folder.resolve()), dict(params_base, district=s),
@@ -303,7 +307,7 @@ def _render(data_dir: Path, period, scopes: list[str], formats: list[str], folde
     batch = BatchResult(folder, results, stages)
     write_manifest(folder, sources_of(clean), {
         "command": "report", "fiscal_year": period.fiscal_year, "quarter": period.quarter,
-        "data": Path(data_dir).name, "scopes": scopes, "formats": formats,
+        "data": data_folder_name(data_dir), "scopes": scopes, "formats": formats,
         "suppress_below": suppress_below, "unavailable": prep.indicators.unavailable,
         "failed": {r.scope: r.error for r in batch.failed}}, warnings=prep.warnings)
     return batch
