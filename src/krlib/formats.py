@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import math
 
-from krlib.thai import thai_date  # noqa: F401 - one Thai date style, re-exported here
+from krlib.thai import (
+    NOT_COVERED_TH,
+    thai_date,  # noqa: F401 - one Thai date style, re-exported here
+)
 
-NO_DATA_TH = "ไม่มีข้อมูล"
+NO_DATA_TH = NOT_COVERED_TH  # no value for the period: the drop does not cover it
 DASH = "–"
 
 
