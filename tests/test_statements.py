@@ -152,7 +152,7 @@ def test_a_withheld_count_is_labelled_as_the_table_says(prep, drawn):
 # --- item 1: the printed command runs -----------------------------------------------------
 
 def command_of(page: str) -> str:
-    (code,) = re.findall(r'<code class="krlib-command">(.*?)</code>', page)
+    (code,) = re.findall(r'<code class="krlib-command">(.*?)</code>', page, flags=re.S)
     return htmllib.unescape(code)
 
 
@@ -161,7 +161,11 @@ def test_worklist_command_names_everything_but_the_private_file(prep):
     v = view(prep, "1026", data_name=hostile)
     page = rp.timeliness(v, KRS["8207"]).data
     assert "<img src=x" not in page  # escaped
-    args = shlex.split(command_of(page))
+    command = command_of(page)
+    lines = command.splitlines()
+    assert len(lines) == 3 and all(line.endswith(" \\") for line in lines[:2])
+    assert max(len(line) for line in lines) < 80  # short enough not to wrap on the page
+    args = shlex.split(command.replace("\\\n", ""))  # the shell's line continuation
     assert args[:2] == ["krlib", "worklist"]
     opts = dict(zip(args[2::2], args[3::2]))
     assert opts == {"--data": hostile, "--fiscal-year": "2568", "--quarter": "2",

@@ -684,10 +684,10 @@ def timeliness(view: ReportView, kr) -> HTML:
             parts.append(who + "รายชื่อของแต่ละเขตสร้างได้ด้วยคำสั่งที่พิมพ์ไว้ในรายงานของเขตนั้น</p>")
         else:
             parts.append(who + "สร้างได้ด้วยคำสั่งต่อไปนี้ ในโฟลเดอร์ที่มีโฟลเดอร์ชุดข้อมูล "
-                         f"{esc(view.data_name)} โดยแทน {PRIVATE_FOLDER_TH} "
+                         f"“{esc(view.data_name)}” โดยแทน {PRIVATE_FOLDER_TH} "
                          "ด้วยโฟลเดอร์ส่วนตัวของท่าน (นอกโฟลเดอร์ชุดข้อมูลและโฟลเดอร์รายงาน)</p>"
-                         f'<p><code class="krlib-command">{esc(worklist_command(view, kr))}'
-                         "</code></p>")
+                         f'<pre><code class="krlib-command">{esc(worklist_command(view, kr))}'
+                         "</code></pre>")
     else:
         parts.append("<p>ทุกคนในกลุ่มเป้าหมายได้รับบริการแล้ว</p>")
     return HTML("".join(parts) + "</section>")
@@ -697,13 +697,19 @@ def worklist_command(view: ReportView, kr) -> str:
     """The ``krlib worklist`` command that lists a district's persons still waiting, as it
     runs: the data folder by its name (run in the folder that holds it), the period, the
     KR and the district; the output file, in a private folder, is the one placeholder
-    (:data:`krlib.thai.PRIVATE_FOLDER_TH`, left unquoted so that it can be replaced)."""
+    (:data:`krlib.thai.PRIVATE_FOLDER_TH`, left unquoted so that it can be replaced).
+
+    Three short lines joined by the shell's line continuation: no line is wrapped on the
+    page (a break inside ``--kr`` would not run), and text copied from the PDF, newlines
+    and all, still runs in a shell."""
     p = view.period
-    args = ["krlib", "worklist", "--data", view.data_name or ".",
-            "--fiscal-year", str(p.fiscal_year), "--quarter", str(p.quarter),
-            "--kr", str(kr.code), "--district", view.scope]
+    lines = [["krlib", "worklist", "--data", view.data_name or "."],
+             ["--fiscal-year", str(p.fiscal_year), "--quarter", str(p.quarter),
+              "--kr", str(kr.code), "--district", view.scope]]
     out = f"{PRIVATE_FOLDER_TH}/worklist-{p.label}-{kr.code}-{view.scope}.csv"
-    return f"{shlex.join(args)} --out {out}"  # KR codes and periods are shell-safe
+    # KR codes (krlib.kr), periods and district codes are shell-safe: the placeholder
+    # stays unquoted, so that replacing it with ~/private works too
+    return " \\\n  ".join([*(shlex.join(a) for a in lines), f"--out {out}"])
 
 
 # --- comparison with Bangkok and the other districts ---------------------------------
