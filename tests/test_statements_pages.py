@@ -109,6 +109,30 @@ def test_every_printed_command_runs_as_printed(batch, tmp_path):
             (folder / f"{scope}.html").read_text("utf-8"))
 
 
+def test_the_command_copied_from_the_pdf_runs_too(batch, tmp_path):
+    """Text copied from the PDF keeps its line breaks: the command's lines end in the
+    shell's continuation, and no line is broken inside an argument."""
+    root, _, folder, _ = batch
+    scope = SCOPES["none_served"]
+    text = subprocess.run(["pdftotext", "-layout", str(folder / f"{scope}.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    lines = text.splitlines()
+    starts = [i for i, line in enumerate(lines) if line.strip().startswith("krlib worklist")]
+    assert starts
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}"
+                                f"{os.environ.get('PATH', '')}")
+    for start in starts:
+        end = start
+        while lines[end].rstrip().endswith("\\"):
+            end += 1
+        command = "\n".join(lines[start:end + 1]).replace(thai.PRIVATE_FOLDER_TH,
+                                                           str(tmp_path))
+        run = subprocess.run(["bash", "-c", command], cwd=root, env=env,
+                             capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, (command, run.stderr)
+    assert len(list(tmp_path.glob(f"worklist-*-{scope}.csv"))) == len(starts)
+
+
 # --- item 3 -------------------------------------------------------------------------------
 
 def _contents(path: Path):
