@@ -227,7 +227,8 @@ def test_timeliness_line_chart_and_worklist_command(prep):
     assert "มัธยฐาน" in rp.kr_card(v, kr) and "<b>4</b> วัน" in rp.kr_card(v, kr)
     html = rp.timeliness(v, kr).data
     assert 'alt="แผนภูมิแท่งจำนวนคนตามจำนวนวัน' in html
-    assert "krlib worklist --data drop --kr 8207 --district 1026" in html
+    assert ("krlib worklist --data drop \\\n  --fiscal-year 2568 --quarter 2 --kr 8207 "
+            "--district 1026 \\\n  --out โฟลเดอร์ส่วนตัว/worklist-2568-Q2-8207-1026.csv") in html
     assert "ยังไม่ได้รับบริการ <b>1</b> คน" in html  # 4 - 3
 
 

@@ -1,5 +1,6 @@
 """Thai writing conventions, each written once: the Buddhist Era, month names, digits,
-what a missing value looks like, and how Thai government documents write a date."""
+what a missing value looks like, how Thai government documents write a date, and the
+words a report uses for a figure's state and for comparing districts."""
 
 from __future__ import annotations
 
@@ -23,8 +24,6 @@ TO_ASCII_DIGITS = str.maketrans(THAI_DIGITS, "0123456789")
 TO_THAI_DIGITS = str.maketrans("0123456789", THAI_DIGITS)
 #: A cell holding one of these (after stripping spaces) is a missing value (the contract).
 MISSING_TEXT = frozenset({"", "-"})
-#: What a report says when a scope has nobody in a KR's cohort for the period.
-NO_CASES_TH = "ไม่มีผู้อยู่ในกลุ่มเป้าหมายในช่วงเวลานี้"
 
 
 def be_year(d: date) -> int:
@@ -37,3 +36,53 @@ def thai_date(d: date | str) -> str:
     if isinstance(d, str):
         d = date.fromisoformat(d[:10])
     return f"{d.day} {MONTHS_ABBR_TH[d.month - 1]} {be_year(d)}"
+
+
+# --- what a report says about a period's figure ---------------------------------------
+# Three states, one word each, in every page, table, chart and alt text: the drop does not
+# cover the period / it does, but the scope's target group is empty / the target group
+# exists and nobody in it was served yet (a real 0 %). A fourth, the publication rule's:
+# the figure is withheld.
+
+#: The drop does not cover the period (Bangkok as a whole has nobody in its window).
+NOT_COVERED_TH = "ไม่มีข้อมูล"
+#: The drop covers the period, but nobody of this scope is in the KR's target group.
+EMPTY_COHORT_TH = "ไม่มีกลุ่มเป้าหมาย"
+#: The same state as a sentence (a card, a section, the one-page statement).
+NO_CASES_TH = "ไม่มีผู้อยู่ในกลุ่มเป้าหมายในช่วงเวลานี้"
+#: The target group exists and nobody in it was served yet: 0 %, not "no data".
+NONE_SERVED_TH = "ยังไม่มีผู้ได้รับบริการ"
+#: A figure the publication rule (``--suppress-below``) does not show.
+WITHHELD_TH = "ไม่เปิดเผย"
+
+
+def none_served_th(cohort: str) -> str:
+    """``ยังไม่มีผู้ได้รับบริการ (0 จาก 8 คนในกลุ่มเป้าหมาย)`` (``cohort``: the count as shown)."""
+    return f"{NONE_SERVED_TH} (0 จาก {cohort} คนในกลุ่มเป้าหมาย)"
+
+
+# --- how districts are compared -------------------------------------------------------
+
+def met_of_th(met: int | str, ranked: int | str) -> str:
+    """The one framing of how many districts meet a target: of those with a target group
+    (a district without anyone to serve can neither meet nor miss it)."""
+    return f"บรรลุค่าเป้าหมาย {met} จาก {ranked} เขตที่มีกลุ่มเป้าหมาย"
+
+
+def rank_cell_th(rank: int, tied: int) -> str:
+    """A rank in a table: ``3``, or ``1 ร่วม`` when ``tied`` districts share it."""
+    return f"{rank} ร่วม" if tied > 1 else f"{rank}"
+
+
+def rank_th(rank: int | str, tied: int, ranked: int) -> str:
+    """A district's rank in a sentence: ``อันดับที่ 1 ร่วมกับอีก 14 เขต จาก 40 เขตที่มี
+    กลุ่มเป้าหมาย`` (``rank`` may be given marked up, e.g. bold)."""
+    joint = f" ร่วมกับอีก {tied - 1} เขต" if tied > 1 else ""
+    return f"อันดับที่ {rank}{joint} จาก {ranked} เขตที่มีกลุ่มเป้าหมาย"
+
+
+# --- the commands a report prints -----------------------------------------------------
+
+#: The one placeholder a printed command may hold: the private folder the personal-data
+#: worklist goes to (everything else in the command runs as printed).
+PRIVATE_FOLDER_TH = "โฟลเดอร์ส่วนตัว"

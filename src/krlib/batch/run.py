@@ -236,6 +236,7 @@ def _render(data_dir: Path, period, scopes: list[str], formats: list[str], folde
     """Everything a run writes, into ``folder`` (the staging folder)."""
     from krlib.compute import alerts
     from krlib.contract.scopes import scope_name_th
+    from krlib.outputs.provenance import data_folder_name
     from krlib.outputs.run import start_run, write_run, write_run_manifest
     from krlib.report.index_page import write_index
     from krlib.report.view import REPORT_TITLE_TH
@@ -251,7 +252,10 @@ def _render(data_dir: Path, period, scopes: list[str], formats: list[str], folde
     prepared = prep.save(folder / "prepared.json")
     stages["load+clean+compute"] = time.perf_counter() - t
 
-    params_base = {"data_dir": str(Path(data_dir).resolve()), "fiscal_year": period.fiscal_year,
+    # The executed notebooks are published with the reports: their injected parameters
+    # name the data folder as the reports do, by its name only (the notebook reads the
+    # prepared aggregates, relative to the folder, and needs no path to the drop).
+    params_base = {"data_dir": data_folder_name(data_dir), "fiscal_year": period.fiscal_year,
                    "quarter": period.quarter, "prepared": prepared.name,  # relative to folder
                    "suppress_below": suppress_below, **(notebook_parameters or {})}
     jobs = [Job(s, str(notebook), str(folder.resolve()), dict(params_base, district=s),

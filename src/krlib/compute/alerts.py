@@ -7,7 +7,9 @@ duplicate column) is passed on too. Each names the table, the reason, the rows, 
 share and a hint at the likely cause, in Thai and English, and never a cell value.
 
 ``krlib indicators`` prints them on stderr and into manifest.json; reports show them as
-a banner (``Prepared.warnings``); ``--strict`` turns any of them into exit code 3.
+a banner (``Prepared.warnings``); ``--strict`` turns any of them into exit code 3. The
+Thai message (``message_th``, what the banner shows) names a table by its Thai name with
+the file in parentheses, ``การส่งต่อเพื่อฟื้นฟูสภาพทางสังคม (rehab_referrals.csv)``.
 """
 
 from __future__ import annotations
@@ -70,7 +72,7 @@ class DataWarning:
     def line(self) -> str:
         """One line: ``table: reason rows (share %) — hint``, Thai / English."""
         if self.kind == "note":
-            return f"{self.table}: {self.message_th}"
+            return f"{self.table}: {self.message_en}"  # the reader's own words
         head = f"{self.table}: {self.reason}"
         if self.kind == "empty_cohort":
             return (f"{head} (KR {self.kr_code}) 0 ใน {self.rows} แถวที่ใช้ได้ / "
@@ -84,6 +86,21 @@ class DataWarning:
 
 #: The name the project's brief uses for it.
 Warning = DataWarning  # noqa: A001
+
+
+def table_th(table: str, file: str = "") -> str:
+    """A table as a Thai reader knows it: ``ทะเบียนคนไร้บ้าน (homeless_registrations.csv)``."""
+    spec = TABLES.get(table)
+    name = spec.th if spec is not None else str(table)
+    return f"{name} ({file})" if file else name
+
+
+def _note(table: str, file: str, note: str) -> tuple[str, str]:
+    """A reader's remark (``file: Thai / English``) as (Thai, as written): the Thai one
+    names the table in Thai, without the English half."""
+    th = note.partition(" / ")[0]
+    th = th.removeprefix(f"{file}: ") if file else th
+    return f"{table_th(table, file)}: {th}", note
 
 
 def _share(rows: int, total: int) -> float:
@@ -123,7 +140,8 @@ def collect(clean: CleanDrop, indicators_or_results, period: Period,
             continue
         for note in getattr(account, "notes", []):
             note = " ".join(str(note).split())  # one line, whatever the reader wrote
-            out.append(DataWarning("note", table, "note", 0, 0.0, note, note))
+            out.append(DataWarning("note", table, "note", 0, 0.0,
+                                   *_note(table, str(account.file or ""), note)))
         for reason in REASONS:
             rows = int(account.reasons.get(reason, 0))
             if not rows or rows <= SHARE_LIMIT * account.rows_in:
@@ -132,7 +150,8 @@ def collect(clean: CleanDrop, indicators_or_results, period: Period,
             th, en = REASONS[reason]
             out.append(DataWarning(
                 "rejections", table, reason, rows, share,
-                f"{table} ({account.file}): {rows} แถว ({100 * share:.1f} %) ถูกปฏิเสธ: {th}",
+                f"{table_th(table, account.file)}: {rows:,} แถว ({100 * share:.1f} %) "
+                f"ถูกปฏิเสธ: {th}",
                 f"{table} ({account.file}): {rows} rows ({100 * share:.1f} %) rejected: {en}",
                 _hint(reason, table)))
     results, unavailable = _results(indicators_or_results)
@@ -151,8 +170,8 @@ def collect(clean: CleanDrop, indicators_or_results, period: Period,
         out.append(DataWarning(
             "empty_cohort", kr.cohort_table, "empty_cohort", account.kept,
             _share(account.kept, account.rows_in),
-            f"KR {code}: ไม่มีผู้อยู่ในกลุ่มเป้าหมายช่วง {period.label} แม้ {kr.cohort_table} "
-            f"มี {account.kept} แถวที่ใช้ได้",
+            f"KR {code}: ไม่มีผู้อยู่ในกลุ่มเป้าหมายในช่วง{period.label_th} แม้ตาราง"
+            f"{table_th(kr.cohort_table, account.file)} มี {account.kept:,} แถวที่ใช้ได้",
             f"KR {code}: the cohort of {period.label} is empty although {kr.cohort_table} "
             f"has {account.kept} kept rows",
             f"{th} / {en}", kr_code=code))

@@ -1,4 +1,5 @@
-"""Where a report comes from: krlib version, git commit, generation time.
+"""Where a report comes from: krlib version, git commit, generation time, and the data
+folder by its name only (no file a run writes holds a local path).
 
 The generation time honours ``SOURCE_DATE_EPOCH`` (reproducible-builds.org), so the
 same inputs and parameters give the same outputs.
@@ -42,6 +43,13 @@ def git_commit() -> str | None:
     dirty = subprocess.run(["git", "-C", str(here), "status", "--porcelain", "--", "."],
                            capture_output=True, text=True, timeout=5, check=False)
     return commit + ("-dirty" if dirty.stdout.strip() else "")
+
+
+def data_folder_name(data_dir: Path | str) -> str:
+    """The data folder's own name (``demo`` for ``/home/x/drops/demo`` or ``data/demo``):
+    what reports, notebooks and manifests say of it, never the path that leads to it."""
+    path = Path(str(data_dir))
+    return path.name if path.name not in ("", "..") else path.resolve().name
 
 
 def version_info() -> dict[str, str | None]:

@@ -21,6 +21,7 @@ from krlib.contract.kr import KRDefinition
 from krlib.contract.periods import Period
 from krlib.outputs.csvs import write_outputs
 from krlib.outputs.manifest import write_manifest
+from krlib.outputs.provenance import data_folder_name
 from krlib.outputs.workbook import write_workbook
 
 
@@ -66,7 +67,7 @@ def write_run_manifest(folder: Path, run: Run, command: str, **parameters: Any) 
     """``manifest.json``: the inputs, the parameters (the data folder by its name only),
     the warnings and every file ``folder`` holds now."""
     params = {"command": command, "fiscal_year": run.period.fiscal_year,
-              "quarter": run.period.quarter, "data": run.data_dir.name,
+              "quarter": run.period.quarter, "data": data_folder_name(run.data_dir),
               "unavailable": run.prep.indicators.unavailable, **parameters}
     return write_manifest(folder, sources_of(run.clean), params,
                           warnings=alerts.as_dicts(run.warnings))

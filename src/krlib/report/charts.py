@@ -33,6 +33,7 @@ from matplotlib.ticker import MaxNLocator
 from krlib.fonts import use_sarabun_in_matplotlib
 from krlib.report.formats import NO_DATA_TH, percent_text, target_text
 from krlib.report.formats import missing as _missing
+from krlib.thai import EMPTY_COHORT_TH
 
 MET, NOT_MET, NO_CASES, TARGET = "#2e7d32", "#e65100", "#bdbdbd", "#b71c1c"
 THIS, OTHER = "#1565c0", "#546e7a"  # this district / this FY; Bangkok / previous FY
@@ -40,8 +41,8 @@ BMA_COLOUR = THIS
 NOT_MET_HATCH, NO_CASES_HATCH = "///", ".."
 DPI = 200
 WIDTH = 7.0  # inches: fits the A4 text width
-EMPTY_TH = "ไม่มีข้อมูลในช่วงเวลานี้"
-NO_CASES_TH = "ไม่มีกลุ่มเป้าหมาย"
+EMPTY_TH = "ไม่มีข้อมูลในช่วงเวลานี้"  # the default; a report passes the state's own words
+NO_CASES_TH = EMPTY_COHORT_TH
 MET_TH, NOT_MET_TH = "บรรลุค่าเป้าหมาย", "ยังไม่บรรลุ"
 GEO = Path(__file__).parents[1] / "geo" / "bangkok_districts.geojson"
 MAP_CREDIT_TH = "ขอบเขตเขต: Royal Thai Survey Department / OCHA (CC BY 3.0 IGO)"
@@ -118,12 +119,13 @@ def trend_chart(df: pd.DataFrame, target: float, title: str,
 
 
 def fiscal_years_chart(this: pd.DataFrame, previous: pd.DataFrame, target: float, title: str,
-                       labels: tuple[str, str], ylabel: str = "ร้อยละ (สะสม)") -> Figure:
+                       labels: tuple[str, str], ylabel: str = "ร้อยละ (สะสม)",
+                       empty_message: str = EMPTY_TH) -> Figure:
     """This fiscal year beside the previous one, quarter by quarter (cumulative percent).
 
     ``this`` / ``previous``: quarter, percent (NaN = no data) and optionally ``note``,
     the words for a quarter without a percent (default "ไม่มีข้อมูล"). The previous year
-    is hatched slate, this year solid blue.
+    is hatched slate, this year solid blue. No percent at all: ``empty_message``.
     """
     fig = _figure(WIDTH, 3.3)
     a = dict(zip(this["quarter"], _percents(this["percent"]))) if len(this) else {}
@@ -134,7 +136,7 @@ def fiscal_years_chart(this: pd.DataFrame, previous: pd.DataFrame, target: float
             notes.update({(key, q): str(n) for q, n in zip(frame["quarter"], frame["note"])
                           if isinstance(n, str) and n})
     if all(v is None for v in [*a.values(), *b.values()]):
-        return _empty(fig, title)
+        return _empty(fig, title, empty_message)
     ax = fig.subplots()
     quarters = [1, 2, 3, 4]
     w = 0.38
@@ -148,10 +150,13 @@ def fiscal_years_chart(this: pd.DataFrame, previous: pd.DataFrame, target: float
                 bar.set_visible(False)
                 if q not in values and values is a:
                     continue  # a quarter of this year still to come: nothing to say
+            # the words for a missing bar stand upright in its place: side by side, two of
+            # them would run into each other
             ax.annotate(notes.get((key, q), NO_DATA_TH) if p is None else percent_text(p),
                         (bar.get_x() + bar.get_width() / 2, bar.get_height()), ha="center",
                         va="bottom", fontsize=8, xytext=(0, 2), textcoords="offset points",
-                        color="#777" if p is None else "black", bbox=LABEL_BOX)
+                        color="#777" if p is None else "black", bbox=LABEL_BOX,
+                        rotation=90 if p is None else 0)
     line = _target_line(ax, target)
     ax.set_xticks(quarters, [f"ไตรมาส {q}" for q in quarters])
     shown = [p for p in [*a.values(), *b.values()] if p is not None]
@@ -166,21 +171,23 @@ def fiscal_years_chart(this: pd.DataFrame, previous: pd.DataFrame, target: float
     return fig
 
 
-def breakdown_chart(df: pd.DataFrame, title: str) -> Figure:
+def breakdown_chart(df: pd.DataFrame, title: str, empty_message: str = EMPTY_TH) -> Figure:
     """Persons per category as horizontal bars, in the order given (first on top).
 
-    ``df``: category_th, persons. All zero or no rows: a figure with a Thai message.
-    The persons axis has whole numbers only.
+    ``df``: category_th, persons and optionally ``label``, the text beside each bar (a
+    withheld count's ``<5``; default the count). All zero or no rows: a figure that says
+    ``empty_message``. The persons axis has whole numbers only.
     """
     fig = _figure(WIDTH, 0.42 * max(len(df), 3) + 1.0)
     persons = pd.to_numeric(df["persons"], errors="coerce").fillna(0) if "persons" in df else []
     if df.empty or int(sum(persons)) == 0:
-        return _empty(fig, title)
+        return _empty(fig, title, empty_message)
     ax = fig.subplots()
     y = list(range(len(df)))[::-1]
     bars = ax.barh(y, list(persons), color=THIS, height=0.6)
-    for bar, n in zip(bars, persons):
-        ax.annotate(f"{int(n):,}", (bar.get_width(), bar.get_y() + bar.get_height() / 2),
+    texts = (list(df["label"]) if "label" in df else [f"{int(n):,}" for n in persons])
+    for bar, text in zip(bars, texts):
+        ax.annotate(str(text), (bar.get_width(), bar.get_y() + bar.get_height() / 2),
                     va="center", fontsize=9, xytext=(3, 0), textcoords="offset points")
     ax.set_yticks(y, [str(c) for c in df["category_th"]])
     ax.set_xlabel("จำนวนคน")
@@ -191,16 +198,23 @@ def breakdown_chart(df: pd.DataFrame, title: str) -> Figure:
     return fig
 
 
-def buckets_chart(labels: list[str], counts: list[int], title: str) -> Figure:
-    """Persons per waiting-time bucket (days to first service), whole-number axis."""
+def buckets_chart(labels: list[str], counts: list[int], title: str,
+                  empty_message: str = EMPTY_TH, value_labels: list[str] | None = None
+                  ) -> Figure:
+    """Persons per waiting-time bucket (days to first service), whole-number axis.
+
+    ``value_labels``: the text above each bar (default the count). All zero:
+    ``empty_message``.
+    """
     fig = _figure(WIDTH, 2.6)
     if not counts or sum(int(c) for c in counts) == 0:
-        return _empty(fig, title)
+        return _empty(fig, title, empty_message)
     ax = fig.subplots()
     x = list(range(len(labels)))
     bars = ax.bar(x, [int(c) for c in counts], color=THIS, width=0.6)
-    for bar, n in zip(bars, counts):
-        ax.annotate(f"{int(n):,}", (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+    texts = value_labels if value_labels is not None else [f"{int(n):,}" for n in counts]
+    for bar, text in zip(bars, texts):
+        ax.annotate(str(text), (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                     ha="center", va="bottom", fontsize=9, xytext=(0, 2),
                     textcoords="offset points")
     ax.set_xticks(x, labels)
@@ -225,12 +239,15 @@ _FACE = {"met": (MET, None), "not_met": (NOT_MET, NOT_MET_HATCH),
 
 
 def league_chart(df: pd.DataFrame, target: float, title: str,
-                 no_cases_label: str = NO_CASES_TH) -> Figure:
+                 no_cases_label: str = NO_CASES_TH, ordered: bool = False) -> Figure:
     """All districts ranked by percent (highest on top), coloured by met / not met / no cases.
 
-    ``df``: scope_name_th, percent, met (bool, or None/NaN when there are no cases). A
-    district without a percent gets a grey note instead of a bar; not-met bars are
-    hatched. Sized so that 50 rows and the legend fit on one A4 page.
+    ``df``: scope_name_th, percent, met (bool, or None/NaN when there are no cases) and
+    optionally ``note``, the words for a district without a percent (default
+    ``no_cases_label``). A district without a percent gets a grey note instead of a bar;
+    not-met bars are hatched. ``ordered``: draw the rows in the order given (a report's
+    league table's order), else sort by percent, then name. Sized so that 50 rows and the
+    legend fit on one A4 page.
     """
     n = len(df)
     fig = _figure(WIDTH, min(0.16 * max(n, 5) + 1.3, 9.3))
@@ -238,11 +255,14 @@ def league_chart(df: pd.DataFrame, target: float, title: str,
         return _empty(fig, title)
     ax = fig.subplots()
     met = df["met"] if "met" in df else pd.Series([None] * n, index=df.index)
+    notes = list(df["note"]) if "note" in df else [no_cases_label] * n
     d = pd.DataFrame({"name": [str(s).removeprefix("เขต") for s in df["scope_name_th"]],
                       "p": pd.to_numeric(df["percent"], errors="coerce").astype(float),
-                      "met": list(met)})
-    d = d.sort_values(["p", "name"], ascending=[False, True], na_position="last",
-                      kind="stable").reset_index(drop=True)
+                      "met": list(met), "note": notes})
+    if not ordered:
+        d = d.sort_values(["p", "name"], ascending=[False, True], na_position="last",
+                          kind="stable")
+    d = d.reset_index(drop=True)
     y = list(range(len(d)))[::-1]
     percents = _percents(d["p"])
     status = [_status(p, m, target) for p, m in zip(d["p"], d["met"])]
@@ -252,8 +272,8 @@ def league_chart(df: pd.DataFrame, target: float, title: str,
     for bar, s in zip(bars, status):
         if _FACE[s][1]:
             bar.set_hatch(_FACE[s][1])
-    for bar, p in zip(bars, percents):
-        ax.annotate(no_cases_label if p is None else percent_text(p),
+    for bar, p, note in zip(bars, percents, d["note"]):
+        ax.annotate(str(note) if p is None else percent_text(p),
                     (bar.get_width(), bar.get_y() + bar.get_height() / 2), va="center",
                     fontsize=7, xytext=(2, 0), textcoords="offset points",
                     color="#777" if p is None else "#333", bbox=LABEL_BOX)
@@ -274,16 +294,18 @@ def league_chart(df: pd.DataFrame, target: float, title: str,
 
 
 def comparison_chart(district_percent: float, bma_percent: float, target: float,
-                     labels: tuple[str, str], title: str | None = None) -> Figure:
-    """The district (top, blue) beside Bangkok as a whole (below, slate), with the target."""
+                     labels: tuple[str, str], title: str | None = None,
+                     notes: tuple[str, str] = (NO_DATA_TH, NO_DATA_TH)) -> Figure:
+    """The district (top, blue) beside Bangkok as a whole (below, slate), with the target;
+    ``notes``: the words for a missing percent (the district's, Bangkok's)."""
     fig = _figure(WIDTH, 2.2 if not title else 2.5)
     ax = fig.subplots()
     values = _percents([district_percent, bma_percent])
     shown = [0.0 if v is None else v for v in values]
     y = [1, 0]
     bars = ax.barh(y, shown, color=[THIS, OTHER], height=0.55)
-    for bar, v in zip(bars, values):
-        ax.annotate(NO_DATA_TH if v is None else percent_text(v),
+    for bar, v, note in zip(bars, values, notes):
+        ax.annotate(note if v is None else percent_text(v),
                     (bar.get_width(), bar.get_y() + bar.get_height() / 2), va="center",
                     fontsize=10, xytext=(3, 0), textcoords="offset points",
                     color="#777" if v is None else "black", bbox=LABEL_BOX)

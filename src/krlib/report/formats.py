@@ -7,7 +7,9 @@ sign (``84.79 %``; a target ``100 %``), changes in percentage points with a sign
 
 from __future__ import annotations
 
-NO_DATA_TH = "ไม่มีข้อมูล"
+from krlib.thai import NOT_COVERED_TH
+
+NO_DATA_TH = NOT_COVERED_TH  # no value for the period: the drop does not cover it
 DASH = "–"
 
 

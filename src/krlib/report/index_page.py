@@ -44,6 +44,8 @@ def index_context(folder: Path, prep, results: list, suppress_below: int = 0,
     ``compare_old``: the outputs of an earlier run (:func:`krlib.outputs.compare.read_outputs`);
     the index then lists what moved since (``--compare-with``).
     """
+    from markupsafe import Markup, escape
+
     from krlib.compute.indicators import persons_to_target
     from krlib.contract.scopes import BMA, scopes
     from krlib.outputs.compare import changes_section
@@ -59,6 +61,7 @@ def index_context(folder: Path, prep, results: list, suppress_below: int = 0,
         met_count,
         unknown_row,
     )
+    from krlib.thai import EMPTY_COHORT_TH, NOT_COVERED_TH, met_of_th
 
     sup = Suppression(int(suppress_below or 0))
     view = ReportView(prep, BMA, sup, data_as_of or "")
@@ -78,6 +81,9 @@ def index_context(folder: Path, prep, results: list, suppress_below: int = 0,
         hidden = sup.percent_hidden(n, d) or d == 0
         k.update(percent=sup.percent(row.percent, n, d), numerator=sup.count(n),
                  denominator=sup.count(d), met=met, ranked=ranked,
+                 # the reports' framing, the count in bold (Markup: the numbers are ints)
+                 met_of=Markup(escape(met_of_th("{met}", ranked))).format(
+                     met=Markup(f"<b>{int(met)}</b>")),
                  verdict="" if hidden else ("✔ บรรลุ" if row.met_target else "✘ ไม่บรรลุ"),
                  verdict_class="met" if row.met_target else "not-met")
         krs.append(k)
@@ -85,7 +91,7 @@ def index_context(folder: Path, prep, results: list, suppress_below: int = 0,
     def cell(kr, n: int, d: int, percent, met, judge: bool = True) -> dict:
         hidden = sup.percent_hidden(n, d)
         needed = persons_to_target(n, d, kr.target) if d else 0
-        shown_p = sup.percent(percent, n, d) if d else "ไม่มีกลุ่มเป้าหมาย"
+        shown_p = sup.percent(percent, n, d) if d else EMPTY_COHORT_TH
         verdict = ""
         if judge and d and not hidden:
             verdict = "✔ บรรลุ" if met else "✘ ไม่บรรลุ"
@@ -134,7 +140,7 @@ def index_context(folder: Path, prep, results: list, suppress_below: int = 0,
     return {
         "period_label": p.label, "period_th": p.label_th, "start_th": thai_date(p.start),
         "end_th": thai_date(p.end), "made_th": thai_date(made),
-        "as_of_th": thai_date(view.as_of) if view.as_of else "ไม่มีข้อมูล",
+        "as_of_th": thai_date(view.as_of) if view.as_of else NOT_COVERED_TH,
         "suppression_th": sup.rule_th,
         "warnings": [str(w.get("message_th") or _thai_only(w.get("message_en", "")))
                      for w in view.warnings],

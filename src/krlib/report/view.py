@@ -17,9 +17,9 @@ from __future__ import annotations
 import base64
 import html
 import math
+import shlex
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pandas as pd
 from IPython.display import HTML
@@ -38,7 +38,12 @@ from krlib.contract.scopes import (
     scope_name_th,
     scopes,
 )
-from krlib.outputs.provenance import BANGKOK_OFFSET_HOURS, generated_at, version_info
+from krlib.outputs.provenance import (
+    BANGKOK_OFFSET_HOURS,
+    data_folder_name,
+    generated_at,
+    version_info,
+)
 from krlib.report.formats import (
     DASH,
     NO_DATA_TH,
@@ -47,11 +52,23 @@ from krlib.report.formats import (
     points_text,
     target_text,
 )
-from krlib.thai import thai_date
+from krlib.thai import (
+    EMPTY_COHORT_TH,
+    NONE_SERVED_TH,
+    NOT_COVERED_TH,
+    PRIVATE_FOLDER_TH,
+    met_of_th,
+    none_served_th,
+    rank_cell_th,
+    rank_th,
+    thai_date,
+)
 
 QUARTER_TH = {1: "ไตรมาส 1", 2: "ไตรมาส 2", 3: "ไตรมาส 3", 4: "ไตรมาส 4"}
 NO_CASES_TH = thai.NO_CASES_TH
-WITHHELD_TH = "ไม่เปิดเผย"
+WITHHELD_TH = thai.WITHHELD_TH
+#: The words of a figure that is not shown, by :func:`figure_state` (one place: thai.py).
+STATE_TH = {"not_covered": NOT_COVERED_TH, "empty": EMPTY_COHORT_TH, "withheld": WITHHELD_TH}
 MET_TH, NOT_MET_TH = "บรรลุค่าเป้าหมาย", "ยังไม่บรรลุค่าเป้าหมาย"
 MET_MARK, NOT_MET_MARK = "✔", "✘"
 REPORT_TITLE_TH = "รายงานผลการดำเนินงานตามตัวชี้วัดด้านสวัสดิการสังคม"
@@ -172,7 +189,7 @@ class ReportView:
         scope = resolve_scope(district, option="district")  # before the (slow) load
         prep = load(data_dir, fiscal_year, quarter, prepared)
         return cls(prep, scope, Suppression(int(suppress_below or 0)),
-                   str(data_as_of or ""), dict(signoff or {}), Path(str(data_dir)).name)
+                   str(data_as_of or ""), dict(signoff or {}), data_folder_name(data_dir))
 
     # what the report covers
     @property
@@ -232,6 +249,22 @@ class ReportView:
         return not self.is_bma and not any(self.has_cases(kr) for kr in self.krs.values()
                                            if self.available(kr))
 
+    def state(self, kr, fiscal_year: int | None = None, quarter: int | None = None,
+              scope: str | None = None) -> str:
+        """Why a period's percent is or is not shown: ``not_covered`` (the drop does not
+        cover the period), ``empty`` (nobody in the scope's target group), ``withheld``
+        (the publication rule) or ``shown`` (a percent, 0 % when nobody was served)."""
+        fy = self.period.fiscal_year if fiscal_year is None else fiscal_year
+        q = self.period.quarter if quarter is None else quarter
+        if fy < 0 or not self.covered(kr, fy, q):
+            return "not_covered"
+        row = self.result(kr, scope, fy, q)
+        if row is None or int(row.denominator) == 0:
+            return "empty"
+        if self.suppression.percent_hidden(row.numerator, row.denominator):
+            return "withheld"
+        return "shown"
+
     def percent_shown(self, row) -> float:
         """The row's percent, or NaN when it is missing or withheld."""
         if row is None or self.suppression.percent_hidden(row.numerator, row.denominator):
@@ -269,7 +302,7 @@ def _verdict(met: bool) -> str:
 
 def _verdict_text(met) -> str:
     if met is None or (isinstance(met, float) and math.isnan(met)):
-        return "ไม่มีกลุ่มเป้าหมาย"
+        return EMPTY_COHORT_TH
     return f"{MET_MARK} บรรลุ" if bool(met) else f"{NOT_MET_MARK} ไม่บรรลุ"
 
 
@@ -312,13 +345,16 @@ def page_style(view: ReportView) -> HTML:
 
 
 def _change(view: ReportView, kr, fy: int, q: int) -> str:
-    """Percentage-point change of this period's percent from (fy, q), or 'no data'."""
-    if fy < 0 or not view.covered(kr, fy, q):
-        return NO_DATA_TH
-    now, then = view.result(kr), view.result(kr, fiscal_year=fy, quarter=q)
-    a, b = view.percent_shown(now), view.percent_shown(then)
-    if math.isnan(a) or math.isnan(b):
-        return NO_DATA_TH if then is None or int(then.denominator) == 0 else DASH
+    """Percentage-point change of this period's percent from (fy, q), or why there is
+    none: that period is not covered by the drop, its target group was empty, or a
+    percent is withheld."""
+    then = view.state(kr, fy, q)
+    if then != "shown":
+        return STATE_TH[then]
+    if view.state(kr) != "shown":
+        return STATE_TH[view.state(kr)]
+    a = view.percent_shown(view.result(kr))
+    b = view.percent_shown(view.result(kr, fiscal_year=fy, quarter=q))
     return f"{points_text(a - b)} (จาก {percent_text(b)})"
 
 
@@ -450,55 +486,69 @@ def trend_frame(view: ReportView, kr, fiscal_year: int | None = None) -> pd.Data
                                     ].reset_index(drop=True)
 
 
-def _shown(view: ReportView, frame: pd.DataFrame, kr, fy: int) -> pd.DataFrame:
-    """Percents as drawn (NaN when not covered, no cases or withheld) and why not."""
-    out = frame.copy()
-    covered = [view.covered(kr, fy, int(q)) for q in out.quarter]
-    out["percent"] = [float("nan") if not c or view.suppression.percent_hidden(n, d) else p
-                      for c, n, d, p in zip(covered, out.numerator, out.denominator,
-                                            out.percent)]
-    out["note"] = [NO_DATA_TH if not c else ("ไม่มีกลุ่มเป้าหมาย" if int(d) == 0 else
-                                            WITHHELD_TH)
-                   for c, d in zip(covered, out.denominator)]
-    return out
+def fiscal_years_frame(view: ReportView, kr) -> pd.DataFrame:
+    """What the trend chart, its table and its alt text are all made of: one row per
+    fiscal year (this one, then the previous) and quarter 1-4.
+
+    ``drawn``: the chart shows the quarter (a bar, or words where there is none: every
+    quarter of the previous year, this year's up to the report's); ``percent`` the bar
+    (NaN: no bar), ``note`` the words instead of a bar (:data:`STATE_TH`: not covered by
+    the drop, nobody in the target group, withheld); ``text`` what the table and the alt
+    text say (``84.79 % (1,538 / 1,814)``, the note, or a dash for a quarter to come).
+    """
+    sup, fy, rows = view.suppression, view.period.fiscal_year, []
+    for year in (fy, fy - 1):
+        frame = trend_frame(view, kr, year)
+        for q in (1, 2, 3, 4):
+            hit = frame[frame.quarter == q]
+            if year == fy and (q > view.period.quarter or hit.empty):
+                rows.append((year, q, False, float("nan"), "", DASH))
+                continue
+            state = "not_covered" if hit.empty else view.state(kr, year, q)
+            if state in ("not_covered", "empty"):
+                rows.append((year, q, True, float("nan"), STATE_TH[state], STATE_TH[state]))
+                continue
+            r = hit.iloc[0]
+            text = (f"{sup.percent(r.percent, r.numerator, r.denominator)} "
+                    f"({sup.count(r.numerator)} / {sup.count(r.denominator)})")
+            shown = state == "shown"
+            rows.append((year, q, True, float(r.percent) if shown else float("nan"),
+                         "" if shown else STATE_TH[state], text))
+    return pd.DataFrame(rows, columns=["fiscal_year", "quarter", "drawn", "percent", "note",
+                                       "text"])
 
 
 def fiscal_years(view: ReportView, kr) -> HTML:
-    """This fiscal year beside the previous one, quarter by quarter: chart and table."""
+    """This fiscal year beside the previous one, quarter by quarter: chart, table and alt
+    text from one frame (:func:`fiscal_years_frame`), so that they cannot disagree."""
     from krlib.report import charts
 
     fy = view.period.fiscal_year
-    this, prev = trend_frame(view, kr), trend_frame(view, kr, fy - 1)
-    a, b = _shown(view, this, kr, fy), _shown(view, prev, kr, fy - 1)
+    frame = fiscal_years_frame(view, kr)
+    this, prev = frame[frame.fiscal_year == fy], frame[frame.fiscal_year == fy - 1]
     labels = (f"ปีงบประมาณ {fy}", f"ปีงบประมาณ {fy - 1}")
     window = window_short_th(view.cumulative)  # สะสม, or เฉพาะไตรมาส for a method study
-    fig = charts.fiscal_years_chart(a, b, kr.target, f"ร้อยละรายไตรมาส ({window}) — {view.name}",
-                                    labels, ylabel=f"ร้อยละ ({window})")
-    sup = view.suppression
-
-    def cell(frame, shown, q, year) -> str:
-        hit = frame[frame.quarter == q]
-        if hit.empty:
-            return DASH if year == fy else NO_DATA_TH
-        if not view.covered(kr, year, q):
-            return NO_DATA_TH
-        r = hit.iloc[0]
-        if int(r.denominator) == 0:
-            return "ไม่มีกลุ่มเป้าหมาย"
-        return (f"{sup.percent(r.percent, r.numerator, r.denominator)} "
-                f"({sup.count(r.numerator)} / {sup.count(r.denominator)})")
-
+    drawn = frame[frame.drawn]
+    empty = WITHHELD_TH if (drawn.note == WITHHELD_TH).any() else NOT_COVERED_TH
+    fig = charts.fiscal_years_chart(
+        this[this.drawn][["quarter", "percent", "note"]],
+        prev[prev.drawn][["quarter", "percent", "note"]], kr.target,
+        f"ร้อยละรายไตรมาส ({window}) — {view.name}", labels, ylabel=f"ร้อยละ ({window})",
+        empty_message=empty)
     table = pd.DataFrame({f"ไตรมาส ({window})": [QUARTER_TH[q] for q in (1, 2, 3, 4)],
-                          labels[0]: [cell(this, a, q, fy) for q in (1, 2, 3, 4)],
-                          labels[1]: [cell(prev, b, q, fy - 1) for q in (1, 2, 3, 4)]})
-    said = "; ".join(f"{QUARTER_TH[q]} {labels[0]} {cell(this, a, q, fy)}, {labels[1]} "
-                     f"{cell(prev, b, q, fy - 1)}" for q in range(1, view.period.quarter + 1))
+                          labels[0]: list(this.text), labels[1]: list(prev.text)})
+    said = []
+    for q in (1, 2, 3, 4):
+        parts = [f"{label} {r.text}" for label, part in zip(labels, (this, prev))
+                 for r in part[(part.quarter == q) & part.drawn].itertuples()]
+        said.append(f"{QUARTER_TH[q]} " + ", ".join(parts))
     alt = (f"แผนภูมิแท่งร้อยละรายไตรมาส ({window}) ของ{view.name} ปีงบประมาณ {fy} เทียบกับ {fy - 1} "
-           f"ค่าเป้าหมาย {target_text(kr.target)}: {said}")
+           f"ค่าเป้าหมาย {target_text(kr.target)}: " + "; ".join(said))
     return HTML("<section class='keep'><h3>แนวโน้มเทียบกับปีงบประมาณก่อน</h3>"
                 f"<p>ร้อยละ{esc(window_label_th(view.cumulative))}ของแต่ละไตรมาส "
                 "เทียบกับค่าเป้าหมาย (เส้นประ) "
-                "ไตรมาสที่ชุดข้อมูลไม่ครอบคลุมแสดงว่า “ไม่มีข้อมูล”</p>"
+                f"ไตรมาสที่ชุดข้อมูลไม่ครอบคลุมแสดงว่า “{NOT_COVERED_TH}” "
+                f"ไตรมาสที่ไม่มีผู้อยู่ในกลุ่มเป้าหมายแสดงว่า “{EMPTY_COHORT_TH}”</p>"
                 + png(fig, alt) + html_table(table).data + "</section>")
 
 
@@ -522,10 +572,17 @@ def breakdown(view: ReportView, kr) -> HTML:
     f = breakdown_frame(view, kr)
     drawn = f.copy()
     drawn.loc[[sup.hides(n) for n in f.persons], "persons"] = 0
-    fig = charts.breakdown_chart(drawn, f"จำนวนคนที่ได้รับบริการแต่ละ{label} — {view.name}")
+    drawn["label"] = [sup.count(n) for n in f.persons]  # a hidden count's bar says <N
+    row = view.result(kr)
+    nobody = row is None or int(row.numerator) == 0  # the target group exists: 0 served
+    empty = none_served_th(sup.count(row.denominator)) if nobody and row is not None \
+        else WITHHELD_TH
+    fig = charts.breakdown_chart(drawn, f"จำนวนคนที่ได้รับบริการแต่ละ{label} — {view.name}",
+                                 empty_message=empty)
     top = f.sort_values("persons", ascending=False, kind="stable").head(3)
     alt = (f"แผนภูมิแท่งจำนวนคนที่ได้รับบริการแต่ละ{label}ของ{view.name}: "
-           + "; ".join(f"{c} {sup.count(n)} คน" for c, n in zip(top.category_th, top.persons)))
+           + (empty if nobody else "; ".join(f"{c} {sup.count(n)} คน"
+                                             for c, n in zip(top.category_th, top.persons))))
     table = pd.DataFrame({label: f.category_th, "จำนวนคน": [sup.count(n) for n in f.persons]})
     return HTML(f"<section class='keep'><h3>จำแนกตาม{esc(label)}</h3>"
                 "<p>จำนวนคนในกลุ่มเป้าหมายที่ได้รับบริการแต่ละประเภทอย่างน้อย 1 ครั้ง "
@@ -579,6 +636,9 @@ def timeliness_line(view: ReportView, kr) -> str:
     t, sup = _timeliness_row(view, kr), view.suppression
     if t is None:
         return ""
+    if int(t.served) == 0:
+        return (f"ระยะเวลาจนได้รับบริการครั้งแรก: {NONE_SERVED_TH} "
+                f"(ยังรอรับบริการ {esc(sup.count(t.waiting))} คน)")
     median = DASH if pd.isna(t.median_days) else f"{float(t.median_days):,.1f}".removesuffix(".0")
     return (f"ระยะเวลาจนได้รับบริการครั้งแรก (มัธยฐาน): <b>{esc(median)}</b> วัน "
             f"(ได้รับบริการ {esc(sup.count(t.served))} คน, "
@@ -607,35 +667,72 @@ def timeliness(view: ReportView, kr) -> HTML:
     parts = ["<section class='keep'><h3>ระยะเวลารอรับบริการ และผู้ที่ยังรอ</h3>"]
     if t is not None:
         counts = [0 if sup.hides(int(t[k])) else int(t[k]) for k, _ in BUCKETS]
+        said = [sup.count(t[k]) for k, _ in BUCKETS]
+        nobody = int(t.served) == 0  # the target group exists, nobody served yet
+        empty = none_served_th(sup.count(int(t.served) + int(t.waiting))) if nobody \
+            else WITHHELD_TH
         fig = charts.buckets_chart([lab for _, lab in BUCKETS], counts,
-                                   f"จำนวนวันจนได้รับบริการครั้งแรก — {view.name}")
+                                   f"จำนวนวันจนได้รับบริการครั้งแรก — {view.name}",
+                                   empty_message=empty, value_labels=said)
         alt = ("แผนภูมิแท่งจำนวนคนตามจำนวนวันจนได้รับบริการครั้งแรก: "
-               + "; ".join(f"{lab} {sup.count(t[k])} คน" for k, lab in BUCKETS))
+               + (empty if nobody else "; ".join(f"{lab} {n_} คน"
+                                                 for (_, lab), n_ in zip(BUCKETS, said))))
         parts += [f"<p>{timeliness_line(view, kr)}</p>", png(fig, alt)]
     if n > 0:
-        data = esc(view.data_name or "DATA")
-        district = "รหัสเขต" if view.is_bma else esc(view.scope)
-        parts.append(f"<p>ยังมีผู้ที่ยังไม่ได้รับบริการ <b>{esc(sup.count(n))}</b> {esc(kr_unit(kr))} "
-                     "รายชื่อ (มีข้อมูลส่วนบุคคล สำหรับเจ้าหน้าที่ผู้รับผิดชอบเท่านั้น) สร้างได้ด้วยคำสั่ง "
-                     f"<code>krlib worklist --data {data} --kr {esc(kr.code)} "
-                     f"--district {district}</code></p>")
+        who = (f"<p>มีผู้ที่ยังไม่ได้รับบริการ <b>{esc(sup.count(n))}</b> {esc(kr_unit(kr))} "
+               "รายชื่อ (มีข้อมูลส่วนบุคคล สำหรับเจ้าหน้าที่ผู้รับผิดชอบเท่านั้น) ")
+        if view.is_bma:  # krlib worklist lists one district: its report prints the command
+            parts.append(who + "รายชื่อของแต่ละเขตสร้างได้ด้วยคำสั่งที่พิมพ์ไว้ในรายงานของเขตนั้น</p>")
+        else:
+            parts.append(who + "สร้างได้ด้วยคำสั่งต่อไปนี้ ในโฟลเดอร์ที่มีโฟลเดอร์ชุดข้อมูล "
+                         f"“{esc(view.data_name)}” โดยแทน {PRIVATE_FOLDER_TH} "
+                         "ด้วยโฟลเดอร์ส่วนตัวของท่าน (นอกโฟลเดอร์ชุดข้อมูลและโฟลเดอร์รายงาน)</p>"
+                         f'<pre><code class="krlib-command">{esc(worklist_command(view, kr))}'
+                         "</code></pre>")
         parts.append(waiting_table(view, kr))
     else:
         parts.append("<p>ทุกคนในกลุ่มเป้าหมายได้รับบริการแล้ว</p>")
     return HTML("".join(parts) + "</section>")
 
 
+def worklist_command(view: ReportView, kr) -> str:
+    """The ``krlib worklist`` command that lists a district's persons still waiting, as it
+    runs: the data folder by its name (run in the folder that holds it), the period, the
+    KR and the district; the output file, in a private folder, is the one placeholder
+    (:data:`krlib.thai.PRIVATE_FOLDER_TH`, left unquoted so that it can be replaced).
+
+    Three short lines joined by the shell's line continuation: no line is wrapped on the
+    page (a break inside ``--kr`` would not run), and text copied from the PDF, newlines
+    and all, still runs in a shell."""
+    p = view.period
+    lines = [["krlib", "worklist", "--data", view.data_name or "."],
+             ["--fiscal-year", str(p.fiscal_year), "--quarter", str(p.quarter),
+              "--kr", str(kr.code), "--district", view.scope]]
+    out = f"{PRIVATE_FOLDER_TH}/worklist-{p.label}-{kr.code}-{view.scope}.csv"
+    # KR codes (krlib.contract.kr), periods and district codes are shell-safe: the placeholder
+    # stays unquoted, so that replacing it with ~/private works too
+    return " \\\n  ".join([*(shlex.join(a) for a in lines), f"--out {out}"])
+
+
 # --- comparison with Bangkok and the other districts ---------------------------------
 
 def league_frame(view: ReportView, kr) -> pd.DataFrame:
-    """The 50 districts with rank by percent (1 = highest; districts without cases unranked)."""
+    """The 50 districts with rank by percent (1 = highest; districts without cases
+    unranked), in the one order the league table, chart and alt text all use (rank, then
+    district code); ``tied``: how many districts share the rank (``1 ร่วม``)."""
     r = view.prep.indicators.results
     d = r[(r.kr_code == kr.code) & (r.fiscal_year == view.period.fiscal_year)
           & (r.quarter == view.period.quarter) & (r.scope_code != BMA)]
     d = d[["scope_code", "scope_name_th", "numerator", "denominator", "percent", "met_target"]]
     d = d.assign(rank=d["percent"].rank(method="min", ascending=False))
     d = d.rename(columns={"met_target": "met"})
-    return d.sort_values(["rank", "scope_code"], na_position="last").reset_index(drop=True)
+    d = d.sort_values(["rank", "scope_code"], na_position="last").reset_index(drop=True)
+    tied = d.groupby("rank")["rank"].transform("size")
+    return d.assign(tied=tied.fillna(0).astype(int))
+
+
+def _rank_cell(r) -> str:
+    return DASH if pd.isna(r.rank) else rank_cell_th(int(r.rank), int(r.tied))
 
 
 def unknown_row(view: ReportView, kr) -> tuple[int, int]:
@@ -657,7 +754,7 @@ def league_table(view: ReportView, kr) -> HTML:
     un, ud = unknown_row(view, kr)
     bma = view.result(kr, BMA)
     assert bma is not None  # Bangkok has a row for every available KR
-    rank = ["–" if pd.isna(k) else str(int(k)) for k in lg["rank"]]
+    rank = [_rank_cell(r) for r in lg.itertuples()]
     names = list(lg.scope_name_th)
     nums, dens = list(lg.numerator), list(lg.denominator)
     pcts, mets = list(lg.percent), list(lg.met)
@@ -704,27 +801,31 @@ def comparison(view: ReportView, kr) -> HTML:
         status = map_status(view, kr)
         names = {c: n.removeprefix("เขต") for c, n in zip(scopes().scope_code,
                                                             scopes().scope_name_th) if c != BMA}
-        n_not = sum(1 for v in status.values() if v == "not_met")
-        n_none = sum(1 for v in status.values() if v == "no_cases")
-        withheld = any(sup.percent_hidden(r.numerator, r.denominator)
-                       for r in league_frame(view, kr).itertuples() if r.denominator)
-        label = "ไม่มีกลุ่มเป้าหมาย หรือไม่เปิดเผย" if withheld else charts.NO_CASES_TH
-        fig = charts.district_map(status, f"ผลรายเขต — {view.period.label_th}", names, label)
-        alt = (f"แผนที่ 50 เขตของกรุงเทพมหานคร: บรรลุค่าเป้าหมาย {met} เขต ยังไม่บรรลุ {n_not} เขต "
-               f"{label} {n_none} เขต")
+        counts = {k: sum(1 for v in status.values() if v == k)
+                  for k in ("met", "not_met", "no_cases")}
         league = league_frame(view, kr)
-        shown = league.copy()
-        shown["percent"] = [view.percent_shown(r) for r in league.itertuples()]
+        withheld = any(sup.percent_hidden(r.numerator, r.denominator)
+                       for r in league.itertuples() if r.denominator)
+        label = f"{EMPTY_COHORT_TH} หรือ{WITHHELD_TH}" if withheld else EMPTY_COHORT_TH
+        fig = charts.district_map(status, f"ผลรายเขต — {view.period.label_th}", names, label)
+        alt = (f"แผนที่ 50 เขตของกรุงเทพมหานคร: บรรลุค่าเป้าหมาย {counts['met']} เขต "
+               f"ยังไม่บรรลุ {counts['not_met']} เขต {label} {counts['no_cases']} เขต")
+        # chart, table and alt text in the league frame's one order
+        shown = league.assign(
+            percent=[view.percent_shown(r) for r in league.itertuples()],
+            note=[EMPTY_COHORT_TH if not r.denominator else WITHHELD_TH
+                  for r in league.itertuples()])
         fig2 = charts.league_chart(shown, kr.target, f"ร้อยละรายเขต — {view.period.label_th}",
-                                   label)
+                                   label, ordered=True)
         best = league.dropna(subset=["rank"]).head(3)
-        alt2 = (f"แผนภูมิแท่งร้อยละของ {ranked} เขตที่มีกลุ่มเป้าหมาย เรียงจากมากไปน้อย "
-                f"ค่าเป้าหมาย {target_text(kr.target)} บรรลุ {met} เขต; สูงสุด: "
+        alt2 = (f"แผนภูมิแท่งร้อยละของ {ranked} เขตที่มีกลุ่มเป้าหมาย เรียงตามอันดับ "
+                f"(ลำดับเดียวกับตารางผลรายเขต) ค่าเป้าหมาย {target_text(kr.target)} "
+                f"{met_of_th(met, ranked)}; อันดับแรก: "
                 + "; ".join(f"{r.scope_name_th} "
-                            f"{sup.percent(r.percent, r.numerator, r.denominator)}"
-                            for r in best.itertuples()))
-        note = (f"<p>ภาพรวม{BANGKOK_TH} <b>{esc(bma_pct)}</b> · เขตที่มีกลุ่มเป้าหมาย {ranked} เขต "
-                f"บรรลุค่าเป้าหมาย <b>{met}</b> เขต · ผู้ที่ไม่ทราบเขต {esc(sup.count(ud))} คน "
+                            f"{sup.percent(r.percent, r.numerator, r.denominator)} "
+                            f"(อันดับที่ {_rank_cell(r)})" for r in best.itertuples()))
+        note = (f"<p>ภาพรวม{BANGKOK_TH} <b>{esc(bma_pct)}</b> · "
+                f"{met_of_th(f'<b>{met}</b>', ranked)} · ผู้ที่ไม่ทราบเขต {esc(sup.count(ud))} คน "
                 f"(ได้รับบริการ {esc(sup.count(un))} คน) นับเฉพาะในภาพรวม{BANGKOK_TH}</p>")
         return HTML("<section><div class='keep'><h3>เปรียบเทียบรายเขต</h3>" + note
                     + png(fig, alt, charts.MAP_CREDIT_TH) + "</div><div class='keep'>"
@@ -735,19 +836,19 @@ def comparison(view: ReportView, kr) -> HTML:
     lg = league_frame(view, kr)
     row = lg[lg.scope_code == view.scope].iloc[0]
     if pd.isna(row["rank"]):
-        where = "ไม่ได้จัดอันดับ (ไม่มีกลุ่มเป้าหมาย)"
+        where = f"ไม่ได้จัดอันดับ ({EMPTY_COHORT_TH})"
     elif sup.percent_hidden(row.numerator, row.denominator):
         where = "ไม่เปิดเผยอันดับ (จำนวนน้อย)"
     else:
-        where = f"อันดับที่ <b>{int(row['rank'])}</b> จาก {ranked} เขตที่มีกลุ่มเป้าหมาย"
+        where = rank_th(f"<b>{int(row['rank'])}</b>", int(row["tied"]), ranked)
     mine_pct = sup.percent(mine.percent, mine.numerator, mine.denominator)
     fig = charts.comparison_chart(view.percent_shown(mine), view.percent_shown(bma), kr.target,
-                                  (view.name, BANGKOK_TH))
+                                  (view.name, BANGKOK_TH), notes=(WITHHELD_TH, WITHHELD_TH))
     alt = (f"แผนภูมิแท่งเปรียบเทียบร้อยละของ{view.name} {mine_pct} กับภาพรวม{BANGKOK_TH} "
            f"{bma_pct} ค่าเป้าหมาย {target_text(kr.target)}")
     return HTML("<section class='keep'><h3>เปรียบเทียบกับภาพรวมกรุงเทพมหานครและเขตอื่น</h3>"
                 f"<p>{esc(view.name)}: {where} · ภาพรวม{BANGKOK_TH} <b>{esc(bma_pct)}</b> · "
-                f"บรรลุค่าเป้าหมาย {met} จาก 50 เขต (ตัวเลขระดับ{BANGKOK_TH})</p>"
+                f"{met_of_th(met, ranked)} (ทั้ง{BANGKOK_TH})</p>"
                 + png(fig, alt) + "</section>")
 
 
