@@ -8,7 +8,7 @@ zero-width spaces, NBSP, decomposed ำ) and the file into another encoding or
 delimiter, and ``krlib indicators`` must write byte-identical figures.
 
 The date forms are parse.py's and must pass. The value rules, encodings and delimiters
-are the reader's (krlib.read.io, another branch): those cases are marked xfail(strict=False)
+are the reader's (krlib.read, another branch): those cases are marked xfail(strict=False)
 until it merges.
 """
 
@@ -181,7 +181,7 @@ def test_every_date_form_alone_gives_identical_figures(plain, tmp_path):
             assert got == plain, (form, time)
 
 
-# --- the reader's part (krlib.read.io): pending its merge -----------------------------------
+# --- the reader's part (krlib.read): pending its merge --------------------------------------
 
 TEXT_NOISE = {
     "apostrophe": lambda v: "'" + v,
