@@ -63,7 +63,7 @@ def demo(folder: Path, scale: float, fmt: str = "csv", seed: int = 2568) -> int:
 
 def count_rows(folder: Path) -> int:
     sys.path.insert(0, str(ROOT / "src"))
-    from krlib.read.io import read_drop
+    from krlib.read.drop import read_drop
 
     return sum(t.rows for t in read_drop(folder).values())
 

@@ -15,7 +15,7 @@ from krlib.compute.indicators import compute
 from krlib.contract.periods import Period
 from krlib.contract.schema import TABLES
 from krlib.errors import StrictWarningError
-from krlib.read.io import read_table
+from krlib.read.drop import read_table
 
 Q2 = Period(2568, 2)  # W = 2024-10-01 .. 2025-03-31
 REG_HEAD = ["reg_id", "district", "registered_on", "eligibility"]

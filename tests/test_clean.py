@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from krlib.clean.tables import REASONS, clean_drop, exact_duplicates, load_drop
 from krlib.demo import write_demo_drop
-from krlib.read.io import read_drop
+from krlib.read.drop import read_drop
 
 VALID_A = "1101700203450"  # check digit worked out in test_parse.py
 VALID_B = "3434943068961"

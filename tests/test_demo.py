@@ -172,7 +172,7 @@ def test_xlsx_timestamps_are_fixed(drop):
 def test_xlsx_declare_their_used_range(drop):
     """Each sheet has the <dimension> Excel writes, and it is the sheet's real extent
     (the reader trusts it instead of scanning the sheet), in the schema's place."""
-    from krlib.read.io import _xlsx_extent
+    from krlib.read.huge_sheets import _xlsx_extent
 
     for table in ("homeless_registrations", "rehab_services"):
         z = zipfile.ZipFile(drop[1][table])

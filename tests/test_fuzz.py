@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from krlib.clean.tables import clean_drop
 from krlib.contract.schema import TABLES
 from krlib.errors import InputError
-from krlib.read.io import read_table
+from krlib.read.drop import read_table
 
 FUZZ = settings(max_examples=60, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,

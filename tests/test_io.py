@@ -12,7 +12,7 @@ from conftest import write_csv
 from krlib.clean.tables import clean_table
 from krlib.contract.schema import TABLES
 from krlib.errors import InputError
-from krlib.read.io import read_drop, read_table
+from krlib.read.drop import read_drop, read_table
 
 REG = TABLES["homeless_registrations"]
 SVC = TABLES["homeless_services"]
@@ -272,7 +272,7 @@ def test_crlf_blank_lines_and_quoted_commas(tmp_path):
 
 def test_early_parse_gives_the_same_clean_drop_as_reading_in_place(contract_example):
     from krlib.clean.tables import load_drop
-    from krlib.read.io import parse_drop_early
+    from krlib.read.drop import parse_drop_early
 
     drop = contract_example / "drop"
     plain, early = load_drop(drop), load_drop(drop, parse_drop_early(drop))
@@ -289,7 +289,7 @@ def test_early_parse_gives_the_same_clean_drop_as_reading_in_place(contract_exam
 
 def test_early_parse_raises_a_bad_files_error_when_its_table_is_taken(tmp_path):
     from krlib.clean.tables import load_drop
-    from krlib.read.io import parse_drop_early
+    from krlib.read.drop import parse_drop_early
 
     write_csv(tmp_path / "homeless_registrations.csv", [["reg_id", "district"], ["H1", "1001"]])
     futures = parse_drop_early(tmp_path)
@@ -312,7 +312,7 @@ def _in_fresh_python(code: str, **env: str) -> str:
 
 
 def test_arrow_gets_an_allocator_without_huge_pages_unless_the_user_chose_one():
-    code = "from krlib.read.io import use_lean_arrow_memory; print(use_lean_arrow_memory())"
+    code = "from krlib.cli import use_lean_arrow_memory; print(use_lean_arrow_memory())"
     assert _in_fresh_python(code) in ("jemalloc", "system")
     assert _in_fresh_python(code, ARROW_DEFAULT_MEMORY_POOL="mimalloc") == "mimalloc"
 
@@ -325,23 +325,23 @@ def test_the_command_starts_one_blas_thread_unless_the_user_chose_more():
 
 @pytest.mark.parametrize("share_thai", [0, 1, 3, 10])
 def test_ascii_shortcut_finds_the_cells_the_value_rule_regex_finds(share_thai):
-    """io._needs_python skips the regex on ASCII cells (only a leading ' can need
+    """text._needs_python skips the regex on ASCII cells (only a leading ' can need
     Python there): same cells as the regex, on plain, chunked and mixed columns."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from krlib.read import io
+    from krlib.read import text
 
     ascii_cells = ["1103700000011", "'0812345678", "15/10/2567", "", "a'b", "'", "x y"]
     thai_cells = ["ชาย", "กำ", "กํา", "ก\u200bข", "๑๕/๑๐/๒๕๖๗", "'เขต", "e\u0301"]
     cells = [ascii_cells[i % len(ascii_cells)] if i % 10 >= share_thai
              else thai_cells[i % len(thai_cells)] for i in range(200)]
     for values in (pa.array(cells), pa.chunked_array([cells[:50], cells[50:], []])):
-        want = pc.match_substring_regex(values, io._NEEDS_PYTHON)
-        got = io._needs_python(values)
+        want = pc.match_substring_regex(values, text._NEEDS_PYTHON)
+        got = text._needs_python(values)
         assert got.to_pylist() == want.to_pylist()
-    assert io._needs_python(pa.array(["'1", "1"])).to_pylist() == [True, False]
-    assert io.normalise_cells(pa.array(["'0812", " 1 ", "กํา"])).to_pylist() == [
+    assert text._needs_python(pa.array(["'1", "1"])).to_pylist() == [True, False]
+    assert text.normalise_cells(pa.array(["'0812", " 1 ", "กํา"])).to_pylist() == [
         "0812", "1", "กำ"]
 
 
@@ -350,18 +350,18 @@ def test_coded_columns_get_the_same_value_rules_by_dictionary(monkeypatch):
     not, with nulls): the same cells as the cell-by-cell path."""
     import pyarrow as pa
 
-    from krlib.read import io
+    from krlib.read import text
 
     values = ["ชาย", " หญิง ", "'ช", "กํา", "\u200bญ", "", None, "M", "เขต\u00a0บางรัก"]
     cells = [values[(i * 7) % len(values)] for i in range(12_000)]
     for column in (pa.array(cells), pa.chunked_array([cells[:5000], cells[5000:]])):
-        assert io._few_distinct(column)
-        coded = io.normalise_cells(column)
-        monkeypatch.setattr(io, "_few_distinct", lambda v: False)
-        plain = io.normalise_cells(column)
+        assert text._few_distinct(column)
+        coded = text.normalise_cells(column)
+        monkeypatch.setattr(text, "_few_distinct", lambda v: False)
+        plain = text.normalise_cells(column)
         monkeypatch.undo()
         assert type(coded) is type(plain)
         assert coded.to_pylist() == plain.to_pylist()
     # cells 0-4 hold values 0, 7, 5, 3, 1: hand-normalised
-    assert io.normalise_cells(pa.array(cells))[:5].to_pylist() == ["ชาย", "M", "", "กำ", "หญิง"]
-    assert not io._few_distinct(pa.array([str(i) for i in range(12_000)]))
+    assert text.normalise_cells(pa.array(cells))[:5].to_pylist() == ["ชาย", "M", "", "กำ", "หญิง"]
+    assert not text._few_distinct(pa.array([str(i) for i in range(12_000)]))

@@ -27,7 +27,10 @@ from krlib.clean.tables import clean_table
 from krlib.cli import main
 from krlib.contract.schema import TABLES
 from krlib.errors import InputError
-from krlib.read.io import detect_type, drop_files, header_key, normalise_cells, read_table
+from krlib.read.detect import detect_type, drop_files
+from krlib.read.drop import read_table
+from krlib.read.headers import header_key
+from krlib.read.text import normalise_cells
 
 REG = TABLES["homeless_registrations"]
 SVC = TABLES["homeless_services"]
@@ -726,7 +729,8 @@ def test_the_streaming_ods_reader_gives_calamines_cells(path):
     """krlib's own .ods reader (used only for huge sheets) against calamine's cells."""
     from python_calamine import CalamineWorkbook
 
-    from krlib.read.io import _cell_text, _ods_rows
+    from krlib.read.huge_sheets import ods_rows
+    from krlib.read.workbooks import _cell_text
 
     def text(rows):
         out = [[_cell_text(c) for c in r] for r in rows]
@@ -736,6 +740,6 @@ def test_the_streaming_ods_reader_gives_calamines_cells(path):
         return out
 
     sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-    ours = text(_ods_rows(path.read_bytes(), sheet.name))
+    ours = text(ods_rows(path.read_bytes(), sheet.name))
     assert ours == text(sheet.to_python(skip_empty_area=False))
     assert len(ours) >= 6

@@ -9,7 +9,7 @@ P-codes; text with apostrophes, zero-width spaces, NBSP, decomposed ำ) and the
 another encoding or delimiter, and ``krlib indicators`` must write byte-identical figures.
 
 The date forms are parse.py's and must pass. The value rules, encodings and delimiters
-are the reader's (krlib.read.io, another branch): those cases are marked xfail(strict=False)
+are the reader's (krlib.read, another branch): those cases are marked xfail(strict=False)
 until it merges.
 """
 
@@ -237,7 +237,7 @@ def test_the_v3_forms_are_really_used():
     assert DISTRICT_FORMS["pcode"](*DISTRICTS["1039"]) == "TH1039"
 
 
-# --- the reader's part (krlib.read.io): pending its merge -----------------------------------
+# --- the reader's part (krlib.read): pending its merge --------------------------------------
 
 TEXT_NOISE = {
     "apostrophe": lambda v: "'" + v,

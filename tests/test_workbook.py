@@ -177,7 +177,7 @@ def test_privacy_scan_looks_inside_workbooks(demo, tmp_path, capsys):
     import openpyxl
 
     from krlib.contract.schema import TABLES
-    from krlib.read.io import read_table
+    from krlib.read.drop import read_table
 
     reg_id = read_table(next(demo.glob("homeless_registrations.*")),
                         TABLES["homeless_registrations"]).frame["reg_id"].iloc[5]

@@ -781,7 +781,7 @@ def _with_dimension(sheet_xml: bytes, used: str) -> bytes:
     """A worksheet's XML with the ``<dimension>`` Excel and LibreOffice always write.
 
     openpyxl's write-only mode leaves it out; without it the reader scans the whole
-    sheet for its real extent (krlib.read.io._xlsx_is_huge). Its place is right after
+    sheet for its real extent (krlib.read.huge_sheets.xlsx_is_huge). Its place is right after
     ``<sheetPr>`` (the schema's order), else first in the worksheet.
     """
     tag = f'<dimension ref="{used}" />'.encode()

@@ -18,7 +18,7 @@ from pathlib import Path
 from krlib.clean.parse import parse_citizen_ids
 from krlib.contract.schema import PERSONAL_COLUMNS
 from krlib.errors import SetupError
-from krlib.read.io import read_drop
+from krlib.read.drop import read_drop
 
 MIN_LENGTH = 4  # shorter values (e.g. a 3-letter name) would match ordinary words
 

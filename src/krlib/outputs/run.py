@@ -45,7 +45,7 @@ def start_run(data_dir: Path, period: Period, krs: Mapping[str, KRDefinition], *
     fiscal year's earlier quarters and the previous fiscal year, as a report shows them).
 
     A KR whose tables are missing and every contract warning are printed on stderr.
-    ``early``: the files' parsing already started (:func:`krlib.read.io.parse_drop_early`).
+    ``early``: the files' parsing already started (:func:`krlib.read.drop.parse_drop_early`).
     """
     clean = load_drop(data_dir, early)
     prep = prepare_clean(clean, period, krs=dict(krs), history=history)
