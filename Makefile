@@ -66,8 +66,9 @@ test-fast: venv system lint
 	$(BIN)/python -m pytest -m "not slow" -n $(JOBS) --dist loadfile -q $(PYTEST_ARGS)
 
 # The analysts' JupyterLab: the repo's jupyter_server_config.py (serves notebooks/ on
-# 127.0.0.1, strips outputs on save); setup-system.sh installs the Thai browser fonts.
-lab: venv system
+# 127.0.0.1, strips outputs on save); setup-system.sh installs the Thai browser fonts;
+# the notebooks' data_dir is ../data/demo, so the demo drop is made first when missing.
+lab: venv system demo-data
 	$(BIN)/jupyter lab --config=jupyter_server_config.py --ServerApp.port=$(LAB_PORT) $(ROOT_FLAG)
 
 docs: venv
