@@ -52,7 +52,13 @@ from pathlib import Path
 import pandas as pd
 
 from krlib.clean.tables import CleanDrop, TableAccount, load_drop
-from krlib.compute.indicators import Indicators, compute
+from krlib.compute.indicators import (
+    Indicators,
+    compute,
+    home_districts,
+    in_window,
+    where_mask,
+)
 from krlib.compute.methods import (
     CONTRACT,
     METHOD_KEYS,
@@ -75,6 +81,7 @@ from krlib.contract.scopes import (
     scope_order,
 )
 from krlib.errors import DefinitionError, OptionError
+from krlib.fonts import use_sarabun_for_thai
 from krlib.outputs.csvs import data_quality_table, flags_table, reasons_table
 
 __all__ = ["load", "Drop", "Figures", "compare", "CoverageWarning", "CHART_KINDS",
@@ -481,8 +488,6 @@ class Drop:
     def _warn_uncovered(self, period: Period, meth: dict, codes: Iterable[str]) -> None:
         """A :class:`CoverageWarning` for the KRs (of ``codes``, their own definitions)
         with no person in Bangkok in the window: the drop does not cover the period."""
-        from krlib.compute.indicators import in_window, where_mask
-
         empty = []
         for code in codes:
             kr = self.krs[code]
@@ -589,8 +594,6 @@ class Drop:
 
             drop.cohort_counts(2568, 4, cumulative=False)
         """
-        from krlib.compute.indicators import home_districts, in_window, where_mask
-
         period, meth = _period(fiscal_year, quarter), method(cumulative)
         rows = []
         for code, kr in self.krs.items():
@@ -680,8 +683,6 @@ def load(data_dir: Path | str, *, krs_dirs=()) -> Drop:
         drop = krlib.load("data/demo")
         drop.indicators(2568, 2).results.head()
     """
-    from krlib.fonts import use_sarabun_for_thai
-
     use_sarabun_for_thai()
     krs = load_krs(krs_dirs)
     return Drop(load_drop(data_dir), krs, data_dir)
