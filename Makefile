@@ -66,13 +66,18 @@ test-fast: venv system lint
 	$(BIN)/python -m pytest -m "not slow" -n $(JOBS) --dist loadfile -q $(PYTEST_ARGS)
 
 # The analysts' JupyterLab: the repo's jupyter_server_config.py (serves notebooks/ on
-# 127.0.0.1, strips outputs on save); setup-system.sh installs the Thai browser fonts.
-lab: venv system
+# 127.0.0.1, strips outputs on save); setup-system.sh installs the Thai browser fonts;
+# the notebooks' data_dir is ../data/demo, so the demo drop is made first when missing.
+lab: venv system demo-data
 	$(BIN)/jupyter lab --config=jupyter_server_config.py --ServerApp.port=$(LAB_PORT) $(ROOT_FLAG)
 
+# The docstrings are reST-ish (``code``, :class:`x`, "Example::" blocks): pdoc's
+# restructuredtext docformat, plus scripts/pdoc/ for the two details pdoc leaves raw.
+# tests/test_docs.py builds with the same PDOC_FLAGS (read from here).
+PDOC_FLAGS := --docformat restructuredtext -t scripts/pdoc
 docs: venv
 	rm -rf build/docs
-	$(BIN)/pdoc --docformat markdown -o build/docs krlib $$($(BIN)/python -c \
+	$(BIN)/pdoc $(PDOC_FLAGS) -o build/docs krlib $$($(BIN)/python -c \
 	  "import pkgutil, krlib; print(*sorted('krlib.' + m.name for m in pkgutil.iter_modules(krlib.__path__)))")
 	@echo "API reference: build/docs/index.html"
 

@@ -331,6 +331,7 @@ def test_prepare_from_a_drop_records_the_method(watthana):
 
 def test_import_krlib_stays_light():
     code = ("import sys, krlib; assert 'pandas' not in sys.modules; "
+            "assert 'matplotlib' not in sys.modules; "
             "assert callable(krlib.load) and 'pandas' in sys.modules; "
             "from krlib import load, method_label_th; print('ok')")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -448,3 +449,214 @@ def test_krlib_compare_is_the_function_whatever_was_imported():
     import krlib.outputs.compare  # noqa: F401 - the import is the test
 
     assert callable(krlib.compare) and krlib.compare is krlib.api.compare
+
+
+# --- issue 23 item 4: one validator for method options ----------------------------------
+
+@pytest.mark.parametrize("call, key, close, where", [
+    (lambda d: d.compare(fiscal_year=2568, quarter=4, new={"cumulativ": False}),
+     "cumulativ", "cumulative", "new"),
+    (lambda d: d.compare(fiscal_year=2568, quarter=4, old={"wher": {}}), "wher", "where", "old"),
+    (lambda d: d.variants(2568, 4, methods=[{"round": "half_even"}]), "round", "rounding",
+     "methods[0]"),
+    (lambda d: d.variants(2568, 4, methods=[CONTRACT, {"cumulative": False, "rouding": "x"}]),
+     "rouding", "rounding", "methods[1]"),
+    (lambda d: method_label_th({"cumulativ": False}), "cumulativ", "cumulative", "method"),
+    (lambda d: is_contract({"Cumulative": True}), "Cumulative", "cumulative", "method"),
+])
+def test_an_unknown_method_key_is_one_option_error_with_a_close_match(watthana, call, key,
+                                                                       close, where):
+    drop = krlib.load(watthana)
+    with pytest.raises(OptionError) as err:
+        call(drop)
+    text = str(err.value)
+    assert text.startswith(f"{where}: ") and "\n" not in text and " / " in text, text
+    assert f"unknown key {key!r}" in text and f"did you mean {close!r}?" in text, text
+    assert "allowed: cumulative, rounding" in text, text
+
+
+def test_a_misspelt_window_never_gets_the_cumulative_label():
+    """Today's defect: {"cumulativ": False} (meant: the quarter alone) was labelled
+    "สะสม..." from the defaults. Any unknown key now fails, whatever its value."""
+    for m in ({"cumulativ": False}, {"cumulative": False, "cumulativ": True}, {"": 1}):
+        with pytest.raises(OptionError):
+            method_label_th(m)
+    assert method_label_th({"cumulative": False}).startswith("เฉพาะไตรมาส")
+
+
+@pytest.mark.parametrize("bad", [{"rounding": "half_even"}, "cumulative", [("cumulative", 1)]])
+def test_variants_methods_must_be_a_list_of_mappings(watthana, bad):
+    with pytest.raises(OptionError, match="methods"):
+        krlib.load(watthana).variants(2568, 4, methods=bad)
+
+
+# --- issue 23 item 4: cohort variants without copying a KR file -------------------------
+
+WIDE = {"eligibility": ["passed", "pending"]}
+PENDING_REG = ["H8", "", "1039", "2025-07-15", "รอตรวจสอบ"]  # pending, served in Q4
+PENDING_SVC = ["H8", "2025-07-20", "food"]
+
+
+@pytest.fixture
+def with_pending(make_drop) -> Path:
+    return make_drop(homeless_registrations=[REG_HEADER, *WATTHANA_REGS, PENDING_REG],
+                     homeless_services=[SVC_HEADER, *WATTHANA_SVCS, PENDING_SVC])
+
+
+def test_where_counts_a_wider_cohort_and_says_so(with_pending):
+    drop = krlib.load(with_pending)
+    own = drop.indicators(2568, 4, kr="8207", district="1039")
+    wide = drop.indicators(2568, 4, kr="8207", district="1039", where=WIDE)
+    assert figure_of(own, "8207", "1039") == (5, 6, 83.33)  # the pending H8 is not counted
+    assert figure_of(wide, "8207", "1039") == (6, 7, 85.71)
+    alone = drop.indicators(2568, 4, cumulative=False, kr="8207", district="1039", where=WIDE)
+    assert figure_of(alone, "8207", "1039") == (2, 4, 50.0)  # H2, H8 of H2, H3, H5, H8
+    assert own.where is None and "กลุ่มเป้าหมาย" not in own.label_th
+    assert wide.where == {"eligibility": ("passed", "pending")}
+    assert wide.label_th.endswith("กลุ่มเป้าหมาย: ผลการตรวจสอบสิทธิ ผ่าน, รอตรวจสอบ")
+    assert wide.krs["8207"].cohort_where == {"eligibility": ("passed", "pending")}
+    assert wide.results.attrs["where"] == {"eligibility": ["passed", "pending"]}
+    for kind in ("trend", "breakdown", "league", "comparison"):
+        words = " ".join(texts(wide.chart(kind)))
+        assert "รอตรวจสอบ" in words, (kind, words)  # every title says who was counted
+    # the KR's own filter given as where= is the KR itself, a one-key string too
+    same = drop.indicators(2568, 4, kr="8207", district="1039", where={"eligibility": "passed"})
+    assert same.where is None and same.results.equals(own.results)
+    assert drop.krs["8207"].cohort_where == {"eligibility": ("passed",)}  # untouched
+    v = drop.variants(2568, 4, kr="8207", district="1039", where=WIDE)
+    assert not v["contract"].any() and v["method_th"].str.contains("รอตรวจสอบ").all()
+
+
+def _file_message(tmp_path: Path, where) -> str:
+    """The DefinitionError a KR file with this cohort.where gives, without its path."""
+    import yaml
+
+    from krlib.contract.kr import KRS, load_file
+    from krlib.errors import DefinitionError
+
+    doc = KRS["8207"].to_dict()
+    doc["cohort"]["where"] = where
+    path = tmp_path / "8207.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DefinitionError) as err:
+        load_file(path)
+    text = str(err.value)
+    assert text.startswith(f"{path}, ")
+    return text[len(f"{path}, "):]
+
+
+@pytest.mark.parametrize("where", [{"eligibilty": "passed"}, {"eligibility": "pased"},
+                                   {"eligibility": [True]}, {"event_date": "2025"}, ["passed"]])
+def test_where_is_checked_exactly_as_a_kr_file(watthana, tmp_path, where):
+    with pytest.raises(OptionError) as err:
+        krlib.load(watthana).indicators(2568, 4, kr="8207", where=where)
+    text = str(err.value)
+    assert text == f"where= (KR 8207), {_file_message(tmp_path, where)}"
+    assert "\n" not in text and "field 'cohort.where" in text
+
+
+def test_where_needs_one_kr(watthana):
+    with pytest.raises(OptionError, match="give kr="):
+        krlib.load(watthana).indicators(2568, 4, where=WIDE)
+
+
+def test_compare_two_cohort_variants(with_pending):
+    drop = krlib.load(with_pending)
+    diff = drop.compare(fiscal_year=2568, quarter=4, kr="8207",
+                        old={"where": {"eligibility": "passed"}}, new={"where": WIDE})
+    assert list(diff.columns) == COMPARE_COLUMNS
+    w = diff.set_index("scope_code")
+    assert list(w.loc["1039", ["numerator_old", "denominator_old", "numerator_new",
+                               "denominator_new", "change_pp"]]) == [5, 6, 6, 7, 2.38]
+    assert set(diff.loc[diff["changed"], "scope_code"]) == {"1039", "BMA"}
+    assert "รอตรวจสอบ" in diff.attrs["new"] and "รอตรวจสอบ" not in diff.attrs["old"]
+    both = compare(drop.indicators(2568, 4, kr="8207", where={"eligibility": "pending"}),
+                   drop.indicators(2568, 4, kr="8207", where=WIDE))
+    assert both.set_index("scope_code").loc["1039", "denominator_old"] == 1
+
+
+def test_compare_two_kr_codes_equals_the_variant(with_pending, tmp_path):
+    """A copied KR file (code 9901, the wider cohort) compared with 8207 gives the same
+    figures as the where= variant: the copy is no longer needed."""
+    import yaml
+
+    from krlib.contract.kr import KRS
+
+    doc = KRS["8207"].to_dict()
+    doc.update(code="9901", cohort={"table": "homeless_registrations", "where": WIDE})
+    folder = tmp_path / "krs"
+    folder.mkdir()
+    (folder / "9901.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), "utf-8")
+    drop = krlib.load(with_pending, krs_dirs=[folder])
+    pair = drop.compare(fiscal_year=2568, quarter=4, old={"kr": "8207"}, new={"kr": "9901"})
+    variant = drop.compare(fiscal_year=2568, quarter=4, kr="8207", new={"where": WIDE})
+    assert set(pair["kr_code"]) == {"8207 → 9901"} and len(pair) == 51
+    nums = [c for c in COMPARE_COLUMNS if c not in ("kr_code", "scope_name_th")]
+    assert pair[nums].equals(variant[nums])
+    assert pair.attrs["old"].startswith("KR 8207 · ") and pair.attrs["new"].startswith("KR 9901")
+    # two Figures of different KRs pair by scope too
+    direct = compare(drop.indicators(2568, 4, kr="8207"), drop.indicators(2568, 4, kr="9901"))
+    assert direct[nums].equals(pair[nums])
+
+
+# --- issue 23 item 4: a quarter the drop does not cover warns ---------------------------
+
+def test_a_quarter_the_drop_does_not_cover_warns(watthana):
+    import warnings
+
+    from krlib.api import CoverageWarning
+
+    drop = krlib.load(watthana)
+    with pytest.warns(CoverageWarning) as caught:
+        figs = drop.indicators(2570, 2)
+    assert len(caught) == 1
+    text = str(caught[0].message)
+    assert "ชุดข้อมูลไม่ครอบคลุมไตรมาส 2 ปีงบประมาณ พ.ศ. 2570 (KR 8207)" in text
+    assert "does not cover 2570-Q2 for KR 8207" in text and "2026-10-01..2027-03-31" in text
+    assert "5122" not in text  # unavailable (no tables), said in figs.unavailable instead
+    assert caught[0].filename == __file__  # points at the caller's line
+    assert figure_of(figs, "8207", "BMA") == (0, 0, None)
+    with pytest.warns(CoverageWarning, match="2568-Q3"):  # Apr-Jun 2025: no registration
+        drop.indicators(2568, 3, cumulative=False, kr="8207")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CoverageWarning)
+        drop.indicators(2568, 3, kr="8207")  # fiscal-year-to-date: H1, H4, H6
+        drop.indicators(2568, 4, cumulative=False, kr="8207", district="1001")
+        drop.indicators(2568, 4, kr="8207", where={"eligibility": "failed"})  # own cohort
+
+
+# --- issue 23 item 4: Thai in the analyst's own matplotlib charts -----------------------
+
+THAI_TITLE = "ร้อยละของคนไร้บ้านที่ผ่านการตรวจสอบสิทธิ"
+OWN_CHART = f"""
+import io, sys, warnings
+warnings.simplefilter("error")
+import krlib
+assert "matplotlib" not in sys.modules  # import krlib stays light
+{{setup}}
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+fig, ax = plt.subplots()
+ax.set_title({THAI_TITLE!r})
+ax.set_xlabel("ไตรมาส")
+fig.savefig(io.BytesIO(), format="png")
+print(ax.title.get_fontname())
+"""
+
+
+def _draw_own_chart(setup: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", OWN_CHART.format(setup=setup)],
+                          capture_output=True, text=True, timeout=180)
+
+
+def test_own_matplotlib_chart_draws_thai_after_krlib_load(watthana):
+    proc = _draw_own_chart(f"krlib.load({str(watthana)!r})")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "Sarabun"
+
+
+def test_own_matplotlib_chart_without_krlib_load_misses_thai_glyphs():
+    """The control: the subprocess above does catch missing glyphs."""
+    proc = _draw_own_chart("")
+    assert proc.returncode != 0 and "Glyph" in proc.stderr and "missing" in proc.stderr

@@ -210,3 +210,121 @@ def test_the_extension_leaves_autoreload_off_in_a_batch(monkeypatch):
     shell = _Shell()
     lab.load_ipython_extension(shell)
     assert shell.magics == []
+
+
+# --- issue 23 item 4: a save keeps the stored language_info -----------------------------
+
+STORED_LANGUAGE = {"name": "python"}
+KERNEL_LANGUAGE = {"codemirror_mode": {"name": "ipython", "version": 3},
+                   "file_extension": ".py", "mimetype": "text/x-python", "name": "python",
+                   "nbconvert_exporter": "python", "pygments_lexer": "ipython3",
+                   "version": "3.12.9"}
+
+
+def _model_from_the_kernel() -> dict:
+    content = _executed_notebook()
+    content["metadata"]["language_info"] = dict(KERNEL_LANGUAGE)
+    content["metadata"]["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    return {"type": "notebook", "format": "json", "content": content}
+
+
+def test_hook_keeps_the_language_info_on_disk(tmp_path):
+    from jupyter_server.services.contents.filemanager import FileContentsManager
+
+    from krlib.lab import strip_outputs
+
+    on_disk = _executed_notebook()
+    on_disk["metadata"]["language_info"] = dict(STORED_LANGUAGE)
+    (tmp_path / "report.ipynb").write_text(json.dumps(on_disk), "utf-8")
+    (tmp_path / "bare.ipynb").write_text(json.dumps(_executed_notebook()), "utf-8")
+    cm = FileContentsManager(root_dir=str(tmp_path))
+    model = _model_from_the_kernel()
+    strip_outputs(model, "report.ipynb", contents_manager=cm)
+    assert model["content"]["metadata"]["language_info"] == STORED_LANGUAGE
+    assert model["content"]["metadata"]["kernelspec"]["name"] == "python3"  # others kept
+    bare = _model_from_the_kernel()  # on disk without language_info: saved without it
+    strip_outputs(bare, "bare.ipynb", contents_manager=cm)
+    assert "language_info" not in bare["content"]["metadata"]
+    new = _model_from_the_kernel()  # a new notebook: only the stable part
+    strip_outputs(new, "new.ipynb", contents_manager=cm)
+    assert new["content"]["metadata"]["language_info"] == {"name": "python"}
+    sub = _model_from_the_kernel()  # a subfolder is saved as it is
+    strip_outputs(sub, "runs/x.ipynb", contents_manager=cm)
+    assert sub["content"]["metadata"]["language_info"] == KERNEL_LANGUAGE
+
+
+def test_saving_a_repository_notebook_through_the_hook_changes_no_byte(tmp_path):
+    """What `make lab` does on save (the config's hook, Jupyter's own contents manager),
+    on a copy of each stored notebook, from a kernel on another Python version."""
+    from jupyter_server.services.contents.filemanager import FileContentsManager
+
+    for stored in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        (tmp_path / stored.name).write_bytes(stored.read_bytes())
+        cm = FileContentsManager(root_dir=str(tmp_path),
+                                 pre_save_hook="krlib.lab.strip_outputs")
+        model = cm.get(stored.name)
+        model["content"]["metadata"]["language_info"] = dict(KERNEL_LANGUAGE)
+        cm.save(model, stored.name)
+        saved = json.loads((tmp_path / stored.name).read_text("utf-8"))
+        assert saved["metadata"] == json.loads(stored.read_text("utf-8"))["metadata"], stored
+
+
+# --- issue 23 item 4: %reload_ext krlib.lab gives Thai in matplotlib; autoreload's limit -
+
+def test_own_matplotlib_chart_draws_thai_after_the_extension():
+    code = f"""
+import io, os, sys, warnings
+warnings.simplefilter("error")
+os.environ.pop("KRLIB_BATCH", None)
+from krlib import lab
+class Shell:
+    def run_line_magic(self, name, line):
+        pass
+lab.load_ipython_extension(Shell())
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+fig, ax = plt.subplots()
+ax.set_title({THAI!r})
+fig.savefig(io.BytesIO(), format="png")
+print(ax.title.get_fontname())
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=180)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "Sarabun"
+
+
+def test_autoreload_limit_is_stated_where_autoreload_is_promised():
+    import krlib.lab
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    promise = readme[readme.index("`%reload_ext krlib.lab`, turns autoreload on"):][:600]
+    assert "module-level constant" in promise and "Restart Kernel" in promise
+    for doc in (krlib.lab.__doc__, krlib.lab.load_ipython_extension.__doc__):
+        assert "module-level constant" in doc and "restart" in doc.lower()
+
+
+# --- issue 23 item 4: make lab makes the demo drop first --------------------------------
+
+def test_make_lab_creates_the_demo_drop_when_missing(tmp_path):
+    """A dry run (make -n: nothing is executed, so the shared .venv is not touched; -o: the
+    venv's stamp counts as up to date, however old this checkout's pyproject.toml is)."""
+    import shutil
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    demo = tmp_path / "demo"
+    run = lambda: subprocess.run(["make", "-n", "-o", ".venv/.krlib-installed", "lab",
+                                  f"DEMO={demo}"], cwd=ROOT,
+                                 capture_output=True, text=True, timeout=60)
+    missing = run()
+    assert missing.returncode == 0, missing.stderr
+    lines = missing.stdout.splitlines()
+    made = [i for i, line in enumerate(lines) if f"krlib demo-data {demo}" in line]
+    lab_line = [i for i, line in enumerate(lines) if "jupyter lab" in line]
+    assert made and lab_line and made[0] < lab_line[0], missing.stdout
+    demo.mkdir()
+    (demo / ".stamp").touch()  # newer than the venv stamp and demo.py
+    present = run()
+    assert "demo-data" not in present.stdout and "jupyter lab" in present.stdout

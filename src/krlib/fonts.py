@@ -37,16 +37,42 @@ def sarabun_paths() -> dict[str, Path]:
 
 
 @cache
+def _register_sarabun() -> None:
+    """Add Sarabun Regular and Bold to matplotlib's font manager (once per process)."""
+    from matplotlib import font_manager
+
+    for style in ("Regular", "Bold"):
+        font_manager.fontManager.addfont(str(sarabun_paths()[style]))
+
+
+def use_sarabun_for_thai() -> str:
+    """Thai in the analyst's own matplotlib charts: register Sarabun and put it first in
+    ``rcParams["font.sans-serif"]``, so the default family (sans-serif) draws Thai without
+    "Glyph missing from font(s) DejaVu Sans" and boxes, before any krlib chart is drawn.
+
+    Called by :func:`krlib.api.load` and ``%reload_ext krlib.lab``; importing ``krlib``
+    alone does not import matplotlib (the CLI's start-up stays fast). Idempotent: calling
+    it again (also after ``plt.rcdefaults()``) puts Sarabun first again. ``font.family`` is
+    left as it is; krlib's own charts set it to Sarabun (:func:`use_sarabun_in_matplotlib`).
+    """
+    import matplotlib as mpl
+
+    _register_sarabun()
+    rest = [f for f in mpl.rcParams["font.sans-serif"] if f != FAMILY]
+    if mpl.rcParams["font.sans-serif"][:1] != [FAMILY]:
+        mpl.rcParams["font.sans-serif"] = [FAMILY, *rest]
+    return FAMILY
+
+
+@cache
 def use_sarabun_in_matplotlib() -> str:
     """Register Sarabun (Regular, Bold) with matplotlib and make it the default family.
 
     Idempotent and cheap after the first call (cached). Returns the family name.
     """
     import matplotlib as mpl
-    from matplotlib import font_manager
 
-    for style in ("Regular", "Bold"):
-        font_manager.fontManager.addfont(str(sarabun_paths()[style]))
+    _register_sarabun()
     mpl.rcParams["font.family"] = FAMILY
     mpl.rcParams["axes.unicode_minus"] = False  # Sarabun has U+2212, but keep ASCII minus
     mpl.rcParams["svg.hashsalt"] = "krlib"      # stable ids should anyone save SVG
