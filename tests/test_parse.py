@@ -708,15 +708,22 @@ _EVENT_EDGES = [
 ]
 
 
-def test_event_date_column_matches_scalar_at_the_edges():
-    """The Arrow shapes agree with parse_event_date at the range and validity edges."""
-    dates, unparseable, out_of_range = parse_event_dates(pd.Series(_EVENT_EDGES, dtype="str"))
-    for i, text in enumerate(_EVENT_EDGES):
+def _column_matches_scalar(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """parse_event_dates (Arrow) gives what parse_event_date gives, text by text; its
+    (dates, unparseable, out_of_range)."""
+    dates, unparseable, out_of_range = parse_event_dates(pd.Series(texts, dtype="str"))
+    for i, text in enumerate(texts):
         one = parse_event_date(text)
         assert unparseable[i] == (one == "unparseable"), text
         assert out_of_range[i] == (one == "out_of_range"), text
         assert (dates[i] == np.datetime64(one, "s")) if isinstance(one, date) \
             else np.isnat(dates[i]), text
+    return dates, unparseable, out_of_range
+
+
+def test_event_date_column_matches_scalar_at_the_edges():
+    """The Arrow shapes agree with parse_event_date at the range and validity edges."""
+    dates, unparseable, out_of_range = _column_matches_scalar(_EVENT_EDGES)
     # hand-checked: BE 2543 = 2000 CE is in range, BE 2542 = 1999 CE is not
     assert dates[_EVENT_EDGES.index("1/1/2543")] == np.datetime64("2000-01-01")
     assert out_of_range[_EVENT_EDGES.index("31/12/2542")]
@@ -959,13 +966,7 @@ _V3_EDGES = [
 
 def test_column_dates_match_scalar_for_v3_forms():
     """The Arrow stamps agree with parse_event_date, at the day, range and validity edges."""
-    dates, unparseable, out_of_range = parse_event_dates(pd.Series(_V3_EDGES, dtype="str"))
-    for i, text in enumerate(_V3_EDGES):
-        one = parse_event_date(text)
-        assert unparseable[i] == (one == "unparseable"), text
-        assert out_of_range[i] == (one == "out_of_range"), text
-        assert (dates[i] == np.datetime64(one, "s")) if isinstance(one, date) \
-            else np.isnat(dates[i]), text
+    dates, unparseable, out_of_range = _column_matches_scalar(_V3_EDGES)
     at = _V3_EDGES.index
     assert dates[at("2024-10-15T18:30:00.123Z")] == np.datetime64("2024-10-16")
     assert dates[at("2024-10-15T16:59:59Z")] == np.datetime64("2024-10-15")
