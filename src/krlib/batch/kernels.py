@@ -19,6 +19,10 @@ A batch kernel is started once and made cheap to reuse:
 - the client's channels stay open, so the 0.2 s ``wait_for_ready`` handshake is paid once
   per kernel, not twice per report (reset and papermill): the ``krlib`` papermill engine
   (:mod:`krlib.batch.engine`) executes on this client.
+
+A kernel that does not answer its handshake or warm-up within :data:`READY_TIMEOUT` (a
+cold machine) is started once more with :data:`RETRY_TIMEOUT`, said on stderr in one line:
+a slow start costs time, not a report.
 """
 
 from __future__ import annotations
