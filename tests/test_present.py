@@ -132,7 +132,7 @@ def test_changes_say_no_data_where_the_drop_does_not_cover_the_period(prep):
     kr = KRS["8207"]
     card = rp.kr_card(v, kr)
     q1, last = v.result(kr, quarter=1), v.result(kr, fiscal_year=2567, quarter=2)
-    assert f"+16.25 จุด (จาก {percent_text(q1.percent)})" in card  # 56.25 - 40.00
+    assert f"+16.25 จุดร้อยละ (จาก {percent_text(q1.percent)})" in card  # 56.25 - 40.00
     assert f"{points_text(56.25 - last.percent)} (จาก {percent_text(last.percent)})" in card
     # a drop without FY2567 records: Bangkok has no person in those windows
     empty = copy.deepcopy(prep)
@@ -187,7 +187,8 @@ def test_thai_date():
 
     assert thai_date(date(2024, 10, 1)) == "1 ต.ค. 2567"
     assert thai_date("2025-09-30") == "30 ก.ย. 2568"
-    assert points_text(1.254) == "+1.25 จุด" and points_text(-0.5) == "\u22120.50 จุด"
+    assert points_text(1.254) == "+1.25 จุดร้อยละ" and points_text(-0.5) == "\u22120.50 จุดร้อยละ"
+    assert points_text(0) == "0.00 จุดร้อยละ"
     assert count_text(1538) == "1,538" and percent_text(84.79) == "84.79 %"
 
 

@@ -92,9 +92,10 @@ def test_kr_sheet_equals_kr_results_csv_for_every_scope(out, kr):
     header, body = table(sheet(out / "kr_results.xlsx", f"KR {kr}"))
     assert header[:3] == ["รหัสพื้นที่", "พื้นที่", "ค่าเป้าหมาย (ร้อยละ)"]
     assert header[5:8] == ["หน่วยนับ", "ร้อยละ", "ผลการประเมิน"]
-    assert [r[0] for r in body] == [*expected][:50] + ["unknown", "BMA"]
+    # the unknown-district row has no area code (``unknown`` is a key, not for a reader)
+    assert [r[0] for r in body] == [*expected][:50] + ["", "BMA"]
     for code, name, target, n, d, unit, percent, met, *_ in body:
-        if code == "unknown":
+        if code == "":
             continue
         e = expected[code]
         assert (name, num(target), num(n), num(d), pct(percent)) == (
@@ -102,7 +103,7 @@ def test_kr_sheet_equals_kr_results_csv_for_every_scope(out, kr):
         assert unit == "คน"
         assert met == {"true": "บรรลุ", "false": "ไม่บรรลุ", "": ""}[e["met_target"]]
     # the unknown-district row is what Bangkok holds beyond its 50 districts
-    unknown = next(r for r in body if r[0] == "unknown")
+    unknown = next(r for r in body if r[0] == "")
     districts = [e for c, e in expected.items() if c != "BMA"]
     for col, key in ((3, "numerator"), (4, "denominator")):
         assert int(unknown[col]) == int(expected["BMA"][key]) - sum(int(e[key]) for e in districts)
@@ -117,7 +118,7 @@ def test_quarter_columns_are_each_quarters_own_results(demo, tmp_path, kr):
     for q in (1, 2, 3):
         rows = csv_rows(run(demo, tmp_path / f"only{q}", q=str(q)) / "kr_results.csv")
         expected = {r["scope_code"]: r["percent"] for r in rows if r["kr_code"] == kr}
-        got = {r[0]: pct(r[7 + q]) for r in body if r[0] != "unknown"}
+        got = {r[0]: pct(r[7 + q]) for r in body if r[0] != ""}
         assert got == expected, q
 
 
@@ -139,15 +140,22 @@ def test_breakdown_sheet_holds_every_breakdown_row(out):
 
 def test_data_quality_sheets_match_the_csvs_without_cell_values(out):
     wb = out / "kr_results.xlsx"
-    _, body = table(sheet(wb, "คุณภาพข้อมูล"), "ตาราง")
+    from krlib.clean.tables import REASONS
+    from krlib.contract.schema import TABLES
+
+    def column_th(table, column):
+        return TABLES[table].column(column).th if column else ""
+
+    header, body = table(sheet(wb, "คุณภาพข้อมูล"), "ตาราง")
+    assert header[:3] == ["ตาราง", "ไฟล์ต้นทาง", "จำนวนแถวที่อ่าน"]
     dq = csv_rows(out / "data_quality.csv")
-    assert [[r[0], *map(num, r[3:9])] for r in body] == [list(r.values()) for r in dq]
+    assert [[r[0], *map(num, r[2:8])] for r in body] == [
+        [TABLES[r["table"]].th, *list(r.values())[1:]] for r in dq]
     header, rejected = table(sheet(wb, "แถวที่ไม่ผ่าน"), "ตาราง")
     assert header == ["ตาราง", "ไฟล์ต้นทาง", "แถวที่ในไฟล์", "เหตุผล", "คอลัมน์"]
-    from krlib.clean.tables import REASONS
-
-    expected = [[r["table"], r["source_file"], r["source_row"], REASONS[r["reason"]][0],
-                 r["column"]] for r in csv_rows(out / "rejected_rows.csv")]
+    expected = [[TABLES[r["table"]].th, r["source_file"], r["source_row"],
+                 REASONS[r["reason"]][0], column_th(r["table"], r["column"])]
+                for r in csv_rows(out / "rejected_rows.csv")]
     assert len(expected) > 0
     assert [[r[0], r[1], num(r[2]), r[3], r[4]] for r in rejected] == expected
 
@@ -196,12 +204,13 @@ def test_unavailable_kr_sheet_says_so(make_drop, tmp_path):
     out = run(make_drop(homeless_registrations=REGS, homeless_services=SVCS), tmp_path / "o")
     rows = sheet(out / "kr_results.xlsx", "KR 5122")
     text = " ".join(str(c) for r in rows for c in r)
-    assert "ไม่พร้อมใช้งาน" in text and "rehab_referrals" in text
+    assert "ไม่พร้อมใช้งาน" in text and "การส่งต่อเพื่อฟื้นฟูสภาพทางสังคม" in text
+    assert "rehab_referrals.csv" in text  # the file to supply, by its name
     _, body = table(sheet(out / "kr_results.xlsx", "KR 8207"))
     by = {r[0]: r for r in body}
     # H0001 (1001) and H0002 (unknown district) both served, in Q1 and Q2 alike
-    assert by["1001"][3:5] == [1, 1] and by["unknown"][3:5] == [1, 1]
-    assert by["BMA"][3:5] == [2, 2] and by["unknown"][7] == ""
+    assert by["1001"][3:5] == [1, 1] and by[""][3:5] == [1, 1]
+    assert by["BMA"][3:5] == [2, 2] and by[""][7] == ""
 
 
 def test_disaggregation_and_timeliness_frames_when_present(make_drop, tmp_path):
@@ -262,3 +271,89 @@ def test_timeliness_sheet_waiting_by_days(make_drop, tmp_path):
     assert body["1001"][10:] == [7, 1, 1, 2, 2, 1]
     assert body["1004"][10:] == [0, 0, 0, 0, 0, 0]
     assert body["BMA"][2] == "กรุงเทพมหานคร" and body["BMA"][10:] == [10, 1, 1, 2, 3, 3]
+
+
+# --- what a person reads (issue 24 item 14) ----------------------------------------------
+
+def raw_keys() -> set[str]:
+    """Every key of the contract a CSV may hold: tables, columns, reasons, flags, category
+    keys, dimensions, ``unknown``."""
+    from krlib.clean.tables import FLAGS, REASONS
+    from krlib.contract.schema import DIMENSIONS, TABLES
+
+    keys = {"unknown", "unspecified", "other", *REASONS, *FLAGS, *DIMENSIONS, *TABLES,
+            "service_type", "domain"}
+    for spec in TABLES.values():
+        for c in spec.columns:
+            keys.add(c.name)
+            keys |= set(c.vocabulary or ())
+    for d in DIMENSIONS.values():
+        keys |= set(d.vocabulary)
+    return {k for k in keys if any(ch.isalpha() for ch in k)}
+
+
+def visible_cells(path) -> list[tuple[str, str, str]]:
+    """(sheet, cell, text) of every text cell a reader sees (every sheet, row and column
+    is visible: checked)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    cells = []
+    for ws in wb.worksheets:
+        assert ws.sheet_state == "visible", ws.title
+        assert not any(d.hidden for d in ws.row_dimensions.values()), ws.title
+        assert not any(d.hidden for d in ws.column_dimensions.values()), ws.title
+        cells += [(ws.title, c.coordinate, c.value) for row in ws.iter_rows() for c in row
+                  if isinstance(c.value, str)]
+    return cells
+
+
+#: English a Thai reader meets as it is: KR (the plan's own term), BMA (Bangkok's area
+#: code, as in kr_results.csv), CBTx (the contract's Thai name of a referring unit).
+ENGLISH_OK = {"KR", "BMA", "CBTx"}
+FILE_NAME = r"[\w-]+\.(?:csv|xlsx|xls)|\.xlsx|\.csv"
+
+
+def check_visible(path, open_texts=()) -> None:
+    import re
+
+    keys = raw_keys()
+    cells = visible_cells(path)
+    assert cells
+    for sheet_name, ref, text in cells:
+        where = f"{sheet_name}!{ref}: {text!r}"
+        shown = re.sub(FILE_NAME, " ", text)  # file names are named as they are
+        for t in open_texts:  # the drop's own texts (service points) are shown as written
+            shown = shown.replace(t, " ")
+        assert not re.search(r"(?<!\d)(19|20|21)\d\d(?!\d)", shown), where  # CE years
+        assert not re.search(r"\d{4}-\d\d-\d\d", shown), where  # ISO dates
+        words = set(re.findall(r"[A-Za-z_]+", shown))
+        assert not words & keys, (where, words & keys)
+        assert words <= ENGLISH_OK, (where, words - ENGLISH_OK)
+
+
+def test_every_visible_cell_is_thai_with_buddhist_era_years(out):
+    dis = csv_rows(out / "kr_disaggregation.csv")
+    points = {r["category"] for r in dis if r["dimension"] == "service_point"}
+    check_visible(out / "kr_results.xlsx", sorted(points, key=len, reverse=True))
+    text = " ".join(t for _, _, t in visible_cells(out / "kr_results.xlsx"))
+    assert "ข้อมูลสะสม 1 ต.ค. 2567 ถึง 31 มี.ค. 2568" in text
+    assert "วันที่อยู่นอกช่วงปี พ.ศ. 2543 ถึง 2643" in text  # the demo has such rows
+    assert "ทะเบียนคนไร้บ้าน" in text and "วันที่ลงทะเบียน" in text
+
+
+def test_an_unavailable_kr_sheet_is_thai_too(make_drop, tmp_path):
+    from test_cli_indicators import REGS, SVCS
+
+    out = run(make_drop(homeless_registrations=REGS, homeless_services=SVCS), tmp_path / "o")
+    check_visible(out / "kr_results.xlsx")
+
+
+def test_the_csvs_keep_keys_and_iso_dates(out):
+    """The CSVs are for machines: the contract's keys and ISO dates stay."""
+    rejected = csv_rows(out / "rejected_rows.csv")
+    assert {"homeless_registrations"} <= {r["table"] for r in rejected}
+    assert "registered_on" in {r["column"] for r in rejected}
+    assert "date_out_of_range" in {r["reason"] for r in rejected} | {
+        r["reason"] for r in csv_rows(out / "data_quality_reasons.csv")}
+    assert {r["table"] for r in csv_rows(out / "data_quality.csv")} >= {"homeless_services"}

@@ -19,12 +19,17 @@ A batch kernel is started once and made cheap to reuse:
 - the client's channels stay open, so the 0.2 s ``wait_for_ready`` handshake is paid once
   per kernel, not twice per report (reset and papermill): the ``krlib`` papermill engine
   (:mod:`krlib.batch.engine`) executes on this client.
+
+A kernel that does not answer its handshake or warm-up within :data:`READY_TIMEOUT` (a
+cold machine) is started once more with :data:`RETRY_TIMEOUT`, said on stderr in one line:
+a slow start costs time, not a report.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import threading
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -36,7 +41,11 @@ BATCH_ENV = "KRLIB_BATCH"
 WARM_UP = ("import gc\n"
            "import pandas, krlib.report.view, krlib.report.charts, krlib.lab\n"
            "gc.collect(); gc.freeze()")
-READY_TIMEOUT = 60  # seconds a new kernel may take to answer
+READY_TIMEOUT = 60  # seconds a new kernel may take to answer (and to run WARM_UP)
+#: A kernel that did not answer in READY_TIMEOUT is started once more and given this long:
+#: on a cold machine the first start reads Python, pandas and matplotlib from disk while
+#: the other workers do the same (one scope failed there after 60 s; its rerun took 9 s).
+RETRY_TIMEOUT = 240
 
 
 @dataclass
@@ -112,6 +121,23 @@ class KernelPool:
         return kernel
 
     def _start(self) -> Kernel:
+        """A new warmed kernel; one that is slow to answer is started once more with
+        :data:`RETRY_TIMEOUT` (said on stderr in one line), so a slow start costs time, not
+        a report."""
+        try:
+            return self._start_once(READY_TIMEOUT)
+        except _SlowStart as exc:
+            print(f"krlib: เคอร์เนล Jupyter ไม่ตอบภายใน {READY_TIMEOUT:g} วินาที "
+                  f"เริ่มใหม่และรอได้ถึง {RETRY_TIMEOUT:g} วินาที / the Jupyter kernel did not "
+                  f"answer in {READY_TIMEOUT:g} s ({exc}): starting it again, waiting up to "
+                  f"{RETRY_TIMEOUT:g} s", file=sys.stderr, flush=True)
+        try:
+            return self._start_once(RETRY_TIMEOUT)
+        except _SlowStart as exc:
+            raise RuntimeError(f"Kernel didn't respond in {READY_TIMEOUT:g} s, nor in "
+                               f"{RETRY_TIMEOUT:g} s when started again ({exc})") from exc
+
+    def _start_once(self, timeout: float) -> Kernel:
         from jupyter_client.manager import KernelManager
 
         km = KernelManager(kernel_name=self.kernel_name)
@@ -126,11 +152,13 @@ class KernelPool:
         kernel = Kernel(km, kc)
         try:
             kc.start_channels()
-            kc.wait_for_ready(timeout=READY_TIMEOUT)
+            kc.wait_for_ready(timeout=timeout)
             if self.warm_up:
-                kernel.run(self.warm_up, timeout=READY_TIMEOUT)
-        except BaseException:
+                kernel.run(self.warm_up, timeout=timeout)
+        except BaseException as exc:
             _shutdown(kernel)
+            if _no_answer(exc):
+                raise _SlowStart(str(exc).strip() or type(exc).__name__) from exc
             raise
         return kernel
 
@@ -151,6 +179,18 @@ class KernelPool:
 
     def __len__(self) -> int:
         return len(self._kernels)
+
+
+class _SlowStart(Exception):
+    """A new kernel did not answer (the handshake or the warm-up) in time."""
+
+
+def _no_answer(exc: BaseException) -> bool:
+    """jupyter_client's ways of saying a kernel did not answer in time: wait_for_ready's
+    RuntimeError, execute_interactive's TimeoutError."""
+    if isinstance(exc, TimeoutError):
+        return True
+    return isinstance(exc, RuntimeError) and str(exc).startswith("Kernel didn't respond")
 
 
 def _shutdown(kernel: Kernel) -> None:

@@ -27,6 +27,7 @@ from krlib.contract.scopes import UNKNOWN
 from krlib.read.detect import drop_files
 from krlib.read.drop import in_threads, read_table, to_raw_table
 from krlib.read.table import ROW, RawTable
+from krlib.thai import be_year
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -40,7 +41,9 @@ _COLLAPSED = "collapsed"  # internal marker: an exact duplicate, counted apart f
 REASONS: dict[str, tuple[str, str]] = {
     "missing_value": ("ไม่มีค่าในคอลัมน์ที่จำเป็น", "required value missing"),
     "invalid_date": ("อ่านวันที่ไม่ได้", "date cannot be read"),
-    "date_out_of_range": ("วันที่อยู่นอกช่วง 2000-2100", "date outside 2000-01-01..2100-12-31"),
+    "date_out_of_range": (f"วันที่อยู่นอกช่วงปี พ.ศ. {be_year(parse.EVENT_DATE_MIN)} ถึง "
+                          f"{be_year(parse.EVENT_DATE_MAX)}",  # a person reads BE years
+                          "date outside 2000-01-01..2100-12-31"),
     "invalid_domain": ("ด้านการฟื้นฟูไม่ใช่หนึ่งในสี่ด้าน", "domain is not one of the four"),
     "conflicting_duplicate": ("เลขซ้ำแต่ข้อมูลต่างกัน (เก็บแถวแรก)",
                               "same id as an earlier row with different content"),

@@ -5,6 +5,10 @@ result, unit, percent, met and a column per quarter of the fiscal year so far), 
 of breakdowns and disaggregations, one of timeliness when it was computed, and one of
 data quality (rejected rows located by file and row number, never by cell value).
 
+Every visible cell is for a person: Thai labels (tables, columns, reasons, flags by their
+Thai names from the contract), dates with Buddhist-Era years, no raw key; the keys and ISO
+dates stay in the CSVs, which are for machines.
+
 Written with XlsxWriter rather than openpyxl: XlsxWriter stamps every zip member with a
 fixed date (1980-01-01) and takes the document's created date from us, so the same
 inputs and ``SOURCE_DATE_EPOCH`` give the same bytes; openpyxl stamps zip members and
@@ -24,7 +28,7 @@ from krlib.clean.tables import FLAGS, REASONS, UNKNOWN, CleanDrop
 from krlib.compute.indicators import Indicators, compute, percent_half_up
 from krlib.contract.kr import KRS, KRDefinition
 from krlib.contract.periods import Period
-from krlib.contract.schema import TABLES, category_label
+from krlib.contract.schema import TABLES, category_label, dimension_label
 from krlib.contract.scopes import BMA
 from krlib.thai import thai_date
 
@@ -34,10 +38,9 @@ FONT_SIZE = 14  # TH Sarabun New reads small: 14 pt is its usual body size
 UNKNOWN_TH = "ไม่ทราบเขต"
 MET_TH = {True: "บรรลุ", False: "ไม่บรรลุ"}
 
-TABLE_TH = {name: spec.th for name, spec in TABLES.items()}
 DIMENSION_TH = {"service_type": "ประเภทสวัสดิการ", "domain": "ด้านการฟื้นฟู", "sex": "เพศ",
                 "age_band": "ช่วงอายุ", "service_point": "จุดบริการ", "source": "หน่วยส่งต่อ"}
-QUALITY_TH = {"table": "ตาราง", "table_th": "ชื่อตาราง", "source_file": "ไฟล์ต้นทาง",
+QUALITY_TH = {"table_th": "ตาราง", "source_file": "ไฟล์ต้นทาง",
               "rows_in": "จำนวนแถวที่อ่าน", "kept": "แถวที่ใช้",
               "duplicates_collapsed": "แถวซ้ำที่รวมแล้ว", "rejected": "แถวที่ไม่ผ่าน",
               "invalid_citizen_id": "เลขประจำตัวประชาชนไม่ถูกต้อง",
@@ -104,6 +107,8 @@ def kr_table(kr: KRDefinition, trend: Indicators, period: Period) -> pd.DataFram
     for p in period.quarters_to_date():
         q = own[(own["fiscal_year"] == p.fiscal_year) & (own["quarter"] == p.quarter)]
         table[f"q{p.quarter}"] = with_unknown(q.reset_index(drop=True))["percent"].to_numpy()
+    # "unknown" is a key, not a code: the row is named ไม่ทราบเขต and has no area code
+    table["scope_code"] = table["scope_code"].where(table["scope_code"] != UNKNOWN, "")
     return table
 
 
@@ -121,6 +126,27 @@ def kr_columns(kr: KRDefinition, period: Period) -> list[Col]:
 
 def _label(dimension: str, category: str) -> str:
     return category_label(dimension, category)
+
+
+def table_th(table: str) -> str:
+    """A contract table's Thai name (ทะเบียนคนไร้บ้าน for homeless_registrations)."""
+    spec = TABLES.get(table)
+    return spec.th if spec else table
+
+
+def column_th(table: str, column) -> str:
+    """A contract column's Thai name (วันที่ลงทะเบียน for registered_on); blank stays blank."""
+    if column is None or column != column or column == "":
+        return ""
+    spec = TABLES.get(table)
+    found = [c.th for c in spec.columns if c.name == column] if spec else []
+    return found[0] if found else str(column)
+
+
+def period_th(period: Period) -> str:
+    """``ไตรมาส 2 ปีงบประมาณ พ.ศ. 2568 (ข้อมูลสะสม 1 ต.ค. 2567 ถึง 31 มี.ค. 2568)``."""
+    return (f"{period.label_th} (ข้อมูลสะสม {thai_date(period.start)} ถึง "
+            f"{thai_date(period.end)})")
 
 
 def breakdown_frame(ind: Indicators, period: Period) -> pd.DataFrame:
@@ -155,7 +181,7 @@ def breakdown_frame(ind: Indicators, period: Period) -> pd.DataFrame:
     out = pd.concat(parts, ignore_index=True)
     out["percent"] = pd.to_numeric(out["percent"], errors="coerce")
     out["scope_name_th"] = out["scope_code"].map(names).fillna("")
-    out["dimension_th"] = out["dimension"].map(DIMENSION_TH).fillna(out["dimension"])
+    out["dimension_th"] = [DIMENSION_TH.get(d) or dimension_label(d) for d in out["dimension"]]
     out["category_th"] = [_label(d, c) for d, c in zip(out["dimension"], out["category"])]
     return out[cols]
 
@@ -288,14 +314,19 @@ def _width(col: Col, frame: pd.DataFrame) -> float:
 
 
 def kr_sheet(sheets: _Sheets, kr: KRDefinition, trend: Indicators, period: Period,
-             unavailable: dict[str, str]) -> None:
+             absent: list[str] | None = None) -> None:
+    """A KR's sheet; ``absent``: the tables missing from the drop when the KR could not be
+    computed (the sheet then says so)."""
     titles = [f"KR {kr.code} {kr.name_th}",
-              f"{period.label_th} (ข้อมูลสะสม {period.start:%Y-%m-%d} ถึง {period.end:%Y-%m-%d})"
-              f" · หน่วยงานรับผิดชอบ: {kr.host_unit} · ค่าเป้าหมาย ร้อยละ {kr.target}"]
-    if kr.code in unavailable:
+              f"{period_th(period)} · หน่วยงานรับผิดชอบ: {kr.host_unit} · ค่าเป้าหมาย ร้อยละ "
+              f"{kr.target:g}"]
+    if absent is not None:
         ws = sheets.sheet(f"KR {kr.code}")
         ws.set_column(0, 0, 100)
-        for i, t in enumerate([*titles, "ไม่พร้อมใช้งาน / unavailable", unavailable[kr.code]]):
+        why = ", ".join(f"{table_th(t)} (ไฟล์ {t}.csv หรือ .xlsx)" for t in absent)
+        lines = [*titles, "ไม่พร้อมใช้งาน",
+                 f"ชุดข้อมูลไม่มีตาราง{why} จึงคำนวณตัวชี้วัดนี้ไม่ได้"]
+        for i, t in enumerate(lines):
             ws.write_string(i, 0, t, sheets.style["title" if i == 0 else "text"])
         return
     table = kr_table(kr, trend, period)
@@ -346,10 +377,10 @@ def quality_sheet(sheets: _Sheets, clean: CleanDrop, period: Period) -> None:
     )
 
     dq = data_quality_table(clean)
-    dq.insert(1, "table_th", dq["table"].map(TABLE_TH))
+    dq.insert(1, "table_th", dq["table"].map(table_th))
     dq.insert(2, "source_file", [a.file for a in clean.accounts.values()])
-    cols = [Col(QUALITY_TH[k], k, "text" if k in ("table", "table_th", "source_file")
-                else "count", 14) for k in dq.columns]
+    cols = [Col(QUALITY_TH[k], k, "text" if k in ("table_th", "source_file") else "count", 14)
+            for k in dq.columns if k != "table"]
     ws, row = sheets.table("คุณภาพข้อมูล", [f"คุณภาพข้อมูลนำเข้า — {period.label_th}"], cols, dq,
                            freeze_cols=1)
 
@@ -367,22 +398,27 @@ def quality_sheet(sheets: _Sheets, clean: CleanDrop, period: Period) -> None:
         row += 1 + len(frame)
 
     reasons = reasons_table(clean)
+    reasons["table_th"] = reasons["table"].map(table_th)
     reasons["reason_th"] = reasons["reason"].map(lambda c: REASONS[c][0])
     block("แถวที่ไม่ผ่านการตรวจสอบ แยกตามเหตุผล", reasons,
-          [("ตาราง", "table", "text"), ("รหัสเหตุผล", "reason", "text"),
-           ("เหตุผล", "reason_th", "text"), ("จำนวนแถว", "rows", "count")])
+          [("ตาราง", "table_th", "text"), ("เหตุผล", "reason_th", "text"),
+           ("จำนวนแถว", "rows", "count")])
     flags = flags_table(clean)
+    flags["table_th"] = flags["table"].map(table_th)
     flags["flag_th"] = flags["flag"].map(lambda c: FLAGS[c][0])
     block("แถวที่ใช้ได้แต่มีข้อสังเกต (นับ ไม่ตัดออก)", flags,
-          [("ตาราง", "table", "text"), ("รหัส", "flag", "text"), ("ข้อสังเกต", "flag_th", "text"),
+          [("ตาราง", "table_th", "text"), ("ข้อสังเกต", "flag_th", "text"),
            ("จำนวนแถว", "rows", "count")])
 
     rejected = rejected_rows_table(clean)
+    rejected["table_th"] = rejected["table"].map(table_th)
     rejected["reason_th"] = rejected["reason"].map(lambda c: REASONS[c][0])
+    rejected["column_th"] = [column_th(t, c) for t, c in zip(rejected["table"],
+                                                               rejected["column"])]
     rejected["source_row"] = rejected["source_row"].astype("int64")
-    cols = [Col("ตาราง", "table", width=24), Col("ไฟล์ต้นทาง", "source_file", width=28),
+    cols = [Col("ตาราง", "table_th", width=24), Col("ไฟล์ต้นทาง", "source_file", width=28),
             Col("แถวที่ในไฟล์", "source_row", "count", 11), Col("เหตุผล", "reason_th", width=36),
-            Col("คอลัมน์", "column", width=16)]
+            Col("คอลัมน์", "column_th", width=18)]
     sheets.table("แถวที่ไม่ผ่าน", ["แถวที่ไม่ผ่านการตรวจสอบ: ไฟล์และเลขแถว ให้เจ้าหน้าที่แก้ไข"
                                    "ในไฟล์ต้นทาง (ไม่แสดงค่าในเซลล์ เพื่อคุ้มครองข้อมูลส่วนบุคคล)"],
                  cols, rejected, freeze_cols=0)
@@ -405,7 +441,9 @@ def write_workbook(ind: Indicators, clean: CleanDrop, out_dir: Path | str, perio
     path = Path(out_dir) / WORKBOOK
     sheets = _Sheets(path)
     for kr in krs:
-        kr_sheet(sheets, kr, trend, period, ind.unavailable)
+        absent = ([t for t in kr.tables if not clean.has(t)]
+                  if kr.code in ind.unavailable else None)
+        kr_sheet(sheets, kr, trend, period, absent)
     breakdown_sheet(sheets, ind, period)
     timeliness_sheet(sheets, ind, period)
     quality_sheet(sheets, clean, period)

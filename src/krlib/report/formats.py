@@ -1,8 +1,8 @@
 """How a report writes numbers and dates: one style in every table, chart and page.
 
 Counts with thousands separators (``1,538``), percents with two decimals and a spaced
-sign (``84.79 %``; a target ``100 %``), changes in percentage points with a sign
-(``+1.25 จุด``), Thai dates with Buddhist-Era years (``30 ก.ย. 2568``).
+sign (``84.79 %``; a target ``100 %``), changes in percentage points with a sign and
+their Thai unit (``+1.25 จุดร้อยละ``), Thai dates with Buddhist-Era years (``30 ก.ย. 2568``).
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from krlib.thai import NOT_COVERED_TH
 
 NO_DATA_TH = NOT_COVERED_TH  # no value for the period: the drop does not cover it
 DASH = "–"
+#: The unit of a change of percent: percentage points.
+POINTS_TH = "จุดร้อยละ"
 
 
 def missing(x) -> bool:
@@ -43,9 +45,10 @@ def target_text(t) -> str:
 
 
 def points_text(delta) -> str:
-    """A change of percent in percentage points: ``+1.25 จุด``, ``−0.50 จุด``, ``0.00 จุด``."""
+    """A change of percent in percentage points (จุดร้อยละ, not a percent of a percent):
+    ``+1.25 จุดร้อยละ``, ``−0.50 จุดร้อยละ``, ``0.00 จุดร้อยละ``."""
     if missing(delta):
         return NO_DATA_TH
     d = round(float(delta), 2)
     sign = "+" if d > 0 else ("\u2212" if d < 0 else "")
-    return f"{sign}{abs(d):,.2f} จุด"
+    return f"{sign}{abs(d):,.2f} {POINTS_TH}"

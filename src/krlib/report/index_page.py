@@ -1,7 +1,10 @@
 """index.html of a report batch: period, data-as-of, Bangkok's figures per KR, how many
 districts meet each target, the warnings, links to the workbook, CSVs and manifest, and
 every district (plus "unknown district" and Bangkok, so the rows reconcile) with its
-reports, sortable by district, percent or persons still needed (inline script, offline).
+reports, in Thai alphabetical order (:func:`krlib.thai.thai_sort_key`) and sortable by
+district, percent or persons still needed (inline script, offline): the sorted column's
+header carries ``aria-sort`` and an arrow, and a persons-still-needed column sorts largest
+first on its first click (the districts furthest from the target).
 
 Rendered from ``templates/index/index.html.j2`` with Jinja's autoescape: every value
 from the data or the parameters is escaped.
@@ -12,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from krlib.report.formats import DASH
-from krlib.thai import thai_date
+from krlib.thai import thai_date, thai_sort_key
 
 TEMPLATE_DIR = Path(__file__).parents[1] / "templates" / "index"
 #: Files the index links to when the batch wrote them (name -> what it holds).
@@ -104,7 +107,8 @@ def index_context(folder: Path, prep, results: list, suppress_below: int = 0,
     by_scope = {r.scope: r for r in results}
     rows = []
     names = dict(zip(scopes().scope_code, scopes().scope_name_th))
-    for code in [c for c in scopes().scope_code if c != BMA] + ["unknown", BMA]:
+    districts = sorted((c for c in names if c != BMA), key=lambda c: thai_sort_key(names[c]))
+    for rank, code in enumerate([*districts, "unknown", BMA]):
         cells = []
         for kr in view.krs.values():
             if not view.available(kr):
@@ -132,7 +136,7 @@ def index_context(folder: Path, prep, results: list, suppress_below: int = 0,
             if not job.ok:
                 error = job.error
         name = UNKNOWN_TH if code == "unknown" else names[code]
-        rows.append({"name": name, "sort": code, "pinned": code in ("unknown", BMA),
+        rows.append({"name": name, "sort": str(rank), "pinned": code in ("unknown", BMA),
                      "cells": cells, "links": links, "error": error})
     files = [{"name": n, "href": n, "what": w} for n, w in FILES.items()
              if (Path(folder) / n).exists() or n == "manifest.json"]
