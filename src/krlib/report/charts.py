@@ -459,10 +459,11 @@ def figure_to_png_bytes(fig: Figure) -> bytes:
     if fig.dpi != DPI:
         fig.set_dpi(DPI)
     canvas = FigureCanvasAgg(fig)
-    canvas.draw()  # type: ignore[no-untyped-call]  # backend_agg ships no annotations
+    # backend_agg has no annotations (unused-ignore: the non-strict check allows the calls)
+    canvas.draw()  # type: ignore[no-untyped-call, unused-ignore]
     if isinstance(fig.get_layout_engine(), (ConstrainedLayoutEngine, TightLayoutEngine)):
         fig.set_layout_engine("none")
-    pixels = np.asarray(canvas.buffer_rgba())  # type: ignore[no-untyped-call]
+    pixels = np.asarray(canvas.buffer_rgba())  # type: ignore[no-untyped-call, unused-ignore]
     return _palette_png(Image.fromarray(pixels))  # (h, w, 4) uint8: RGBA
 
 
