@@ -47,6 +47,7 @@ import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -83,6 +84,11 @@ from krlib.contract.scopes import (
 from krlib.contract.values import BadValue, whole
 from krlib.errors import DefinitionError, OptionError
 from krlib.fonts import use_sarabun_for_thai
+
+if TYPE_CHECKING:  # for annotations only: both are imported where they are used
+    from matplotlib.figure import Figure
+
+    from krlib.compute.prepare import Prepared
 
 __all__ = ["load", "Drop", "Figures", "compare", "CoverageWarning", "CHART_KINDS",
            "COMPARE_COLUMNS", "METHODS", "SIDE_KEYS"]
@@ -128,7 +134,7 @@ def _period(fiscal_year: object, quarter: object) -> Period:
     return Period(_whole(fiscal_year, "fiscal_year"), _whole(quarter, "quarter"))
 
 
-def _kr_code(kr, krs: Mapping[str, KRDefinition]) -> str:
+def _kr_code(kr: str | int, krs: Mapping[str, KRDefinition]) -> str:
     code = str(kr).strip()
     if code not in krs:
         raise OptionError(f"ไม่รู้จัก KR {code!r} / unknown KR {code!r}: use one of "
@@ -186,7 +192,7 @@ class Figures:
     """
 
     period: Period
-    method: dict
+    method: dict[str, Any]  # the method options (krlib.compute.methods.method)
     krs: dict[str, KRDefinition]
     all: Indicators
     district: str | None = None
@@ -200,8 +206,8 @@ class Figures:
     where: dict[str, tuple[str, ...]] | None = None
 
     @classmethod
-    def of(cls, ind: Indicators, period: Period, meth: Mapping, krs: Mapping[str, KRDefinition],
-           district: str | None = None, kr: str | None = None,
+    def of(cls, ind: Indicators, period: Period, meth: Mapping[str, Any],
+           krs: Mapping[str, KRDefinition], district: str | None = None, kr: str | None = None,
            where: dict[str, tuple[str, ...]] | None = None) -> Figures:
         """Figures of ``period`` from indicators computed for Q1..Q (``ind``), filtered to
         ``district`` (a scope code) and ``kr`` (a KR code) when given; ``where``: the
@@ -264,7 +270,7 @@ class Figures:
         import html
 
         return (f"<p><b>{html.escape(self.label_th)}</b><br>{html.escape(self.window_th)}</p>"
-                + self.results.to_html(index=False, border=0, escape=True))
+                + str(self.results.to_html(index=False, border=0, escape=True)))
 
     # --- single values ---
 
@@ -283,7 +289,7 @@ class Figures:
                               f"district={self.district!r}, kr={self.kr!r})")
         return hit.iloc[0]
 
-    def _kr(self, kr) -> str:
+    def _kr(self, kr: str | int | None) -> str:
         if kr is not None:
             return _kr_code(kr, self.krs)
         if self.kr is not None:
@@ -292,7 +298,7 @@ class Figures:
             return next(iter(self.krs))
         raise OptionError(f"ระบุ kr / give kr=, one of {', '.join(self.krs)}")
 
-    def _scope(self, district) -> str:
+    def _scope(self, district: str | int | None) -> str:
         if district is not None:
             return resolve_scope(district, option="district", unknown=True)
         return self.district if self.district is not None else BMA
@@ -309,7 +315,7 @@ class Figures:
         return compare(self, other)
 
     def chart(self, kind: str, *, kr: str | int | None = None,
-              district: str | int | None = None):
+              district: str | int | None = None) -> Figure:
         """One of the report's charts, as a matplotlib Figure (``fig.savefig("x.png")``).
 
         ``kind``: ``"trend"`` (percent per quarter, Q1..Q), ``"breakdown"`` (persons per
@@ -469,7 +475,7 @@ class Drop:
         """Kept rows carrying a flag, by table and flag (data_quality_flags.csv)."""
         return flags_table(self.clean)
 
-    def _indicators(self, period: Period, meth: dict, variant: KRDefinition | None = None
+    def _indicators(self, period: Period, meth: dict[str, Any], variant: KRDefinition | None = None
                     ) -> Indicators:
         """Every KR of Q1..Q with ``meth`` (cached), or only ``variant`` (a cohort variant)."""
         key = (period, meth["cumulative"], meth["rounding"],
@@ -482,7 +488,7 @@ class Drop:
                                           rounding=meth["rounding"])
         return self._computed[key]
 
-    def _warn_uncovered(self, period: Period, meth: dict, codes: Iterable[str]) -> None:
+    def _warn_uncovered(self, period: Period, meth: dict[str, Any], codes: Iterable[str]) -> None:
         """A :class:`CoverageWarning` for the KRs (of ``codes``, their own definitions)
         with no person in Bangkok in the window: the drop does not cover the period."""
         empty = []
@@ -555,7 +561,7 @@ class Drop:
         return figs
 
     def variants(self, fiscal_year: int, quarter: int, *, district: str | int | None = None,
-                 kr: str | int | None = None, methods: Iterable[Mapping] = METHODS,
+                 kr: str | int | None = None, methods: Iterable[Mapping[str, Any]] = METHODS,
                  where: Mapping[str, str | list[str]] | None = None) -> pd.DataFrame:
         """The same figures under each method, side by side (long form): ``method_th``,
         ``contract`` (True for the contract's method), cumulative, rounding, then the
@@ -607,8 +613,8 @@ class Drop:
                                            "persons_unknown_district"])
 
     def compare(self, other: Drop | None = None, fiscal_year: int | None = None,
-                quarter: int | None = None, *, old: Mapping | None = None,
-                new: Mapping | None = None, district: str | int | None = None,
+                quarter: int | None = None, *, old: Mapping[str, Any] | None = None,
+                new: Mapping[str, Any] | None = None, district: str | int | None = None,
                 kr: str | int | None = None) -> pd.DataFrame:
         """Per-scope differences between this drop and ``other`` (same quarter, same
         method), or between two variants on this drop (``other=None``). See
@@ -639,7 +645,8 @@ class Drop:
 
     def chart(self, kind: str, fiscal_year: int, quarter: int, *, cumulative: bool = True,
               rounding: str = "half_up", district: str | int | None = None,
-              kr: str | int | None = None, where: Mapping[str, str | list[str]] | None = None):
+              kr: str | int | None = None, where: Mapping[str, str | list[str]] | None = None
+              ) -> Figure:
         """A report chart of one quarter and method: ``indicators(...).chart(kind)``
         (see :meth:`Figures.chart`; ``where``: a cohort variant, see :meth:`indicators`).
 
@@ -651,7 +658,7 @@ class Drop:
         return figs.chart(kind, district=district)
 
     def prepare(self, fiscal_year: int, quarter: int, *, cumulative: bool = True,
-                rounding: str = "half_up"):
+                rounding: str = "half_up") -> Prepared:
         """The :class:`~krlib.compute.prepare.Prepared` aggregates of one quarter (what
         :mod:`krlib.report.view` and the report notebooks take), without reading files again.
 
@@ -665,7 +672,7 @@ class Drop:
         return prepare_clean(self.clean, _period(fiscal_year, quarter), krs=self.krs, **meth)
 
 
-def load(data_dir: Path | str, *, krs_dirs=()) -> Drop:
+def load(data_dir: Path | str, *, krs_dirs: Iterable[Path | str] = ()) -> Drop:
     """Read and clean the data drop in ``data_dir`` (one call): a :class:`Drop`.
 
     ``krs_dirs``: folders of extra KR definitions (``*.yaml``, as ``krlib indicators

@@ -23,7 +23,7 @@ from typing import Any
 KEPT_METADATA = ("language_info",)
 
 
-def _stored_metadata(path: str, contents_manager: Any) -> dict | None:
+def _stored_metadata(path: str, contents_manager: Any) -> dict[str, Any] | None:
     """The metadata of the notebook as it is on disk now, or None (new file, unreadable)."""
     if contents_manager is None:
         return None
@@ -40,7 +40,8 @@ def _stored_metadata(path: str, contents_manager: Any) -> dict | None:
     return meta if isinstance(meta, dict) else None
 
 
-def strip_outputs(model: dict, path: str, contents_manager: Any = None, **kwargs: Any) -> None:
+def strip_outputs(model: dict[str, Any], path: str, contents_manager: Any = None,
+                  **kwargs: Any) -> None:
     """Before a notebook at the top of the served folder (``notebooks/*.ipynb``) is written,
     clear its outputs, execution counts and cell timings, so the repository never holds
     outputs, whatever the analyst or autosave does, and keep its stored

@@ -15,7 +15,7 @@ DASH = "–"
 POINTS_TH = "จุดร้อยละ"
 
 
-def missing(x) -> bool:
+def missing(x: object) -> bool:
     """None, NaN, pd.NA and NaT all count as 'no value'."""
     if x is None:
         return True
@@ -27,27 +27,27 @@ def missing(x) -> bool:
         return False
 
 
-def count_text(n) -> str:
+def count_text(n: int) -> str:
     """``1,538``."""
     return f"{int(n):,}"
 
 
-def percent_text(p, decimals: int = 2) -> str:
+def percent_text(p: float | None, decimals: int = 2) -> str:
     """``84.79 %`` (two decimals, the contract's rounding is done before)."""
-    if missing(p):
+    if p is None or missing(p):
         return DASH
     return f"{float(p):,.{decimals}f} %"
 
 
-def target_text(t) -> str:
+def target_text(t: float) -> str:
     """A target percent as its definition states it: ``100 %``, ``10 %``."""
     return f"{float(t):g} %"
 
 
-def points_text(delta) -> str:
+def points_text(delta: float | None) -> str:
     """A change of percent in percentage points (จุดร้อยละ, not a percent of a percent):
     ``+1.25 จุดร้อยละ``, ``−0.50 จุดร้อยละ``, ``0.00 จุดร้อยละ``."""
-    if missing(delta):
+    if delta is None or missing(delta):
         return NO_DATA_TH
     d = round(float(delta), 2)
     sign = "+" if d > 0 else ("\u2212" if d < 0 else "")

@@ -71,8 +71,9 @@ def index_context(folder: Path, prep, results: list, suppress_below: int = 0,
     p = prep.period
     krs = []
     for kr in view.krs.values():
-        k = {"name": kr.name_th, "short": f"KR {kr.code}", "target": target_text(kr.target),
-             "unit": kr_unit(kr), "unavailable": ""}
+        k: dict[str, object] = {"name": kr.name_th, "short": f"KR {kr.code}",
+                                "target": target_text(kr.target), "unit": kr_unit(kr),
+                                "unavailable": ""}
         if not view.available(kr):
             k["unavailable"] = _thai_only(prep.indicators.unavailable[kr.code])
             krs.append(k)

@@ -10,7 +10,7 @@ from IPython.display import HTML
 
 from krlib.clean.tables import FLAGS, REASONS, CleanDrop
 from krlib.contract.schema import TABLES
-from krlib.report.view import html_table
+from krlib.report.view import html_block, html_table
 
 
 def _table(name: str) -> str:
@@ -40,7 +40,7 @@ def reasons_table(clean: CleanDrop) -> HTML:
         rows += [{"ตาราง": _table(a.table), "ผล": "เก็บไว้", "รหัส": code, "คำอธิบาย": FLAGS[code][0],
                   "แถว": a.flags[code]} for code in FLAGS if a.flags.get(code)]
     if not rows:
-        return HTML("<p>ไม่มีแถวที่ถูกปฏิเสธหรือมีข้อสังเกต</p>")
+        return html_block("<p>ไม่มีแถวที่ถูกปฏิเสธหรือมีข้อสังเกต</p>")
     return html_table(pd.DataFrame(rows))
 
 
@@ -58,5 +58,5 @@ def rejected_locations(clean: CleanDrop, limit: int = 20) -> HTML:
                          "รหัสเหตุผล": reason, "คอลัมน์": column, "จำนวน": len(nums),
                          "แถวในไฟล์": shown})
     if not rows:
-        return HTML("<p>ไม่มีแถวที่ถูกปฏิเสธ</p>")
+        return html_block("<p>ไม่มีแถวที่ถูกปฏิเสธ</p>")
     return html_table(pd.DataFrame(rows))

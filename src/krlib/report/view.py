@@ -20,6 +20,7 @@ import math
 import shlex
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from IPython.display import HTML
@@ -28,7 +29,8 @@ from krlib import thai
 from krlib.compute.indicators import percent_half_up, persons_to_target
 from krlib.compute.methods import window_dates_th, window_label_th, window_short_th
 from krlib.compute.prepare import Prepared
-from krlib.contract.kr import KRS
+from krlib.contract.kr import KRS, KRDefinition
+from krlib.contract.periods import Period
 from krlib.contract.schema import TABLES, category_label, dimension_label
 from krlib.contract.scopes import (
     BANGKOK_TH,
@@ -63,6 +65,9 @@ from krlib.thai import (
     rank_th,
     thai_date,
 )
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure  # imported when a chart is drawn, not with the view
 
 QUARTER_TH = {1: "ไตรมาส 1", 2: "ไตรมาส 2", 3: "ไตรมาส 3", 4: "ไตรมาส 4"}
 NO_CASES_TH = thai.NO_CASES_TH
@@ -137,29 +142,29 @@ class Suppression:
 
 # --- KR definitions (old and new shapes) ---------------------------------------------
 
-def kr_text(kr, key: str) -> str:
+def kr_text(kr: KRDefinition, key: str) -> str:
     """A definition's text: ``kr.texts[key]`` (definition files) or ``kr.<key>``."""
     texts = getattr(kr, "texts", None) or {}
     value = texts.get(key) if isinstance(texts, dict) else getattr(texts, key, None)
     return str(value or getattr(kr, key, "") or "")
 
 
-def kr_dimension(kr) -> str:
+def kr_dimension(kr: KRDefinition) -> str:
     b = getattr(kr, "breakdown", None)
     return b if isinstance(b, str) and b else str(getattr(kr, "dimension", "") or "")
 
 
-def kr_unit(kr) -> str:
+def kr_unit(kr: KRDefinition) -> str:
     return str(getattr(kr, "unit_th", "") or "คน")
 
 
-def breakdown_label(kr) -> str:
+def breakdown_label(kr: KRDefinition) -> str:
     """What the breakdown categories are, in Thai (``ประเภทสวัสดิการ``)."""
     text = kr_text(kr, "breakdown_th")
     return text or dimension_label(kr_dimension(kr))
 
 
-def still_needed_th(kr, n: str) -> str:
+def still_needed_th(kr: KRDefinition, n: str) -> str:
     """``ยังต้องมี<the numerator's persons>เพิ่มอีก N คน``: the KR's own words."""
     own = kr_text(kr, "still_needed_th")
     if own:
@@ -179,13 +184,13 @@ class ReportView:
     scope: str
     suppression: Suppression = field(default_factory=Suppression)
     data_as_of: str = ""
-    signoff: dict = field(default_factory=dict)
+    signoff: dict[str, object] = field(default_factory=dict)
     data_name: str = ""
 
     @classmethod
     def load(cls, data_dir: str, fiscal_year: int, quarter: int, district: str,
              prepared: str = "", suppress_below: int = 0, data_as_of: str = "",
-             signoff: dict | None = None) -> ReportView:
+             signoff: dict[str, object] | None = None) -> ReportView:
         scope = resolve_scope(district, option="district")  # before the (slow) load
         prep = load(data_dir, fiscal_year, quarter, prepared)
         return cls(prep, scope, Suppression(int(suppress_below or 0)),
@@ -193,11 +198,11 @@ class ReportView:
 
     # what the report covers
     @property
-    def period(self):
+    def period(self) -> Period:
         return self.prep.period
 
     @property
-    def krs(self) -> dict:
+    def krs(self) -> dict[str, KRDefinition]:
         return getattr(self.prep, "krs", None) or KRS
 
     @property
@@ -219,13 +224,13 @@ class ReportView:
         return self.data_as_of or getattr(self.prep, "data_as_of", "") or ""
 
     @property
-    def warnings(self) -> list[dict]:
+    def warnings(self) -> list[dict[str, Any]]:
         return list(getattr(self.prep, "warnings", None) or [])
 
-    def available(self, kr) -> bool:
+    def available(self, kr: KRDefinition) -> bool:
         return kr.code not in self.prep.indicators.unavailable
 
-    def result(self, kr, scope: str | None = None, fiscal_year: int | None = None,
+    def result(self, kr: KRDefinition, scope: str | None = None, fiscal_year: int | None = None,
                quarter: int | None = None) -> pd.Series | None:
         r = self.prep.indicators.results
         fy = self.period.fiscal_year if fiscal_year is None else fiscal_year
@@ -234,12 +239,12 @@ class ReportView:
                 & (r.fiscal_year == fy) & (r.quarter == q)]
         return None if row.empty else row.iloc[0]
 
-    def covered(self, kr, fiscal_year: int, quarter: int) -> bool:
+    def covered(self, kr: KRDefinition, fiscal_year: int, quarter: int) -> bool:
         """The drop holds the period: Bangkok has persons in its window."""
         bma = self.result(kr, BMA, fiscal_year, quarter)
         return bma is not None and int(bma.denominator) > 0
 
-    def has_cases(self, kr) -> bool:
+    def has_cases(self, kr: KRDefinition) -> bool:
         row = self.result(kr)
         return row is not None and int(row.denominator) > 0
 
@@ -249,7 +254,7 @@ class ReportView:
         return not self.is_bma and not any(self.has_cases(kr) for kr in self.krs.values()
                                            if self.available(kr))
 
-    def state(self, kr, fiscal_year: int | None = None, quarter: int | None = None,
+    def state(self, kr: KRDefinition, fiscal_year: int | None = None, quarter: int | None = None,
               scope: str | None = None) -> str:
         """Why a period's percent is or is not shown: ``not_covered`` (the drop does not
         cover the period), ``empty`` (nobody in the scope's target group), ``withheld``
@@ -265,7 +270,7 @@ class ReportView:
             return "withheld"
         return "shown"
 
-    def percent_shown(self, row) -> float:
+    def percent_shown(self, row: pd.Series | None) -> float:
         """The row's percent, or NaN when it is missing or withheld."""
         if row is None or self.suppression.percent_hidden(row.numerator, row.denominator):
             return float("nan")
@@ -273,6 +278,12 @@ class ReportView:
 
 
 # --- small HTML helpers -------------------------------------------------------------
+
+def html_block(text: str) -> HTML:
+    """``HTML(text)``, typed: IPython's display classes carry no annotations."""
+    # unused-ignore: the non-strict check (make test) allows untyped calls
+    return HTML(text)  # type: ignore[no-untyped-call, unused-ignore]
+
 
 def html_table(frame: pd.DataFrame, caption: str = "", classes: str = "") -> HTML:
     """A table with escaped cells (and an optional caption), wrapped so that on a narrow
@@ -282,10 +293,10 @@ def html_table(frame: pd.DataFrame, caption: str = "", classes: str = "") -> HTM
     if caption:
         body = body.replace(">", f"><caption>{esc(caption)}</caption>", 1) if "<table" in body \
             else body
-    return HTML(f'<div class="krlib-scroll">{body}</div>')
+    return html_block(f'<div class="krlib-scroll">{body}</div>')
 
 
-def png(fig, alt: str, caption: str = "") -> str:
+def png(fig: Figure, alt: str, caption: str = "") -> str:
     """A figure as a <figure> with an embedded deterministic PNG and its alt text."""
     from krlib.report.charts import figure_to_png_bytes
 
@@ -300,7 +311,7 @@ def _verdict(met: bool) -> str:
             else f'<span class="not-met">{NOT_MET_MARK} {NOT_MET_TH}</span>')
 
 
-def _verdict_text(met) -> str:
+def _verdict_text(met: object) -> str:
     if met is None or (isinstance(met, float) and math.isnan(met)):
         return EMPTY_COHORT_TH
     return f"{MET_MARK} บรรลุ" if bool(met) else f"{NOT_MET_MARK} ไม่บรรลุ"
@@ -340,11 +351,11 @@ def page_style(view: ReportView) -> HTML:
                ".jp-Cell { padding-top: 0 !important; padding-bottom: 0 !important; } "
                ".jp-RenderedHTMLCommon h2 { margin-top: .6em; } .sign p { margin: .1em 0; }"
                if view.no_cases else "")
-    return HTML(f"<style>@page {{ @top-center {{ content: {head}; }} "
-                f"@bottom-left {{ content: {foot}; }} }} {compact}</style>")
+    return html_block(f"<style>@page {{ @top-center {{ content: {head}; }} "
+                      f"@bottom-left {{ content: {foot}; }} }} {compact}</style>")
 
 
-def _change(view: ReportView, kr, fy: int, q: int) -> str:
+def _change(view: ReportView, kr: KRDefinition, fy: int, q: int) -> str:
     """Percentage-point change of this period's percent from (fy, q), or why there is
     none: that period is not covered by the drop, its target group was empty, or a
     percent is withheld."""
@@ -363,7 +374,7 @@ def _previous_quarter(view: ReportView) -> tuple[int, int]:
     return (p.fiscal_year, p.quarter - 1) if p.quarter > 1 else (p.fiscal_year - 1, 4)
 
 
-def kr_card(view: ReportView, kr) -> str:
+def kr_card(view: ReportView, kr: KRDefinition) -> str:
     """The summary of one KR: percent, persons, target, verdict, what is missing, changes."""
     name = esc(kr.name_th)
     if not view.available(kr):
@@ -440,12 +451,12 @@ def summary(view: ReportView) -> HTML:
                             caption=charts.MAP_CREDIT_TH)
                      .replace('class="krlib-figure"', 'class="krlib-figure krlib-locator"'))
     parts.append("</section>")
-    return HTML("\n".join(x for x in parts if x))
+    return html_block("\n".join(x for x in parts if x))
 
 
 # --- one section per KR -----------------------------------------------------------------
 
-def definition_table(kr) -> str:
+def definition_table(kr: KRDefinition) -> str:
     support = getattr(kr, "supporting_units", ()) or ()
     rows = [("นิยาม", kr_text(kr, "definition_th")),
             ("สูตรคำนวณ", f"({kr_text(kr, 'numerator_th')} ÷ {kr_text(kr, 'denominator_th')})"
@@ -458,7 +469,7 @@ def definition_table(kr) -> str:
     return f'<div class="krlib-scroll"><table class="krlib-table krlib-def">{body}</table></div>'
 
 
-def kr_section(view: ReportView, kr) -> list:
+def kr_section(view: ReportView, kr: KRDefinition) -> list[HTML]:
     """Everything about one KR for this scope, as display objects (empty for a district
     without any case: its one-page statement says so)."""
     if view.no_cases:
@@ -466,19 +477,19 @@ def kr_section(view: ReportView, kr) -> list:
     head = (f'<h2 class="kr-heading">{esc(kr.name_th)}</h2>'
             f'<p class="kr-code">ตัวชี้วัด (KR) {esc(kr.code)}</p>{definition_table(kr)}')
     if not view.available(kr):
-        return [HTML(head + f"<p><b>ไม่สามารถคำนวณได้:</b> "
-                     f"{esc(_thai_only(view.prep.indicators.unavailable[kr.code]))}</p>")]
+        return [html_block(head + f"<p><b>ไม่สามารถคำนวณได้:</b> "
+                           f"{esc(_thai_only(view.prep.indicators.unavailable[kr.code]))}</p>")]
     if not view.has_cases(kr):
-        return [HTML(head + f"<p class='statement'>{esc(view.name)}: {NO_CASES_TH} "
-                     f"({esc(view.period.label_th)})</p>")]
-    out = [HTML(head), fiscal_years(view, kr), breakdown(view, kr)]
+        return [html_block(head + f"<p class='statement'>{esc(view.name)}: {NO_CASES_TH} "
+                           f"({esc(view.period.label_th)})</p>")]
+    out = [html_block(head), fiscal_years(view, kr), breakdown(view, kr)]
     out += disaggregations(view, kr)
     out.append(timeliness(view, kr))
     out.append(comparison(view, kr))
     return [o for o in out if o is not None and bool(getattr(o, "data", ""))]
 
 
-def trend_frame(view: ReportView, kr, fiscal_year: int | None = None) -> pd.DataFrame:
+def trend_frame(view: ReportView, kr: KRDefinition, fiscal_year: int | None = None) -> pd.DataFrame:
     r = view.prep.indicators.results
     fy = view.period.fiscal_year if fiscal_year is None else fiscal_year
     t = r[(r.kr_code == kr.code) & (r.scope_code == view.scope) & (r.fiscal_year == fy)]
@@ -486,7 +497,7 @@ def trend_frame(view: ReportView, kr, fiscal_year: int | None = None) -> pd.Data
                                     ].reset_index(drop=True)
 
 
-def fiscal_years_frame(view: ReportView, kr) -> pd.DataFrame:
+def fiscal_years_frame(view: ReportView, kr: KRDefinition) -> pd.DataFrame:
     """What the trend chart, its table and its alt text are all made of: one row per
     fiscal year (this one, then the previous) and quarter 1-4.
 
@@ -518,7 +529,7 @@ def fiscal_years_frame(view: ReportView, kr) -> pd.DataFrame:
                                        "text"])
 
 
-def fiscal_years(view: ReportView, kr) -> HTML:
+def fiscal_years(view: ReportView, kr: KRDefinition) -> HTML:
     """This fiscal year beside the previous one, quarter by quarter: chart, table and alt
     text from one frame (:func:`fiscal_years_frame`), so that they cannot disagree."""
     from krlib.report import charts
@@ -544,15 +555,15 @@ def fiscal_years(view: ReportView, kr) -> HTML:
         said.append(f"{QUARTER_TH[q]} " + ", ".join(parts))
     alt = (f"แผนภูมิแท่งร้อยละรายไตรมาส ({window}) ของ{view.name} ปีงบประมาณ {fy} เทียบกับ {fy - 1} "
            f"ค่าเป้าหมาย {target_text(kr.target)}: " + "; ".join(said))
-    return HTML("<section class='keep'><h3>แนวโน้มเทียบกับปีงบประมาณก่อน</h3>"
-                f"<p>ร้อยละ{esc(window_label_th(view.cumulative))}ของแต่ละไตรมาส "
-                "เทียบกับค่าเป้าหมาย (เส้นประ) "
-                f"ไตรมาสที่ชุดข้อมูลไม่ครอบคลุมแสดงว่า “{NOT_COVERED_TH}” "
-                f"ไตรมาสที่ไม่มีผู้อยู่ในกลุ่มเป้าหมายแสดงว่า “{EMPTY_COHORT_TH}”</p>"
-                + png(fig, alt) + html_table(table).data + "</section>")
+    return html_block("<section class='keep'><h3>แนวโน้มเทียบกับปีงบประมาณก่อน</h3>"
+                      f"<p>ร้อยละ{esc(window_label_th(view.cumulative))}ของแต่ละไตรมาส "
+                      "เทียบกับค่าเป้าหมาย (เส้นประ) "
+                      f"ไตรมาสที่ชุดข้อมูลไม่ครอบคลุมแสดงว่า “{NOT_COVERED_TH}” "
+                      f"ไตรมาสที่ไม่มีผู้อยู่ในกลุ่มเป้าหมายแสดงว่า “{EMPTY_COHORT_TH}”</p>"
+                      + png(fig, alt) + html_table(table).data + "</section>")
 
 
-def breakdown_frame(view: ReportView, kr) -> pd.DataFrame:
+def breakdown_frame(view: ReportView, kr: KRDefinition) -> pd.DataFrame:
     """Persons with at least one service of each category (every category, zeros too)."""
     b = view.prep.indicators.breakdown
     b = b[(b.kr_code == kr.code) & (b.scope_code == view.scope)
@@ -565,7 +576,7 @@ def breakdown_frame(view: ReportView, kr) -> pd.DataFrame:
                          "persons": [int(counts.get(k, 0)) for k in cats]})
 
 
-def breakdown(view: ReportView, kr) -> HTML:
+def breakdown(view: ReportView, kr: KRDefinition) -> HTML:
     from krlib.report import charts
 
     sup, label = view.suppression, breakdown_label(kr)
@@ -584,13 +595,13 @@ def breakdown(view: ReportView, kr) -> HTML:
            + (empty if nobody else "; ".join(f"{c} {sup.count(n)} คน"
                                              for c, n in zip(top.category_th, top.persons))))
     table = pd.DataFrame({label: f.category_th, "จำนวนคน": [sup.count(n) for n in f.persons]})
-    return HTML(f"<section class='keep'><h3>จำแนกตาม{esc(label)}</h3>"
-                "<p>จำนวนคนในกลุ่มเป้าหมายที่ได้รับบริการแต่ละประเภทอย่างน้อย 1 ครั้ง "
-                "(หนึ่งคนอาจได้รับหลายประเภท)</p>" + png(fig, alt) + html_table(table).data
-                + "</section>")
+    return html_block(f"<section class='keep'><h3>จำแนกตาม{esc(label)}</h3>"
+                      "<p>จำนวนคนในกลุ่มเป้าหมายที่ได้รับบริการแต่ละประเภทอย่างน้อย 1 ครั้ง "
+                      "(หนึ่งคนอาจได้รับหลายประเภท)</p>" + png(fig, alt) + html_table(table).data
+                      + "</section>")
 
 
-def disaggregations(view: ReportView, kr) -> list:
+def disaggregations(view: ReportView, kr: KRDefinition) -> list[HTML]:
     """A compact table per dimension: persons, served, percent against the target."""
     d = getattr(view.prep.indicators, "disaggregation", None)
     if d is None or len(d) == 0:
@@ -613,11 +624,11 @@ def disaggregations(view: ReportView, kr) -> list:
                                  for p, n, dd in zip(g.percent, g.numerator, g.denominator)],
         })
         parts.append(html_table(table, caption=f"จำแนกตาม{name}").data)
-    return [HTML("<section><h3>จำแนกตามคุณลักษณะของกลุ่มเป้าหมาย</h3>" + "".join(parts)
-                 + "</section>")]
+    return [html_block("<section><h3>จำแนกตามคุณลักษณะของกลุ่มเป้าหมาย</h3>" + "".join(parts)
+                       + "</section>")]
 
 
-def _timeliness_row(view: ReportView, kr):
+def _timeliness_row(view: ReportView, kr: KRDefinition) -> pd.Series | None:
     t = getattr(view.prep.indicators, "timeliness", None)
     if t is None or len(t) == 0:
         return None
@@ -626,13 +637,13 @@ def _timeliness_row(view: ReportView, kr):
     return None if t.empty else t.iloc[0]
 
 
-def waiting(view: ReportView, kr) -> int:
+def waiting(view: ReportView, kr: KRDefinition) -> int:
     """Persons of the target group not served yet (denominator - numerator)."""
     row = view.result(kr)
     return 0 if row is None else int(row.denominator) - int(row.numerator)
 
 
-def timeliness_line(view: ReportView, kr) -> str:
+def timeliness_line(view: ReportView, kr: KRDefinition) -> str:
     t, sup = _timeliness_row(view, kr), view.suppression
     if t is None:
         return ""
@@ -645,7 +656,7 @@ def timeliness_line(view: ReportView, kr) -> str:
             f"ยังรอรับบริการ {esc(sup.count(t.waiting))} คน)")
 
 
-def waiting_table(view: ReportView, kr) -> str:
+def waiting_table(view: ReportView, kr: KRDefinition) -> str:
     """The persons still waiting by days waited so far (to the last day of the window),
     as a small table; "" when the figures hold no such columns (an older prepared file)."""
     t, sup = _timeliness_row(view, kr), view.suppression
@@ -654,10 +665,10 @@ def waiting_table(view: ReportView, kr) -> str:
     table = pd.DataFrame([["จำนวนคน", *(sup.count(int(t[k])) for k, _ in WAITING_BUCKETS)]],
                          columns=["รอรับบริการมาแล้ว", *(lab for _, lab in WAITING_BUCKETS)])
     return (f"<p>ผู้ที่ยังรอรับบริการ จำแนกตามจำนวนวันที่รอมาแล้ว นับถึงวันที่ "
-            f"{thai_date(view.period.end)}</p>" + html_table(table).data)
+            f"{thai_date(view.period.end)}</p>" + str(html_table(table).data))
 
 
-def timeliness(view: ReportView, kr) -> HTML:
+def timeliness(view: ReportView, kr: KRDefinition) -> HTML:
     """Days to the first service (chart), the persons waiting (by days waited so far),
     and how to list them."""
     from krlib.report import charts
@@ -692,10 +703,10 @@ def timeliness(view: ReportView, kr) -> HTML:
         parts.append(waiting_table(view, kr))
     else:
         parts.append("<p>ทุกคนในกลุ่มเป้าหมายได้รับบริการแล้ว</p>")
-    return HTML("".join(parts) + "</section>")
+    return html_block("".join(parts) + "</section>")
 
 
-def worklist_command(view: ReportView, kr) -> str:
+def worklist_command(view: ReportView, kr: KRDefinition) -> str:
     """The ``krlib worklist`` command that lists a district's persons still waiting, as it
     runs: the data folder by its name (run in the folder that holds it), the period, the
     KR and the district; the output file, in a private folder, is the one placeholder
@@ -716,7 +727,7 @@ def worklist_command(view: ReportView, kr) -> str:
 
 # --- comparison with Bangkok and the other districts ---------------------------------
 
-def league_frame(view: ReportView, kr) -> pd.DataFrame:
+def league_frame(view: ReportView, kr: KRDefinition) -> pd.DataFrame:
     """The 50 districts with rank by percent (1 = highest; districts without cases
     unranked), in the one order the league table, chart and alt text all use (rank, then
     district code); ``tied``: how many districts share the rank (``1 ร่วม``)."""
@@ -731,11 +742,12 @@ def league_frame(view: ReportView, kr) -> pd.DataFrame:
     return d.assign(tied=tied.fillna(0).astype(int))
 
 
-def _rank_cell(r) -> str:
+def _rank_cell(r: Any) -> str:
+    """``r``: a row of :meth:`pandas.DataFrame.itertuples` (rank, tied)."""
     return DASH if pd.isna(r.rank) else rank_cell_th(int(r.rank), int(r.tied))
 
 
-def unknown_row(view: ReportView, kr) -> tuple[int, int]:
+def unknown_row(view: ReportView, kr: KRDefinition) -> tuple[int, int]:
     """Persons of unknown district: Bangkok minus the sum of the 50 districts."""
     league, bma = league_frame(view, kr), view.result(kr, BMA)
     assert bma is not None  # Bangkok has a row for every available KR
@@ -743,13 +755,13 @@ def unknown_row(view: ReportView, kr) -> tuple[int, int]:
             int(bma.denominator) - int(league.denominator.sum()))
 
 
-def met_count(view: ReportView, kr) -> tuple[int, int]:
+def met_count(view: ReportView, kr: KRDefinition) -> tuple[int, int]:
     """(districts meeting the target, districts with cases)."""
     lg = league_frame(view, kr)
     return int((lg["met"] == True).sum()), int(lg["rank"].notna().sum())  # noqa: E712
 
 
-def league_table(view: ReportView, kr) -> HTML:
+def league_table(view: ReportView, kr: KRDefinition) -> HTML:
     sup, lg = view.suppression, league_frame(view, kr)
     un, ud = unknown_row(view, kr)
     bma = view.result(kr, BMA)
@@ -777,7 +789,7 @@ def league_table(view: ReportView, kr) -> HTML:
                                      f"= {BANGKOK_TH})", classes="krlib-league")
 
 
-def map_status(view: ReportView, kr) -> dict[str, str]:
+def map_status(view: ReportView, kr: KRDefinition) -> dict[str, str]:
     sup, out = view.suppression, {}
     for r in league_frame(view, kr).itertuples():
         if int(r.denominator) == 0 or sup.percent_hidden(r.numerator, r.denominator):
@@ -787,7 +799,7 @@ def map_status(view: ReportView, kr) -> dict[str, str]:
     return out
 
 
-def comparison(view: ReportView, kr) -> HTML:
+def comparison(view: ReportView, kr: KRDefinition) -> HTML:
     """District beside Bangkok and its rank; for BMA the map, the league chart and table."""
     from krlib.report import charts
 
@@ -827,10 +839,10 @@ def comparison(view: ReportView, kr) -> HTML:
         note = (f"<p>ภาพรวม{BANGKOK_TH} <b>{esc(bma_pct)}</b> · "
                 f"{met_of_th(f'<b>{met}</b>', ranked)} · ผู้ที่ไม่ทราบเขต {esc(sup.count(ud))} คน "
                 f"(ได้รับบริการ {esc(sup.count(un))} คน) นับเฉพาะในภาพรวม{BANGKOK_TH}</p>")
-        return HTML("<section><div class='keep'><h3>เปรียบเทียบรายเขต</h3>" + note
-                    + png(fig, alt, charts.MAP_CREDIT_TH) + "</div><div class='keep'>"
-                    + png(fig2, alt2) + "</div>"
-                    + league_table(view, kr).data + "</section>")
+        return html_block("<section><div class='keep'><h3>เปรียบเทียบรายเขต</h3>" + note
+                          + png(fig, alt, charts.MAP_CREDIT_TH) + "</div><div class='keep'>"
+                          + png(fig2, alt2) + "</div>"
+                          + league_table(view, kr).data + "</section>")
     mine = view.result(kr)
     assert mine is not None  # every scope has a row for every available KR
     lg = league_frame(view, kr)
@@ -846,10 +858,10 @@ def comparison(view: ReportView, kr) -> HTML:
                                   (view.name, BANGKOK_TH), notes=(WITHHELD_TH, WITHHELD_TH))
     alt = (f"แผนภูมิแท่งเปรียบเทียบร้อยละของ{view.name} {mine_pct} กับภาพรวม{BANGKOK_TH} "
            f"{bma_pct} ค่าเป้าหมาย {target_text(kr.target)}")
-    return HTML("<section class='keep'><h3>เปรียบเทียบกับภาพรวมกรุงเทพมหานครและเขตอื่น</h3>"
-                f"<p>{esc(view.name)}: {where} · ภาพรวม{BANGKOK_TH} <b>{esc(bma_pct)}</b> · "
-                f"{met_of_th(met, ranked)} (ทั้ง{BANGKOK_TH})</p>"
-                + png(fig, alt) + "</section>")
+    return html_block("<section class='keep'><h3>เปรียบเทียบกับภาพรวมกรุงเทพมหานครและเขตอื่น</h3>"
+                      f"<p>{esc(view.name)}: {where} · ภาพรวม{BANGKOK_TH} <b>{esc(bma_pct)}</b> · "
+                      f"{met_of_th(met, ranked)} (ทั้ง{BANGKOK_TH})</p>"
+                      + png(fig, alt) + "</section>")
 
 
 # --- data quality, sign-off, provenance -----------------------------------------------
@@ -875,7 +887,7 @@ def district_quality_table(view: ReportView) -> HTML:
     else:
         rows = dq[dq.district == view.scope]
     if rows.empty:
-        return HTML(f"<p>ไม่มีแถวของ{esc(view.name)}ที่ถูกปฏิเสธ ซ้ำ หรือมีข้อสังเกต</p>")
+        return html_block(f"<p>ไม่มีแถวของ{esc(view.name)}ที่ถูกปฏิเสธ ซ้ำ หรือมีข้อสังเกต</p>")
     return html_table(pd.DataFrame({
         "ตาราง": [_table_th(t) for t in rows.table],
         "ผล": [KIND_TH.get(k, k) for k in rows.kind],
@@ -906,25 +918,25 @@ def reasons_table(view: ReportView) -> HTML:
     rows += [(_table_th(r.table), "เก็บไว้ (มีข้อสังเกต)", FLAGS.get(r.flag, (r.flag,))[0],
               count_text(r.rows)) for r in p.flags.itertuples()]
     if not rows:
-        return HTML("<p>ไม่มีแถวที่ถูกปฏิเสธหรือมีข้อสังเกต</p>")
+        return html_block("<p>ไม่มีแถวที่ถูกปฏิเสธหรือมีข้อสังเกต</p>")
     return html_table(pd.DataFrame(rows, columns=["ตาราง", "ผล", "เหตุผล", "จำนวนแถว"]))
 
 
-def quality_section(view: ReportView) -> list:
+def quality_section(view: ReportView) -> list[HTML]:
     """The district's own data quality, then (said so) Bangkok-wide tables."""
     head = ("<h2>คุณภาพข้อมูล</h2><p>ทุกแถวของข้อมูลนำเข้าลงเอยอย่างใดอย่างหนึ่ง: เก็บไว้ "
             "รวมเป็นแถวเดียว (แถวซ้ำทุกช่อง) หรือปฏิเสธพร้อมเหตุผล ตำแหน่งของแถวที่ถูกปฏิเสธ "
             "(ไฟล์ เลขแถว และเขตถ้าทราบ) อยู่ในไฟล์ rejected_rows.csv</p>")
     if view.is_bma:
-        return [HTML(head), quality_table(view), reasons_table(view)]
+        return [html_block(head), quality_table(view), reasons_table(view)]
     own = (f"<h3>ข้อมูลของ{esc(view.name)}</h3><p>แถวที่ระบุ{esc(view.name)}ในข้อมูล "
            "(แถวที่อ่านเขตไม่ได้ และรายการบริการซึ่งไม่มีคอลัมน์เขต นับเฉพาะในภาพรวม)</p>")
     if view.no_cases:
-        return [HTML(f"<h2>คุณภาพข้อมูลของ{esc(view.name)}</h2>"), district_quality_table(view)]
+        return [html_block(f"<h2>คุณภาพข้อมูลของ{esc(view.name)}</h2>"), district_quality_table(view)]
     wide = (f"<h3>ภาพรวมทั้ง{BANGKOK_TH}</h3><p>ตัวเลขในส่วนนี้เป็นของข้อมูลทั้ง"
             f"{BANGKOK_TH} ไม่ใช่เฉพาะ{esc(view.name)}</p>")
-    return [HTML(head + own), district_quality_table(view), HTML(wide), quality_table(view),
-            reasons_table(view)]
+    return [html_block(head + own), district_quality_table(view), html_block(wide),
+            quality_table(view), reasons_table(view)]
 
 
 SIGNOFF_ROLES = (("prepared_by", "ผู้จัดทำ"), ("reviewed_by", "ผู้ตรวจสอบ"),
@@ -944,11 +956,11 @@ def signoff(view: ReportView) -> HTML:
         pos = esc(str(who.get("position") or "")) or blank
         boxes.append(f'<div class="sign"><p><b>{role}</b></p><p>ลงชื่อ {blank}</p>'
                      f"<p>({name})</p><p>ตำแหน่ง {pos}</p><p>วันที่ {blank[:24]}</p></div>")
-    return HTML('<section class="keep krlib-signoff"><h2>การรับรองรายงาน</h2>'
-                f'<div class="signs">{"".join(boxes)}</div></section>')
+    return html_block('<section class="keep krlib-signoff"><h2>การรับรองรายงาน</h2>'
+                      f'<div class="signs">{"".join(boxes)}</div></section>')
 
 
-def provenance(view: ReportView, params: dict | None = None) -> HTML:
+def provenance(view: ReportView, params: dict[str, object] | None = None) -> HTML:
     """Where the figures come from: files and their SHA-256, version, parameters, time;
     the data folder by its name only, never a local path."""
     info, when = version_info(), generated_at()
@@ -976,8 +988,8 @@ def provenance(view: ReportView, params: dict | None = None) -> HTML:
         body = "<p class='small'>" + " · ".join(items) + "</p>"
     else:
         body = "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
-    return HTML("<section class='krlib-provenance'><h2>ที่มาของข้อมูล</h2>" + table + body
-                + "</section>")
+    return html_block("<section class='krlib-provenance'><h2>ที่มาของข้อมูล</h2>" + table + body
+                      + "</section>")
 
 
 # --- the machine-checked figures ------------------------------------------------------
