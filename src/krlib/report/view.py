@@ -9,7 +9,7 @@ that states what they show. Notebooks stay thin: one call per section, one secti
 KR definition; nothing here names a KR code.
 
 Number style (:mod:`krlib.report.formats`): counts ``1,538``, percents ``84.79 %``, changes
-``+1.25 จุด``, Thai dates with Buddhist-Era years.
+``+1.25 จุดร้อยละ``, Thai dates with Buddhist-Era years.
 """
 
 from __future__ import annotations
