@@ -11,6 +11,14 @@ For analysts, one call reads and cleans a data drop (see :mod:`krlib.api`)::
 and ``krlib.method_label_th`` (:mod:`krlib.compute.methods`) are imported on first use.
 """
 
+from __future__ import annotations
+
+# Not typing.TYPE_CHECKING: ``import krlib`` alone does not import typing (mypy reads
+# any name TYPE_CHECKING as true).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 # The one place the version is written (pyproject.toml reads it from here). A literal,
 # not importlib.metadata: that import alone costs ~50 ms on every CLI call.
 __version__ = "0.1.0"
@@ -24,7 +32,7 @@ _LAZY = {"load": "krlib.api", "Drop": "krlib.api", "Figures": "krlib.api",
          "compare": "krlib.api", "method_label_th": "krlib.compute.methods"}
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:  # whatever the module defines (a class, a function)
     if name in _LAZY:
         import importlib
 

@@ -54,15 +54,19 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
 
 from krlib.contract.schema import DOMAINS, SOURCES, TABLES, WELFARE_TYPES
 from krlib.thai import MONTHS_ABBR_TH, MONTHS_FULL_TH, TO_THAI_DIGITS
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 DEFAULT_SEED = 2568
 FORMATS = ("mixed", "csv")
@@ -179,7 +183,7 @@ def _format_dates(rng: np.random.Generator, days: np.ndarray) -> np.ndarray:
     fmt = [f for _, _, f in DATE_FORMS]
     texts = np.array([fmt[int(k) % n_forms](_EPOCH + timedelta(days=int(k) // n_forms))
                       for k in uniq], dtype=object)
-    return texts[inverse.reshape(-1)]
+    return cast(np.ndarray, texts[inverse.reshape(-1)])
 
 
 def _cell_kinds(rng: np.random.Generator, days: np.ndarray) -> np.ndarray:
@@ -201,7 +205,8 @@ def _count(base: int, scale: float) -> int:
     return max(8, int(round(base * scale)))
 
 
-def _pick(rng: np.random.Generator, values, n: int, p=None) -> np.ndarray:
+def _pick(rng: np.random.Generator, values: npt.ArrayLike, n: int,
+          p: Sequence[float] | np.ndarray | None = None) -> np.ndarray:
     values = np.asarray(values, dtype=object)
     if p is not None:
         p = np.asarray(p, dtype=float)
@@ -210,11 +215,11 @@ def _pick(rng: np.random.Generator, values, n: int, p=None) -> np.ndarray:
 
 
 def _written(rng: np.random.Generator, table: np.ndarray, category: np.ndarray,
-             p) -> np.ndarray:
+             p: npt.ArrayLike) -> np.ndarray:
     """Write categories through a (form x category) table of texts, forms drawn with p."""
     p = np.asarray(p, dtype=float)
     form = rng.choice(len(p), size=len(category), p=p / p.sum())
-    return table[form, category]
+    return cast(np.ndarray, table[form, category])
 
 
 def _numbered(prefix: str, numbers: np.ndarray, width: int) -> np.ndarray:
@@ -324,7 +329,7 @@ def _district_weights(rng: np.random.Generator, inner_boost: float) -> np.ndarra
     quiet = rng.choice(np.flatnonzero(~np.isin(codes, INNER_DISTRICTS)), size=5, replace=False)
     w[quiet[:2]] = 0.0
     w[quiet[2:]] = 0.004 * w.sum() / len(codes)
-    return w / w.sum()
+    return cast(np.ndarray, w / w.sum())
 
 
 def _event_days(rng: np.random.Generator, n: int, fy: int, before_share: float) -> np.ndarray:
@@ -337,9 +342,9 @@ def _event_days(rng: np.random.Generator, n: int, fy: int, before_share: float) 
     return np.where(before, prior, inside).astype(np.int64)
 
 
-def _person_details(rng, n_p: int, person: np.ndarray, *, born: tuple[date, int],
-                    minors: float, type0: float, empty: float, male: float
-                    ) -> tuple[np.ndarray, dict, np.ndarray]:
+def _person_details(rng: np.random.Generator, n_p: int, person: np.ndarray, *,
+                    born: tuple[date, int], minors: float, type0: float, empty: float, male: float
+                    ) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
     """Birth days, the personal columns of each record (a person's records agree):
     citizen id, names, sex, birth date as written, and which birth-date texts may be an
     XLSX date cell. ``born`` = (earliest, span in years); ``minors`` share born 2008-2012."""
@@ -431,7 +436,7 @@ def _group_position(counts: np.ndarray) -> np.ndarray:
     """0, 1, 2, ... within each group of np.repeat(arange, counts)."""
     total = int(counts.sum())
     starts = np.cumsum(counts) - counts
-    return np.arange(total) - np.repeat(starts, counts)
+    return cast(np.ndarray, np.arange(total) - np.repeat(starts, counts))
 
 
 # --- the tables ---------------------------------------------------------------------------

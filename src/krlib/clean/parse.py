@@ -8,10 +8,10 @@ results back: messy columns hold few distinct values, so this is fast and vector
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from functools import cache, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,10 @@ from krlib.thai import (
     WEEKDAYS_FULL_TH,
 )
 from krlib.thai import THAI_DIGITS as THAI_DIGIT_CHARS
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+    import pyarrow as pa
 
 THAI_DIGITS = TO_ASCII_DIGITS
 EVENT_DATE_MIN, EVENT_DATE_MAX = date(2000, 1, 1), date(2100, 12, 31)
@@ -73,7 +77,7 @@ _SERIAL_DAY0 = date(1899, 12, 30)
 _LEADING_WORD = re.compile(r"วันที่\s*")
 
 
-def _longest_first(words) -> str:
+def _longest_first(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
@@ -312,7 +316,7 @@ def parse_birth_dates(values: pd.Series, window_end: date) -> np.ndarray:
     parsed = [parse_birth_date(str(u), window_end) for u in uniques.tolist()]
     days = np.array([p.toordinal() - _UNIX_DAY0 if p is not None else _NAT for p in parsed],
                     dtype=np.int64)
-    return days.astype("datetime64[D]").astype("datetime64[s]")[codes]
+    return cast(np.ndarray, days.astype("datetime64[D]").astype("datetime64[s]")[codes])
 
 
 # --- citizen ids --------------------------------------------------------------------
@@ -320,7 +324,7 @@ def parse_birth_dates(values: pd.Series, window_end: date) -> np.ndarray:
 _NOT_DIGITS_SEP = re.compile(r"[\s\-]")
 
 
-def ascii_digits(text):
+def ascii_digits(text: pa.Array) -> pa.Array:
     """An Arrow string array with Thai digits made ASCII (only the non-ASCII cells are
     touched, so the common all-ASCII column costs one check)."""
     import pyarrow.compute as pc
@@ -375,7 +379,7 @@ def parse_citizen_ids(values: pd.Series) -> pd.Series:
     return pd.Series(ids.to_numpy(zero_copy_only=False), index=values.index, dtype=object)
 
 
-def citizen_id_array(values: pd.Series):
+def citizen_id_array(values: pd.Series) -> pa.Array:
     """:func:`parse_citizen_id` for a whole column, as an Arrow string array (null if invalid).
 
     Thai digits become ASCII, then ASCII cells lose their separators and have their
@@ -411,7 +415,7 @@ def citizen_id_array(values: pd.Series):
     return out
 
 
-def _without_separators(text):
+def _without_separators(text: pa.Array) -> pa.Array:
     """ASCII spaces and ``-`` removed: plain passes for ``-`` and space, the usual ones;
     the regex only on the few cells still too long to be an id."""
     import pyarrow.compute as pc
@@ -571,7 +575,7 @@ def _civil_days(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndar
     return np.where(ok, days, _NAT)
 
 
-def _stamp_days(groups) -> np.ndarray:
+def _stamp_days(groups: pa.StructArray) -> np.ndarray:
     """:func:`bangkok_date` (days since 1970, int64 min where none) of matches of
     :data:`_FAST_STAMP`."""
     import pyarrow as pa
@@ -579,7 +583,8 @@ def _stamp_days(groups) -> np.ndarray:
 
     def ints(name: str) -> np.ndarray:  # an optional part left out is 0
         field = groups.field(name)
-        return pc.cast(pc.if_else(pc.equal(field, ""), "0", field), pa.int64()).to_numpy()
+        return cast(np.ndarray,
+                    pc.cast(pc.if_else(pc.equal(field, ""), "0", field), pa.int64()).to_numpy())
 
     year, month, day = ints("y"), ints("m"), ints("d")
     hour, minute, second, off_hours, off_minutes = (ints(n) for n in ("H", "M", "S", "oh", "om"))
@@ -610,7 +615,8 @@ def _date_readings_fast(uniques: list[str]) -> tuple[np.ndarray, np.ndarray, np.
     two_digit = np.zeros(n, dtype=bool)
     found = np.zeros(n, dtype=bool)
 
-    def take(pattern: str, keep=None) -> pa.StructArray:
+    def take(pattern: str, keep: Callable[[pa.StructArray], np.ndarray] | None = None
+             ) -> tuple[pa.StructArray, npt.NDArray[np.intp]]:
         groups = pc.extract_regex(text, pattern)
         hit = groups.is_valid().to_numpy(zero_copy_only=False) & ~found
         if keep is not None:
@@ -619,8 +625,8 @@ def _date_readings_fast(uniques: list[str]) -> tuple[np.ndarray, np.ndarray, np.
         found[rows] = True
         return groups.filter(pa.array(hit)), rows
 
-    def ints(groups, name: str) -> np.ndarray:
-        return pc.cast(groups.field(name), pa.int64()).to_numpy()
+    def ints(groups: pa.StructArray, name: str) -> np.ndarray:
+        return cast(np.ndarray, pc.cast(groups.field(name), pa.int64()).to_numpy())
 
     same_sep = lambda g: pc.equal(g.field("s"), g.field("t")).fill_null(False).to_numpy(  # noqa: E731
         zero_copy_only=False)
@@ -672,11 +678,12 @@ def birth_date_readings(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         a, b = window_readings(parse_birth_date, texts[i])
         late[i] = a.toordinal() - _UNIX_DAY0 if a is not None else _NAT
         early[i] = b.toordinal() - _UNIX_DAY0 if b is not None else _NAT
-    as_dates = lambda d: d.astype("datetime64[D]").astype("datetime64[s]")[codes]  # noqa: E731
+    as_dates: Callable[[np.ndarray], np.ndarray] = (
+        lambda d: d.astype("datetime64[D]").astype("datetime64[s]")[codes])
     return as_dates(late), as_dates(early)
 
 
 def parser_for(column: Column) -> Callable[..., Any]:
     """A schema column's parser: ``(text)`` for most columns, ``(text, window end)`` if
     ``per_window`` (the contract names it, :data:`Column.parser`; it lives here)."""
-    return globals()[column.parser]
+    return cast("Callable[..., Any]", globals()[column.parser])

@@ -13,10 +13,12 @@ caches) ever sees a name, a citizen id, a birth date, a reg_id or a referral_id.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
@@ -30,7 +32,12 @@ from krlib.read.table import ROW, RawTable
 from krlib.thai import be_year
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    import numpy.typing as npt
     import pyarrow as pa
+
+    from krlib.read.table import ParsedFile
 
 #: Cohort tables (registrations, referrals): cleaned before the service tables that
 #: reference their ids.
@@ -82,14 +89,14 @@ class TableAccount:
     ignored_columns: list[str] = field(default_factory=list)
     kept: int = 0
     collapsed: int = 0
-    reasons: Counter = field(default_factory=Counter)  # rejected rows by reason code
-    flags: Counter = field(default_factory=Counter)  # kept rows by flag
+    reasons: Counter[str] = field(default_factory=Counter)  # rejected rows by reason code
+    flags: Counter[str] = field(default_factory=Counter)  # kept rows by flag
     #: source_row, reason, column, district (where the row's own district cell names one)
     rejected_rows: pd.DataFrame = field(default_factory=pd.DataFrame)
     notes: list[str] = field(default_factory=list)  # the reader's remarks (RawTable.notes)
     #: (kind, code, district) -> rows, kind rejected / collapsed / flagged, where the row
     #: names a district: what a district report shows as its own data quality.
-    by_district: Counter = field(default_factory=Counter)
+    by_district: Counter[tuple[str, str, str]] = field(default_factory=Counter)
 
     @property
     def rejected(self) -> int:
@@ -116,7 +123,8 @@ class CleanDrop:
 
 # --- one table ----------------------------------------------------------------------
 
-def index_in(values: pd.Series, ids) -> np.ndarray:
+def index_in(values: pd.Series, ids: pa.Array | pa.ChunkedArray | Sequence[str]
+             ) -> npt.NDArray[np.int64]:
     """Position of each value in ``ids`` (-1 if absent), by Arrow's hash kernel.
 
     pandas' ``isin`` / ``get_indexer`` on Arrow strings build the lookup set one Python
@@ -128,7 +136,8 @@ def index_in(values: pd.Series, ids) -> np.ndarray:
     if not isinstance(ids, (pa.Array, pa.ChunkedArray)):
         ids = pa.array(ids, type=pa.string())
     found = pc.index_in(pa.array(values, type=pa.string()), value_set=ids)
-    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return cast("npt.NDArray[np.int64]",
+                found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64))
 
 
 def exact_duplicates(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
@@ -171,16 +180,16 @@ class _Verdicts:
         self.code = collapsed.astype(np.int8)  # 1 where collapsed, else 0
         self.column = np.full(len(collapsed), "", dtype=object)
 
-    def reject(self, mask, reason: str, col: str = "") -> None:
+    def reject(self, mask: pd.Series | np.ndarray, reason: str, col: str = "") -> None:
         """Give ``reason`` to rows in ``mask`` that have none yet (first failing check wins)."""
         new = np.asarray(mask, dtype=bool) & (self.code == 0)
         self.code[new] = _CODE[reason]
         self.column[new] = col
 
     @property
-    def open(self) -> np.ndarray:
+    def open(self) -> npt.NDArray[np.bool_]:
         """Rows with no reason so far (kept, unless a later check fails)."""
-        return self.code == 0
+        return cast("npt.NDArray[np.bool_]", self.code == 0)
 
 
 def _validate(frame: pd.DataFrame, spec: TableSpec, verdicts: _Verdicts) -> pd.DataFrame:
@@ -225,13 +234,13 @@ def _as_dates(values: pd.Series) -> np.ndarray:
     nat = np.iinfo(np.int64).min
     days = np.array([d.toordinal() - _UNIX_DAY0 if isinstance(d, date) else nat
                      for d in uniques.tolist()], dtype=np.int64)
-    return days.astype("datetime64[D]").astype("datetime64[s]")[codes]
+    return cast(np.ndarray, days.astype("datetime64[D]").astype("datetime64[s]")[codes])
 
 
 _UNIX_DAY0 = date(1970, 1, 1).toordinal()
 
 
-def window_dates(table: pd.DataFrame, column: str, window_end) -> pd.Series:
+def window_dates(table: pd.DataFrame, column: str, window_end: date) -> pd.Series:
     """A per-window date column read for a window ending ``window_end``.
 
     Cleaning keeps the reading for the latest window (two-digit years as BE 25YY) and
@@ -244,7 +253,8 @@ def window_dates(table: pd.DataFrame, column: str, window_end) -> pd.Series:
     return late.where(late.notna() & (late <= end), early)
 
 
-def clean_table(raw: RawTable, parent_ids=None) -> tuple[pd.DataFrame, TableAccount]:
+def clean_table(raw: RawTable, parent_ids: pa.Array | None = None
+                ) -> tuple[pd.DataFrame, TableAccount]:
     """Clean one table; ``parent_ids`` are the kept ids (sorted) a service table must reference.
 
     Returns the kept rows and the account. Cohort tables keep the text columns
@@ -306,16 +316,17 @@ def _row_districts(frame: pd.DataFrame) -> np.ndarray:
     """Each row's district code where its own ``district`` cell names one, else ""."""
     if "district" not in frame.columns:
         return np.full(len(frame), "", dtype=object)
-    return parse.map_distinct(frame["district"], parse.parse_district).fillna("").to_numpy(
-        dtype=object)
+    return cast(np.ndarray, parse.map_distinct(frame["district"], parse.parse_district)
+                .fillna("").to_numpy(dtype=object))
 
 
-def _district_counts(verdicts: _Verdicts, district: np.ndarray) -> Counter:
+def _district_counts(verdicts: _Verdicts, district: np.ndarray
+                     ) -> Counter[tuple[str, str, str]]:
     """Rejected and collapsed rows per (kind, reason, district) where the district is known."""
     known = district != ""
-    out: Counter = Counter()
+    out: Counter[tuple[str, str, str]] = Counter()
     for code in np.unique(verdicts.code[known & (verdicts.code > 0)]):
-        verdict = _VERDICTS[code]
+        verdict = cast(str, _VERDICTS[code])  # code > 0: a verdict, not None
         kind = "collapsed" if verdict == _COLLAPSED else "rejected"
         names, n = np.unique(district[known & (verdicts.code == code)], return_counts=True)
         out.update({(kind, kind if kind == "collapsed" else verdict, str(d)): int(k)
@@ -366,7 +377,7 @@ def _cohort_columns(kept: pd.DataFrame, spec: TableSpec, account: TableAccount
     return out, kept[spec.id_column]
 
 
-def _code_ids(cohort: pd.DataFrame, ids: pd.Series):
+def _code_ids(cohort: pd.DataFrame, ids: pd.Series) -> tuple[pd.DataFrame, pa.Array]:
     """Add ``rec``, each row's position among the sorted kept ids (unique after cleaning).
 
     Codes follow the ids' string order, so "smallest id" ties stay decidable; the sorted
@@ -388,7 +399,7 @@ def clean_drop(raw: dict[str, RawTable]) -> CleanDrop:
     accounts: dict[str, TableAccount] = {}
     ids_of: dict[str, pa.Array] = {}  # table -> its kept ids, sorted (Arrow)
 
-    def cohort(name: str) -> tuple[pd.DataFrame, np.ndarray, TableAccount]:
+    def cohort(name: str) -> tuple[pd.DataFrame, pa.Array, TableAccount]:
         kept, account = clean_table(raw[name])
         coded, ids = _code_ids(*_cohort_columns(kept, TABLES[name], account))
         return coded, ids, account
@@ -410,7 +421,8 @@ def clean_drop(raw: dict[str, RawTable]) -> CleanDrop:
     return CleanDrop({n: tables[n] for n in TABLES if n in tables}, ordered, dict(ids_of))
 
 
-def load_drop(data_dir, early: dict | None = None) -> CleanDrop:
+def load_drop(data_dir: Path | str, early: Mapping[str, Future[ParsedFile]] | None = None
+              ) -> CleanDrop:
     """Read and clean a data drop folder in one call (what the CLI and notebooks use).
 
     Same result as ``clean_drop(read_drop(data_dir))``, faster: each KR's tables are
@@ -418,9 +430,11 @@ def load_drop(data_dir, early: dict | None = None) -> CleanDrop:
     Arrow parsing (~15 % less wall time on a 620k-row drop, see ``make bench``).
     ``early`` takes the files already being parsed by :func:`krlib.read.drop.parse_drop_early`.
     """
+    files: Mapping[str, object]
+    read: Callable[[str], RawTable]
     if early is None:
-        files = drop_files(data_dir)
-        read = lambda name: read_table(files[name], TABLES[name])  # noqa: E731
+        paths = files = drop_files(data_dir)
+        read = lambda name: read_table(paths[name], TABLES[name])  # noqa: E731
     else:
         files = early
         read = lambda name: to_raw_table(early[name].result())  # noqa: E731

@@ -16,15 +16,18 @@ from __future__ import annotations
 
 import sys
 from dataclasses import asdict, dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import pandas as pd
 
 from krlib.clean.tables import REASONS, CleanDrop
-from krlib.contract.kr import KRS
+from krlib.contract.kr import KRS, KRDefinition
 from krlib.contract.periods import Period
 from krlib.contract.schema import TABLES
 from krlib.errors import StrictWarningError
+
+if TYPE_CHECKING:
+    from krlib.compute.indicators import Indicators
 
 #: A reason above this share of a table's rows is a warning (strictly more than 20 %).
 SHARE_LIMIT = 0.20
@@ -79,7 +82,7 @@ class DataWarning:
                     f"0 of {self.rows} kept rows — {self.hint}")
         return f"{head} {self.rows} ({100 * self.share:.1f} %) — {self.hint}"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         """What manifest.json and prepared.json hold (``line`` included)."""
         return {**asdict(self), "line": self.line}
 
@@ -114,7 +117,8 @@ def _hint(reason: str, table: str) -> str:
     return f"{th.format(id=id_col)} / {en.format(id=id_col)}"
 
 
-def _results(indicators_or_results) -> tuple[pd.DataFrame, dict]:
+def _results(indicators_or_results: Indicators | pd.DataFrame
+             ) -> tuple[pd.DataFrame, dict[str, str]]:
     if isinstance(indicators_or_results, pd.DataFrame):
         return indicators_or_results, {}
     return indicators_or_results.results, dict(indicators_or_results.unavailable)
@@ -129,8 +133,8 @@ def _cohort_persons(results: pd.DataFrame, kr_code: str, period: Period) -> int 
     return None if row.empty else int(row["denominator"].iloc[0])
 
 
-def collect(clean: CleanDrop, indicators_or_results, period: Period,
-            krs: dict | None = None) -> list[DataWarning]:
+def collect(clean: CleanDrop, indicators_or_results: Indicators | pd.DataFrame, period: Period,
+            krs: dict[str, KRDefinition] | None = None) -> list[DataWarning]:
     """Every warning of a run, in a fixed order: per table (contract order) its reader
     notes then its reasons (REASONS order), then empty cohorts (KR order)."""
     out: list[DataWarning] = []
@@ -178,7 +182,7 @@ def collect(clean: CleanDrop, indicators_or_results, period: Period,
     return out
 
 
-def as_dicts(warnings: list[DataWarning]) -> list[dict]:
+def as_dicts(warnings: list[DataWarning]) -> list[dict[str, object]]:
     return [w.to_dict() for w in warnings]
 
 

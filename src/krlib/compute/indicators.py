@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
@@ -29,6 +31,9 @@ from krlib.contract.schema import (
 )
 from krlib.contract.scopes import BMA, UNKNOWN, scope_order, scopes
 from krlib.errors import OptionError
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 RESULT_COLUMNS = ["kr_code", "fiscal_year", "quarter", "scope_code", "scope_name_th",
                   "numerator", "denominator", "percent", "target", "met_target"]
@@ -97,7 +102,8 @@ def check_rounding(rounding: str) -> str:
     return rounding
 
 
-def percents(numerators, denominators, rounding: str = "half_up") -> np.ndarray:
+def percents(numerators: npt.ArrayLike, denominators: npt.ArrayLike, rounding: str = "half_up"
+             ) -> np.ndarray:
     """100 x n / d to 2 decimals for whole columns, in exact integer arithmetic; NaN if d = 0.
 
     ``half_up`` (the contract) rounds a half hundredth up, ``half_even`` to the even one.
@@ -161,12 +167,12 @@ def home_districts(cohort: pd.DataFrame, kr: KRDefinition, period: Period,
     return home_records(cohort, kr, period, cumulative)[["person", "district"]]
 
 
-def days_waiting(home: pd.DataFrame, period: Period) -> np.ndarray:
+def days_waiting(home: pd.DataFrame, period: Period) -> npt.NDArray[np.int64]:
     """Whole days each home record has waited by the last day of the window: (last day
     of W) minus the record's date. The one computation behind the worklist's
     ``days_waiting`` and kr_timeliness's ``waiting_*`` buckets."""
     dates = home["event_date"].to_numpy().astype("datetime64[D]")
-    return (np.datetime64(period.end, "D") - dates).astype(np.int64)
+    return cast("npt.NDArray[np.int64]", (np.datetime64(period.end, "D") - dates).astype(np.int64))
 
 
 def person_services(cohort: pd.DataFrame, services: pd.DataFrame, kr: KRDefinition,
@@ -183,7 +189,7 @@ def person_services(cohort: pd.DataFrame, services: pd.DataFrame, kr: KRDefiniti
                          "event_date": s["event_date"].to_numpy()})
 
 
-def age_bands(birth: pd.Series, on) -> np.ndarray:
+def age_bands(birth: pd.Series, on: date) -> np.ndarray:
     """Age band of whole years on day ``on``: 0-17, 18-59, 60+, or unknown (no birth date,
     or an age below 0 or above :data:`~krlib.contract.schema.MAX_AGE`)."""
     b = pd.DatetimeIndex(birth)
@@ -233,7 +239,7 @@ def _scope_positions(district: pd.Series) -> np.ndarray:
     """Each row's position in :func:`scopes` (-1 for the unknown district)."""
     codes, uniques = pd.factorize(district)
     order = scope_order()
-    return np.array([order.get(u, -1) for u in uniques], dtype=np.int64)[codes]
+    return cast(np.ndarray, np.array([order.get(u, -1) for u in uniques], dtype=np.int64)[codes])
 
 
 def _counts_by_scope(scope: np.ndarray, category: np.ndarray, served: np.ndarray

@@ -21,12 +21,15 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from krlib.errors import OptionError
 
+if TYPE_CHECKING:
+    from krlib.contract.periods import Period
+
 #: The data contract's method: fiscal-year-to-date window, percents rounded half-up.
-CONTRACT: dict = {"cumulative": True, "rounding": "half_up"}
+CONTRACT: dict[str, Any] = {"cumulative": True, "rounding": "half_up"}
 #: The keys of a method mapping (the method options).
 METHOD_KEYS: tuple[str, ...] = tuple(CONTRACT)
 #: Rounding rules of :func:`krlib.compute.indicators.percents`, with their Thai labels.
@@ -37,7 +40,7 @@ WINDOW_SHORT_TH = {True: "สะสม", False: "เฉพาะไตรมา�
 CONTRACT_NOTE_TH = "ตามนิยามของตัวชี้วัด"
 
 
-def method(cumulative: bool = True, rounding: str = "half_up") -> dict:
+def method(cumulative: bool = True, rounding: str = "half_up") -> dict[str, Any]:
     """A checked method mapping (OptionError, exit 2, for a non-bool window or an unknown
     rounding rule): ``method(False)`` -> ``{"cumulative": False, "rounding": "half_up"}``."""
     if isinstance(cumulative, str) or cumulative not in (True, False):
@@ -49,7 +52,7 @@ def method(cumulative: bool = True, rounding: str = "half_up") -> dict:
     return {"cumulative": bool(cumulative), "rounding": rounding}
 
 
-def check_keys(m: Any, allowed: Sequence[str], what: str = "method") -> Mapping[str, Any]:
+def check_keys(m: object, allowed: Sequence[str], what: str = "method") -> Mapping[str, Any]:
     """``m`` as a mapping whose keys are all in ``allowed``, else one
     :class:`~krlib.errors.OptionError` that names the first unknown key, the allowed keys
     and the closest of them (difflib), e.g. ``{"cumulativ": False}`` ->
@@ -76,7 +79,7 @@ def check_keys(m: Any, allowed: Sequence[str], what: str = "method") -> Mapping[
     return m
 
 
-def check_method(m: Mapping[str, Any] | None, what: str = "method") -> dict:
+def check_method(m: Mapping[str, Any] | None, what: str = "method") -> dict[str, Any]:
     """The one validator of a method mapping: its keys (:func:`check_keys` against
     :data:`METHOD_KEYS`), then its values (:func:`method`); missing keys are the
     contract's. ``None`` is the contract's method.
@@ -89,7 +92,7 @@ def check_method(m: Mapping[str, Any] | None, what: str = "method") -> dict:
     return method(full["cumulative"], full["rounding"])
 
 
-def is_contract(m: Mapping | None) -> bool:
+def is_contract(m: Mapping[str, Any] | None) -> bool:
     """True when ``m`` is the contract's method (what official reports must use)."""
     return check_method(m) == CONTRACT
 
@@ -109,7 +112,7 @@ def rounding_label_th(rounding: str = "half_up") -> str:
     return ROUNDING_TH[check_method({"rounding": rounding})["rounding"]]
 
 
-def method_label_th(m: Mapping | None = None, *, contract_note: bool = False) -> str:
+def method_label_th(m: Mapping[str, Any] | None = None, *, contract_note: bool = False) -> str:
     """The window and the rounding rule in Thai, e.g. "เฉพาะไตรมาส · ปัดเศษแบบ half-even".
 
     ``m``: ``{"cumulative": ..., "rounding": ...}`` (missing keys: the contract's; any
@@ -126,7 +129,7 @@ def method_label_th(m: Mapping | None = None, *, contract_note: bool = False) ->
     return text
 
 
-def window_dates_th(period, cumulative: bool = True) -> str:
+def window_dates_th(period: Period, cumulative: bool = True) -> str:
     """The window of ``period`` (a :class:`krlib.contract.periods.Period`) in Thai words and dates:
     "ข้อมูลสะสมตั้งแต่ 1 ต.ค. 2567 ถึง 31 มี.ค. 2568" or
     "ข้อมูลเฉพาะไตรมาส ตั้งแต่ 1 ม.ค. 2568 ถึง 31 มี.ค. 2568"."""

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypedDict
 
 import pandas as pd
 
@@ -34,6 +36,15 @@ FORMAT = "krlib-prepared/2"
 DISTRICT_QUALITY_COLUMNS = ["table", "kind", "code", "district", "rows"]
 
 
+class Source(TypedDict):
+    """One input file, as prepared.json and manifest.json list it."""
+
+    table: str
+    file: str
+    sha256: str
+    rows_in: int
+
+
 @dataclass
 class Prepared:
     """Aggregates for one period: KR results for Q1..Q, breakdowns, the cleaning account."""
@@ -43,12 +54,14 @@ class Prepared:
     quality: pd.DataFrame  # data_quality.csv rows
     reasons: pd.DataFrame  # table, reason, rows
     flags: pd.DataFrame  # table, flag, rows
-    sources: list[dict] = field(default_factory=list)  # table, file, sha256, rows_in
+    sources: list[Source] = field(default_factory=list)
     #: the definitions computed, in report order (the notebooks loop over them)
     krs: dict[str, KRDefinition] = field(default_factory=lambda: dict(KRS))
     #: how the figures were computed: {"cumulative": bool, "rounding": str}
-    method: dict = field(default_factory=lambda: {"cumulative": True, "rounding": "half_up"})
-    warnings: list[dict] = field(default_factory=list)  # krlib.compute.alerts, as dicts (a banner)
+    method: dict[str, Any] = field(
+        default_factory=lambda: {"cumulative": True, "rounding": "half_up"})
+    #: krlib.compute.alerts, as dicts (a banner)
+    warnings: list[dict[str, object]] = field(default_factory=list)
     data_as_of: str = ""  # ISO date of the latest event date in the drop ("" if none)
     #: table, kind (rejected / collapsed / flagged), code, district, rows: each district's
     #: own data quality, where the row's district is known.
@@ -112,12 +125,12 @@ class Prepared:
                                 columns=DISTRICT_QUALITY_COLUMNS))
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
+def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
     out = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
     return [{k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()} for r in out]
 
 
-def sources_of(clean: CleanDrop) -> list[dict]:
+def sources_of(clean: CleanDrop) -> list[Source]:
     return [{"table": a.table, "file": a.file, "sha256": a.sha256, "rows_in": a.rows_in}
             for a in clean.accounts.values()]
 
@@ -166,7 +179,7 @@ def prepare_clean(clean: CleanDrop, period: Period, *, cumulative: bool = True,
 
 
 def prepare(data_dir: Path | str, fiscal_year: int, quarter: int, *, cumulative: bool = True,
-            rounding: str = "half_up", krs_dirs=()) -> Prepared:
+            rounding: str = "half_up", krs_dirs: Iterable[Path | str] = ()) -> Prepared:
     """Read, clean and aggregate a raw data drop (what a notebook does when run by hand).
 
     ``krs_dirs``: folders of extra KR definitions (as ``--krs``).

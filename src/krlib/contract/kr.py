@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from krlib.contract.schema import DIMENSIONS, TABLES, TableSpec
 from krlib.errors import DefinitionError
@@ -60,11 +60,11 @@ class KRDefinition:
 
     @property
     def cohort_table(self) -> str:
-        return self.cohort["table"]
+        return cast(str, self.cohort["table"])
 
     @property
     def service_table(self) -> str:
-        return self.service["table"]
+        return cast(str, self.service["table"])
 
     @property
     def cohort_where(self) -> dict[str, tuple[str, ...]]:
@@ -147,7 +147,7 @@ def _fail(path: Path, fld: str, th: str, en: str) -> DefinitionError:
     return DefinitionError(path, fld, th, en)
 
 
-def _text(doc: Mapping, key: str, path: Path, default: str | None = None) -> str:
+def _text(doc: Mapping[str, object], key: str, path: Path, default: str | None = None) -> str:
     value = doc.get(key, default)
     if value is None or (isinstance(value, str) and not value.strip()):
         if default is not None:
@@ -158,14 +158,14 @@ def _text(doc: Mapping, key: str, path: Path, default: str | None = None) -> str
     return " ".join(str(value).split())
 
 
-def _text_list(doc: Mapping, key: str, path: Path) -> tuple[str, ...]:
+def _text_list(doc: Mapping[str, object], key: str, path: Path) -> tuple[str, ...]:
     value = doc.get(key) or []
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise _fail(path, key, "ต้องเป็นรายการข้อความ", "must be a list of texts")
     return tuple(" ".join(v.split()) for v in value)
 
 
-def _target(doc: Mapping, path: Path) -> float:
+def _target(doc: Mapping[str, object], path: Path) -> float:
     value = doc.get("target")
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
             or not 0 <= value <= 100:
@@ -174,7 +174,7 @@ def _target(doc: Mapping, path: Path) -> float:
     return int(value) if float(value).is_integer() else float(value)
 
 
-def _table_part(doc: Mapping, key: str, path: Path, cohort: bool) -> dict[str, Any]:
+def _table_part(doc: Mapping[str, object], key: str, path: Path, cohort: bool) -> dict[str, Any]:
     part = doc.get(key)
     if not isinstance(part, Mapping):
         raise _fail(path, key, "ต้องเป็น {table: ..., where: {...}}",

@@ -7,6 +7,7 @@ each coded column accepts. Everything else reads from here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -254,11 +255,11 @@ DIMENSIONS: dict[str, Dimension] = {d.name: d for d in (
 RESIDUAL_CATEGORIES = (OTHER, UNSPECIFIED, UNKNOWN_AGE)
 
 
-def category_order(dimension_vocabulary: dict[str, str], categories) -> list[str]:
+def category_order(dimension_vocabulary: dict[str, str], categories: Iterable[str]) -> list[str]:
     """Named categories in vocabulary order, then open texts sorted, then the residuals."""
     vocab = list(dimension_vocabulary)
 
-    def key(c: str):
+    def key(c: str) -> tuple[int, int, str]:
         if c in RESIDUAL_CATEGORIES:
             return (2, RESIDUAL_CATEGORIES.index(c), "")
         if c in vocab:

@@ -230,7 +230,7 @@ class Comparison:
         return "\n".join(out)
 
 
-def _fig(n, d, pct: str) -> str:
+def _fig(n: int | None, d: int | None, pct: str) -> str:
     if n is None or d is None:
         return "-"
     return f"{n:,}/{d:,} = {pct or '-'}"

@@ -7,6 +7,7 @@ timestamps. Nothing here holds personal data: the frames come from
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -31,7 +32,7 @@ CONTRACT_FILES = ("kr_results.csv", "kr_breakdown.csv", "data_quality.csv",
 EXTRA_FILES = ("data_quality_flags.csv", "rejected_rows.csv")
 
 
-def _fixed(values, decimals: int) -> list[str]:
+def _fixed(values: Iterable[float], decimals: int) -> list[str]:
     """Numbers with a fixed number of decimals; empty where missing."""
     return ["" if pd.isna(v) else f"{v:.{decimals}f}" for v in values]
 

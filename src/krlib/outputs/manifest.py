@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,12 +34,13 @@ def output_files(folder: Path) -> dict[str, str]:
             and p.relative_to(folder).as_posix() != MANIFEST}
 
 
-def write_manifest(folder: Path | str, inputs: list[dict], parameters: dict,
-                   warnings: list[dict] | None = None) -> Path:
+def write_manifest(folder: Path | str, inputs: Sequence[Mapping[str, object]],
+                   parameters: Mapping[str, object],
+                   warnings: Sequence[Mapping[str, object]] | None = None) -> Path:
     """Write ``folder``/manifest.json; ``warnings`` (:mod:`krlib.compute.alerts` dicts)
     under "warnings"."""
     folder = Path(folder)
-    doc = {
+    doc: dict[str, object] = {
         "format": FORMAT,
         **version_info(),
         "generated_at": generated_at().isoformat(),

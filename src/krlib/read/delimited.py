@@ -191,7 +191,8 @@ def _csv_body(path: Path, data: bytes, start: int, text_width: int, width: int,
     return table.select(list(range(width))) if width < text_width else table
 
 
-def _csv_rows_cut(path: Path, data: bytes, start: int, width: int, delimiter: str) -> list:
+def _csv_rows_cut(path: Path, data: bytes, start: int, width: int, delimiter: str
+                  ) -> list[list[str]]:
     """Rows read one by one and cut to ``width`` cells (short rows padded)."""
     try:
         text = bytes(memoryview(data)[start:]).decode("utf-8")

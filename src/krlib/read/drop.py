@@ -13,6 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from krlib.contract.schema import TABLES, TableSpec
 from krlib.errors import InputError
@@ -21,6 +22,15 @@ from krlib.read.detect import detect_type, drop_files, unreadable
 from krlib.read.table import ROW, ParsedFile, RawTable
 from krlib.read.text import normalise_cells, normalise_text
 from krlib.read.workbooks import read_workbook
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    import pandas as pd
+    import pyarrow as pa
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 #: A reader: (path, the file's bytes, the table's spec) -> the file parsed (stage one).
 Reader = Callable[[Path, bytes, TableSpec], ParsedFile]
@@ -65,7 +75,7 @@ def read_drop(data_dir: Path | str) -> dict[str, RawTable]:
     return dict(zip(found, results))
 
 
-def parse_drop_early(data_dir: Path | str) -> dict[str, Future]:
+def parse_drop_early(data_dir: Path | str) -> dict[str, Future[ParsedFile]]:
     """Start :func:`parse_file` for every table of a drop on two background threads.
 
     Parsing needs only pyarrow, so a command that starts it before importing pandas
@@ -79,7 +89,7 @@ def parse_drop_early(data_dir: Path | str) -> dict[str, Future]:
     return futures
 
 
-def in_threads(fn, items: list) -> list:
+def in_threads(fn: Callable[[_T], _R], items: list[_T]) -> list[_R]:
     """``[fn(x) for x in items]`` on up to two threads; errors surface in item order."""
     if len(items) <= 1:
         return [fn(x) for x in items]
@@ -115,7 +125,7 @@ def to_raw_table(parsed: ParsedFile) -> RawTable:
                     ignored, notes, repaired, p.file_type, p.delimiter, p.sheet)
 
 
-def _columns(p: ParsedFile) -> list:
+def _columns(p: ParsedFile) -> list[pa.Array | pa.ChunkedArray]:
     """Each of the ``width`` columns of the body as an Arrow string array."""
     import pyarrow as pa
 
@@ -132,7 +142,7 @@ def _columns(p: ParsedFile) -> list:
     return [p.body.column(i) for i in range(width)]
 
 
-def _has_value(column) -> bool:
+def _has_value(column: pa.Array | pa.ChunkedArray) -> bool:
     """Whether a column (after the value rules) holds any cell other than empty or ``-``."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -141,8 +151,9 @@ def _has_value(column) -> bool:
     return bool(pc.any(pc.invert(pc.is_in(column, value_set=missing))).as_py())
 
 
-def _frame(columns: list, n_rows: int, p: ParsedFile, first_row: int,
-           row_index: list[int] | None = None):
+def _frame(columns: list[pa.Array | pa.ChunkedArray], n_rows: int, p: ParsedFile,
+           first_row: int, row_index: list[int] | None = None
+           ) -> tuple[pd.DataFrame, dict[str, int], list[str], npt.NDArray[np.bool_]]:
     """Known columns after the value rules; rows with no text in any cell are not records.
 
     Returns the frame, the position used for each known column, the notes (duplicate

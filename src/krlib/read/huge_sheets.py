@@ -15,6 +15,10 @@ import re
 import zipfile
 from collections.abc import Iterator
 from datetime import date
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 #: A workbook sheet whose used range holds more cells than this is streamed (openpyxl)
 #: rather than read by calamine, which allocates 32 bytes for every cell of the range.
@@ -87,7 +91,7 @@ _WIDE_CELL = re.compile(rb' r="([A-Z]{2,3})[0-9]')  # a cell reference beyond co
 _ROW_NUMBER = re.compile(rb'row\s[^>]*?\br="(\d+)"')
 
 
-def _xlsx_extent(fh, chunk: int = 1 << 22) -> tuple[int, int]:
+def _xlsx_extent(fh: IO[bytes], chunk: int = 1 << 22) -> tuple[int, int]:
     """(last row number, widest column number) of a worksheet XML stream.
 
     Columns A-Z are not looked at one by one: a sheet whose references all have one
@@ -112,7 +116,7 @@ def _xlsx_extent(fh, chunk: int = 1 << 22) -> tuple[int, int]:
     return max(last_row, 1), widest
 
 
-def openpyxl_rows(data: bytes, sheet: str) -> Iterator[list]:
+def openpyxl_rows(data: bytes, sheet: str) -> Iterator[list[object]]:
     """Rows of a sparse or huge .xlsx sheet, streamed (memory follows the real cells)."""
     import openpyxl
 
@@ -185,7 +189,7 @@ def ods_is_huge(data: bytes, sheet: str) -> bool:
     return last_row * last_col > MAX_DENSE_CELLS
 
 
-def ods_rows(data: bytes, sheet: str) -> Iterator[list]:
+def ods_rows(data: bytes, sheet: str) -> Iterator[list[object]]:
     """Rows of a sparse or huge .ods sheet, streamed: only valued cells are expanded."""
     import xml.etree.ElementTree as ET
 
@@ -203,7 +207,7 @@ def ods_rows(data: bytes, sheet: str) -> Iterator[list]:
             continue
         if event != "end" or not inside or el.tag != T + "table-row":
             continue
-        cells: list = []
+        cells: list[object] = []
         pending = 0
         for cell in el:
             if cell.tag not in (T + "table-cell", T + "covered-table-cell"):
@@ -220,7 +224,7 @@ def ods_rows(data: bytes, sheet: str) -> Iterator[list]:
         el.clear()
 
 
-def _ods_value(cell, OFF: str, X: str) -> object:
+def _ods_value(cell: Element, OFF: str, X: str) -> object:
     """One ODS cell's typed value, as calamine gives it (None when it holds none)."""
     kind = cell.get(OFF + "value-type")
     if kind is None:
@@ -241,7 +245,7 @@ def _ods_value(cell, OFF: str, X: str) -> object:
     return "\n".join(_ods_text(p, X) for p in cell.iter(X + "p"))
 
 
-def _ods_text(el, X: str) -> str:
+def _ods_text(el: Element, X: str) -> str:
     """The text of an ODS ``text:p``, its ``text:s`` (runs of spaces), tabs and breaks kept."""
     parts = [el.text or ""]
     for child in el:

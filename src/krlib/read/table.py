@@ -44,7 +44,7 @@ class RawTable:
 
 #: What a file's rows are before pandas: an Arrow table (CSV), CSV text for pandas'
 #: tolerant parser, rows as lists of text (workbooks, odd CSVs), or None (no rows).
-Body = Union["pa.Table", str, list, None]
+Body = Union["pa.Table", str, list[list[str]], None]
 
 
 @dataclass

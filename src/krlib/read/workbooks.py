@@ -27,7 +27,7 @@ from __future__ import annotations
 import io
 import itertools
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -53,7 +53,7 @@ def _sheet_for(names: list[str], spec: TableSpec) -> str:
 
 
 def _open_rows(path: Path, data: bytes, spec: TableSpec, kind: str
-               ) -> tuple[str, Iterator[list], int]:
+               ) -> tuple[str, Iterator[Sequence[object]], int]:
     """The chosen sheet's name, its rows (lists of typed cells, from row 1) and the
     number of empty columns left of the first cell of each row (calamine skips them)."""
     from python_calamine import CalamineWorkbook
@@ -165,7 +165,7 @@ class _Converters:
     special: dict[int, Callable[[object], str]]  # position -> cell function
     event_positions: tuple[int, ...]
 
-    def row(self, cells: list, repaired: dict[int, list[bool]]) -> list[str]:
+    def row(self, cells: Sequence[object], repaired: dict[int, list[bool]]) -> list[str]:
         cells = list(cells[:self.width])
         if len(cells) < self.width:
             cells += [""] * (self.width - len(cells))
