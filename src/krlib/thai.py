@@ -125,7 +125,7 @@ def _weights(ch: str) -> tuple[tuple[int, int], int] | None:
     return None
 
 
-def thai_sort_key(text: str) -> tuple:
+def thai_sort_key(text: str) -> tuple[object, ...]:
     """A key that sorts Thai text in dictionary order (``sorted(names, key=thai_sort_key)``):
     คลองเตย < คลองสาน < ... < บางกอกน้อย < บางกอกใหญ่ < บางกะปิ < ... < ห้วยขวาง."""
     chars = list(text)

@@ -21,16 +21,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from krlib.clean.tables import FLAGS, REASONS, UNKNOWN, CleanDrop
+from krlib.clean.tables import FLAGS, REASONS, CleanDrop
 from krlib.compute.indicators import Indicators, compute, percent_half_up
 from krlib.contract.kr import KRS, KRDefinition
 from krlib.contract.periods import Period
 from krlib.contract.schema import TABLES, category_label, dimension_label
-from krlib.contract.scopes import BMA
+from krlib.contract.scopes import BMA, UNKNOWN
 from krlib.thai import thai_date
+
+if TYPE_CHECKING:  # xlsxwriter loads when a workbook is written
+    from xlsxwriter.format import Format
+    from xlsxwriter.worksheet import Worksheet
 
 WORKBOOK = "kr_results.xlsx"
 FONT = "TH Sarabun New"  # the Thai government's standard font (on every BMA office PC)
@@ -134,7 +139,7 @@ def table_th(table: str) -> str:
     return spec.th if spec else table
 
 
-def column_th(table: str, column) -> str:
+def column_th(table: str, column: object) -> str:
     """A contract column's Thai name (วันที่ลงทะเบียน for registered_on); blank stays blank."""
     if column is None or column != column or column == "":
         return ""
@@ -228,7 +233,7 @@ class _Sheets:
             "bold_percent": f({**base, "bold": True, "num_format": "0.00"}),
         }
 
-    def sheet(self, name: str):
+    def sheet(self, name: str) -> Worksheet:
         """A new sheet: rows tall enough for 14 pt Thai (marks above and below), A4
         landscape, printed one page wide."""
         ws = self.book.add_worksheet(name)
@@ -240,7 +245,7 @@ class _Sheets:
         return ws
 
     def table(self, name: str, titles: list[str], cols: list[Col], frame: pd.DataFrame,
-              bold_last: bool = False, freeze_cols: int = 2):
+              bold_last: bool = False, freeze_cols: int = 2) -> Worksheet:
         """A sheet: title lines, one frozen header row, the rows, widths that fit."""
         ws = self.sheet(name)
         for i, t in enumerate(titles):
@@ -273,7 +278,7 @@ class _Sheets:
         self.book.close()
 
 
-def _write(ws, row: int, col: int, value, style) -> None:
+def _write(ws: Worksheet, row: int, col: int, value: Any, style: Format) -> None:
     """A number as a number, an empty/NaN/None as a styled blank, anything else as text."""
     if value is None or (isinstance(value, float) and value != value) or value == "":
         ws.write_blank(row, col, None, style)
@@ -285,7 +290,8 @@ def _write(ws, row: int, col: int, value, style) -> None:
         ws.write_string(row, col, str(value), style)
 
 
-def _write_column(ws, first: int, col: int, values: list, kind: str, style) -> None:
+def _write_column(ws: Worksheet, first: int, col: int, values: list[Any], kind: str,
+                  style: Format) -> None:
     """One column, the writer chosen once (XlsxWriter's per-cell cost is what a large
     drop's rejected-rows sheet pays); empty / NaN / None cells are left out."""
     if kind in ("text", "center"):
@@ -369,7 +375,7 @@ def timeliness_sheet(sheets: _Sheets, ind: Indicators, period: Period) -> None:
 
 
 def quality_sheet(sheets: _Sheets, clean: CleanDrop, period: Period) -> None:
-    from krlib.outputs.csvs import (
+    from krlib.clean.accounts import (
         data_quality_table,
         flags_table,
         reasons_table,

@@ -12,10 +12,31 @@ from the data or the parameters is escaped.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, Protocol
 
-from krlib.report.formats import DASH
-from krlib.thai import thai_date, thai_sort_key
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from krlib.compute.indicators import percent_half_up, persons_to_target
+from krlib.compute.prepare import Prepared
+from krlib.contract.kr import KRDefinition
+from krlib.contract.scopes import BMA, UNKNOWN_TH, scopes
+from krlib.fonts import font_face_css
+from krlib.outputs.compare import Outputs, changes_section
+from krlib.outputs.provenance import generated_at
+from krlib.report.formats import DASH, target_text
+from krlib.report.view import (
+    ReportView,
+    Suppression,
+    _thai_only,
+    bangkok_time,
+    kr_unit,
+    met_count,
+    unknown_row,
+)
+from krlib.thai import EMPTY_COHORT_TH, NOT_COVERED_TH, met_of_th, thai_date, thai_sort_key
 
 TEMPLATE_DIR = Path(__file__).parents[1] / "templates" / "index"
 #: Files the index links to when the batch wrote them (name -> what it holds).
@@ -33,43 +54,33 @@ FILES = {
 }
 
 
-def _environment():
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
+class ScopeResult(Protocol):
+    """What the index reads of a batch's result for one scope (a batch ``JobResult``)."""
 
+    scope: str
+    ok: bool
+    error: str
+    html: str
+    pdf: str
+
+
+def _environment() -> Environment:
     return Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)),
                        autoescape=select_autoescape(["html", "j2"]), keep_trailing_newline=True)
 
 
-def index_context(folder: Path, prep, results: list, suppress_below: int = 0,
-                  data_as_of: str = "", compare_old=None) -> dict:
+def index_context(folder: Path, prep: Prepared, results: Sequence[ScopeResult],
+                  suppress_below: int = 0, data_as_of: str = "",
+                  compare_old: Outputs | None = None) -> dict[str, Any]:
     """Everything the index template shows, as plain strings (formatted, not yet escaped).
 
     ``compare_old``: the outputs of an earlier run (:func:`krlib.outputs.compare.read_outputs`);
     the index then lists what moved since (``--compare-with``).
     """
-    from markupsafe import Markup, escape
-
-    from krlib.compute.indicators import persons_to_target
-    from krlib.contract.scopes import BMA, scopes
-    from krlib.outputs.compare import changes_section
-    from krlib.outputs.provenance import generated_at
-    from krlib.report.formats import target_text
-    from krlib.report.view import (
-        UNKNOWN_TH,
-        ReportView,
-        Suppression,
-        _thai_only,
-        bangkok_time,
-        kr_unit,
-        met_count,
-        unknown_row,
-    )
-    from krlib.thai import EMPTY_COHORT_TH, NOT_COVERED_TH, met_of_th
-
     sup = Suppression(int(suppress_below or 0))
     view = ReportView(prep, BMA, sup, data_as_of or "")
     p = prep.period
-    krs = []
+    krs: list[dict[str, object]] = []
     for kr in view.krs.values():
         k: dict[str, object] = {"name": kr.name_th, "short": f"KR {kr.code}",
                                 "target": target_text(kr.target), "unit": kr_unit(kr),
@@ -92,7 +103,8 @@ def index_context(folder: Path, prep, results: list, suppress_below: int = 0,
                  verdict_class="met" if row.met_target else "not-met")
         krs.append(k)
 
-    def cell(kr, n: int, d: int, percent, met, judge: bool = True) -> dict:
+    def cell(kr: KRDefinition, n: int, d: int, percent: float, met: bool | None,
+             judge: bool = True) -> dict[str, str]:
         hidden = sup.percent_hidden(n, d)
         needed = persons_to_target(n, d, kr.target) if d else 0
         shown_p = sup.percent(percent, n, d) if d else EMPTY_COHORT_TH
@@ -119,8 +131,6 @@ def index_context(folder: Path, prep, results: list, suppress_below: int = 0,
                 continue
             if code == "unknown":
                 n, d = unknown_row(view, kr)
-                from krlib.compute.indicators import percent_half_up
-
                 cells.append(cell(kr, n, d, percent_half_up(n, d), None, judge=False))
                 continue
             r = view.result(kr, code)
@@ -154,15 +164,14 @@ def index_context(folder: Path, prep, results: list, suppress_below: int = 0,
     }
 
 
-def render_index(context: dict) -> str:
-    from krlib.fonts import font_face_css
-
+def render_index(context: dict[str, Any]) -> str:
     return _environment().get_template("index.html.j2").render(font_css=font_face_css(),
                                                                 **context)
 
 
-def write_index(folder: Path, prep, results: list, suppress_below: int = 0,
-                data_as_of: str = "", compare_old=None) -> Path:
+def write_index(folder: Path, prep: Prepared, results: Sequence[ScopeResult],
+                suppress_below: int = 0, data_as_of: str = "",
+                compare_old: Outputs | None = None) -> Path:
     """Write ``folder/index.html`` (same inputs, same bytes)."""
     path = Path(folder) / "index.html"
     page = render_index(index_context(folder, prep, results, suppress_below, data_as_of,
