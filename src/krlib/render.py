@@ -18,7 +18,8 @@ margin boxes, which the report writes
 whereas Chromium's ``header_template`` is a separate document that does not get the
 page's fonts, so Thai there prints as boxes. Chromium stamps the print time in the
 PDF; it is removed (or set to ``SOURCE_DATE_EPOCH``), so the same HTML prints to the same
-bytes.
+bytes. Thai clusters whose marks Chromium writes out of order along the line are put in
+order (:mod:`krlib.pdftext`), so the text layer reads ฟื้นฟู as one word.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from typing import TYPE_CHECKING
 
 from krlib.errors import KrlibError
 from krlib.fonts import FAMILY, font_face_css
+from krlib.pdftext import join_mark_clusters
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Playwright
@@ -480,7 +482,8 @@ class PdfPrinter:
         data = page.pdf(format="A4", prefer_css_page_size=True, print_background=True,
                         display_header_footer=False, outline=self.tagged, tagged=self.tagged)
         # before anything else reads it: the file id pikepdf derives covers these dates
-        return fix_pdf_dates(data, pdf_date())
+        data = fix_pdf_dates(data, pdf_date())
+        return join_mark_clusters(data)  # a searchable text layer: ฟื้นฟู, not ฟื้ นฟู
 
     def __exit__(self, *exc) -> None:
         try:
