@@ -108,7 +108,9 @@ def test_html_has_no_prompts_and_no_code(html):
     assert "<details" not in html and "โค้ด" not in html  # no code toggles either
     assert "marker-code-42" not in html and "import pandas" not in html
     assert "scope = " not in html  # the parameters cell neither
-    assert STREAM in html and KR_NAME in html
+    # the text, read through krlib.layout's no-wrap spans (คนไร้บ้าน kept on one line)
+    assert STREAM in html and KR_NAME in re.sub(r'<span class="nw">(.*?)</span>', r"\1", html)
+    assert '<span class="nw">คนไร้บ้าน</span>' in html
     assert "data:image/png;base64," in html and 'alt="แผนภูมิ"' in html
     assert re.search(r'<meta content="width=device-width[^"]*" name="viewport"', html)
 

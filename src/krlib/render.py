@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 
 from krlib.errors import KrlibError
 from krlib.fonts import font_face_css
+from krlib.layout import prepare_html
 from krlib.pdftext import join_mark_clusters
 
 if TYPE_CHECKING:
@@ -289,7 +290,8 @@ def notebook_to_html(nb, *, title: str) -> str:
     """Render an executed notebook as one offline Thai HTML page (deterministic).
 
     ``nb`` is not modified. No code is shown; cells tagged key-figures or remove-cell are
-    left out, and remove-input / remove-output leave out a part.
+    left out, and remove-input / remove-output leave out a part. Lines and pages break
+    where a reader expects (:func:`krlib.layout.prepare_html`).
     """
     import copy
 
@@ -298,7 +300,7 @@ def notebook_to_html(nb, *, title: str) -> str:
     with _EXPORT_LOCK:
         resources = {"krlib_css": report_css(), "metadata": {"name": title}}
         body, _ = _exporter().from_notebook_node(nb, resources=resources)
-    return strip_external(body)
+    return strip_external(prepare_html(body))
 
 
 # --- PDF ------------------------------------------------------------------------------
