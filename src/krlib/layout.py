@@ -10,8 +10,8 @@ so the HTML view and the PDF break alike:
 
 - in the text (never inside ``<style>``, ``<title>``, ``<code>``, ``<pre>`` or a tag),
   a number with its unit, a Thai date, ``พ.ศ. 2568`` / ``ไตรมาส 2``, the 50 district
-  names, กรุงเทพมหานคร, the tables' Thai names and the compounds of :data:`COMPOUNDS`
-  are wrapped in
+  names, กรุงเทพมหานคร and the compounds of :data:`COMPOUNDS` (คนไร้บ้าน: a table's
+  name may wrap between its words, ทะเบียน / คนไร้บ้าน, never inside one) are wrapped in
   ``<span class="nw">`` (``white-space: nowrap``): the text itself is unchanged, so it
   reads, copies and searches the same (a KR's name is left whole, nothing wrapped in it:
   it wraps between its words, and stays one string in the HTML);
@@ -34,8 +34,8 @@ FIRST_ROWS = 5
 #: ... and this many last rows.
 LAST_ROWS = 3
 #: Thai compounds a dictionary may split, kept on one line wherever they appear.
-COMPOUNDS = ("คนไร้บ้าน", "ตัวชี้วัด", "ผู้สูงอายุ", "สำนักงานเขต", "กลุ่มเป้าหมาย", "ค่าเป้าหมาย",
-             "ปีงบประมาณ")
+COMPOUNDS = ("คนไร้บ้าน", "ตัวชี้วัด", "ผู้สูงอายุ", "สำนักงานเขต", "สำนักพัฒนาสังคม",
+             "กลุ่มเป้าหมาย", "ค่าเป้าหมาย", "ปีงบประมาณ")
 
 _SKIP = re.compile(r"<(style|script|title|textarea|code|pre)\b[^>]*>.*?</\1\s*>|<!--.*?-->|<[^>]*>",
                    re.S | re.I)
@@ -48,14 +48,12 @@ _NUMBER = r"[+\-\u2212]?\d[\d,]*(?:\.\d+)?"
 @cache
 def _together() -> re.Pattern:
     """What must stay on one line: a number and its unit, a Thai date, a year, a name."""
-    from krlib.schema import TABLES
     from krlib.scopes import BANGKOK_TH, districts
 
     months = "|".join(re.escape(m) for m in _MONTHS)
     district = [str(n) for n in districts()["name_th"]]  # "เขตพระนคร"; tables: "พระนคร"
     names = "|".join(re.escape(n) for n in sorted(
-        {*district, *(n.removeprefix("เขต") for n in district), BANGKOK_TH, *COMPOUNDS,
-         *(t.th for t in TABLES.values())},
+        {*district, *(n.removeprefix("เขต") for n in district), BANGKOK_TH, *COMPOUNDS},
         key=len, reverse=True))
     units = "|".join([names, *(re.escape(u) for u in _UNITS)])
     # a KR's name is left as it is (group "kr"): it wraps between its words, and it stays
