@@ -345,20 +345,39 @@ def headings(html: str) -> list[str]:
     return [squash(visible(t)) for _, t in found]
 
 
+def heading_blocks(page: Page, wanted: set[str]) -> list[tuple[Block, Block]]:
+    """(first, last block) of every heading on the page (a wrapped one may be two)."""
+    blocks = sorted(page.blocks, key=lambda b: (b.y0, b.x0))
+    found = []
+    for i, b in enumerate(blocks):
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        if b.text in wanted:
+            found.append((b, b))
+        elif nxt is not None and b.text + nxt.text in wanted:
+            found.append((b, nxt))
+    return found
+
+
 @pytest.mark.parametrize("name", ALL)
 def test_no_heading_is_left_at_a_page_foot(reports, name):
+    """A heading has at least two lines of what it introduces under it on its page, or
+    its section ends there (the next page opens with a heading)."""
     pages = layout(pdf_of(reports, name))
     wanted = set(headings(html_of(reports, name)))
-    for page in pages[:-1]:
-        blocks = sorted(page.blocks, key=lambda b: (b.y0, b.x0))
-        for i, b in enumerate(blocks):
-            text = b.text
-            nxt = blocks[i + 1].text if i + 1 < len(blocks) else ""
-            if text in wanted or (text + nxt) in wanted:
-                after = page.below(b.y1)
-                if (text + nxt) in wanted and text not in wanted:
-                    after = page.below(blocks[i + 1].y1)
-                assert after, (page.number, text)  # something follows it on its page
+    for page, nxt in zip(pages, pages[1:]):
+        top = min(nxt.blocks, key=lambda b: (b.y0, b.x0)).text if nxt.blocks else ""
+        opens_section = bool(top) and (top in wanted or any(top + b.text in wanted
+                                                            for b in nxt.blocks))
+        for first, last in heading_blocks(page, wanted):
+            after = page.below(last.y1)
+            height = sum(b.y1 - b.y0 for b in rows_head(after))
+            assert after, (page.number, first.text)  # something follows it on its page
+            assert height > 24 or opens_section, (page.number, first.text)
+
+
+def rows_head(blocks: list[Block]) -> list[Block]:
+    """One block per row (the tallest): the height the rows take."""
+    return [max(row, key=lambda b: b.y1 - b.y0) for row in rows_of(blocks)]
 
 
 @dataclass(frozen=True)
@@ -482,3 +501,55 @@ def test_every_district_is_found_whole_in_bangkok_s_report(reports):
     for name in districts()["name_th"]:
         assert name in text or name.removeprefix("เขต") in text, name
         assert text.count(name) == squash(text).count(name), name
+
+
+# --- item 9 on a phone: the HTML in Chromium at 390 px -----------------------------------
+
+SPLIT_ON_SCREEN = """(names) => {
+    const num = /(?<![\\w.,])[+\\u2212-]?\\d[\\d,]*(?:\\.\\d+)?(?: (?:%|จุด|คน|วัน))?/g;
+    const out = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {
+        acceptNode: n => n.parentElement.closest('script, style, code, pre, td.sha')
+            ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
+    const lines = (node, start, end) => {
+        const r = document.createRange();
+        r.setStart(node, start); r.setEnd(node, end);
+        return new Set([...r.getClientRects()].filter(q => q.width > 0)
+                       .map(q => Math.round(q.top))).size;
+    };
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const t = n.textContent;
+        for (const m of t.matchAll(num))
+            if (m[0].length > 2 && lines(n, m.index, m.index + m[0].length) > 1) out.push(m[0]);
+        for (const name of names) {
+            let i = t.indexOf(name);
+            while (i >= 0) {
+                if (lines(n, i, i + name.length) > 1) out.push(name);
+                i = t.indexOf(name, i + 1);
+            }
+        }
+    }
+    return out; }"""
+
+
+@pytest.mark.parametrize("name", ["demo-folder", "demo-large", "demo-bma", "warn-empty"])
+def test_nothing_is_cut_at_a_line_end_on_a_phone(reports, name):
+    from playwright.sync_api import sync_playwright
+
+    from krlib import render
+    from krlib.layout import COMPOUNDS
+    from krlib.scopes import districts
+
+    page = (reports[name] / "index.html" if name.endswith("folder")
+            else reports[name].with_suffix(".html"))
+    names = [str(n) for n in districts()["name_th"]] + list(COMPOUNDS)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=render.chromium_path(),
+                                     args=render.CHROMIUM_ARGS)
+        try:
+            pg = browser.new_page(viewport={"width": 390, "height": 844})
+            pg.goto(page.as_uri(), wait_until="load")
+            cut = pg.evaluate(SPLIT_ON_SCREEN, names)
+        finally:
+            browser.close()
+    assert not cut, cut[:10]

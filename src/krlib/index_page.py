@@ -143,9 +143,11 @@ def index_context(folder: Path, prep, results: list, suppress_below: int = 0,
 
 def render_index(context: dict) -> str:
     from krlib.fonts import font_face_css
+    from krlib.layout import keep_together
 
-    return _environment().get_template("index.html.j2").render(font_css=font_face_css(),
-                                                                **context)
+    # numbers with their unit and the districts' names on one line, as in the reports
+    return keep_together(_environment().get_template("index.html.j2").render(
+        font_css=font_face_css(), **context))
 
 
 def write_index(folder: Path, prep, results: list, suppress_below: int = 0,

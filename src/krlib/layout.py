@@ -33,9 +33,10 @@ KEEP_ROWS = 12
 FIRST_ROWS = 5
 #: ... and this many last rows.
 LAST_ROWS = 3
-#: Thai compounds a dictionary may split, kept on one line wherever they appear.
+#: Thai compounds a dictionary may split (and SHA-256, split at its hyphen), kept on one
+#: line wherever they appear.
 COMPOUNDS = ("คนไร้บ้าน", "ตัวชี้วัด", "ผู้สูงอายุ", "สำนักงานเขต", "สำนักพัฒนาสังคม",
-             "กลุ่มเป้าหมาย", "ค่าเป้าหมาย", "ปีงบประมาณ")
+             "กลุ่มเป้าหมาย", "ค่าเป้าหมาย", "ปีงบประมาณ", "SHA-256")
 
 _SKIP = re.compile(r"<(style|script|title|textarea|code|pre)\b[^>]*>.*?</\1\s*>|<!--.*?-->|<[^>]*>",
                    re.S | re.I)
