@@ -97,7 +97,8 @@ def test_html_embeds_sarabun_and_thai_css(html):
 
 
 def test_html_print_css_is_a4_with_page_numbers(html):
-    assert re.search(r"@page\s*{\s*size:\s*A4;\s*margin:\s*15mm 12mm 18mm 12mm", html)
+    # left 3 cm, right 2 cm: the margins of a Thai official document (ระเบียบงานสารบรรณ)
+    assert re.search(r"@page\s*{\s*size:\s*A4;\s*margin:\s*15mm 20mm 18mm 30mm", html)
     assert 'content: "หน้า " counter(page) " / " counter(pages)' in html
 
 
@@ -108,7 +109,9 @@ def test_html_has_no_prompts_and_no_code(html):
     assert "<details" not in html and "โค้ด" not in html  # no code toggles either
     assert "marker-code-42" not in html and "import pandas" not in html
     assert "scope = " not in html  # the parameters cell neither
-    assert STREAM in html and KR_NAME in html
+    # the text, read through krlib.report.layout's no-wrap spans (คนไร้บ้าน kept on one line)
+    assert STREAM in html and KR_NAME in re.sub(r'<span class="nw">(.*?)</span>', r"\1", html)
+    assert '<span class="nw">คนไร้บ้าน</span>' in html
     assert "data:image/png;base64," in html and 'alt="แผนภูมิ"' in html
     assert re.search(r'<meta content="width=device-width[^"]*" name="viewport"', html)
 

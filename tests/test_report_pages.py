@@ -30,8 +30,10 @@ def squash(text: str) -> str:
 
 
 def visible(page: str) -> str:
-    """The text a reader sees: no style, no tags, entities decoded."""
+    """The text a reader sees: no style, no tags, entities decoded (krlib.report.layout's
+    no-wrap spans are inline: they add no space)."""
     page = re.sub(r"<style.*?</style>", " ", page, flags=re.S)
+    page = re.sub(r'<span class="nw">(.*?)</span>', r"\1", page)
     page = re.sub(r"<[^>]+>", " ", page)
     return htmllib.unescape(page)
 

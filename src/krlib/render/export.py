@@ -18,7 +18,8 @@ margin boxes, which the report writes
 whereas Chromium's ``header_template`` is a separate document that does not get the
 page's fonts, so Thai there prints as boxes. Chromium stamps the print time in the
 PDF; it is removed (or set to ``SOURCE_DATE_EPOCH``), so the same HTML prints to the same
-bytes.
+bytes. Thai clusters whose marks Chromium writes out of order along the line are put in
+order (:mod:`krlib.render.pdftext`), so the text layer reads ฟื้นฟู as one word.
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from krlib.errors import KrlibError
-from krlib.fonts import FAMILY, font_face_css
+from krlib.fonts import font_face_css
+from krlib.render.pdftext import join_mark_clusters
+from krlib.report.layout import prepare_html
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Playwright
@@ -49,85 +52,28 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic",
                  "--disable-extensions", "--font-render-hinting=none"]
-PAGE_MARGIN = "15mm 12mm 18mm 12mm"
 PRINT_TIMEOUT_MS = 60_000
 
-MONO = f"'DejaVu Sans Mono', Menlo, Consolas, '{FAMILY}', monospace"
+#: The report's stylesheets (package data, shipped in the wheel): ``page.css`` the printed
+#: page (A4, margins, the page-margin boxes), ``lab-inline.css`` what the lab template's
+#: inline <style> did, ``report.css`` the report on screen and in print.
+STATIC = TEMPLATES / TEMPLATE / "static"
 
-# Page numbers in a page-margin box: printed with the page's own (embedded) Sarabun.
-PAGE_CSS = f"""
-@page {{ size: A4; margin: {PAGE_MARGIN};
-  @bottom-center {{ content: "หน้า " counter(page) " / " counter(pages);
-    font-family: '{FAMILY}', sans-serif; font-size: 9pt; color: #555; }}
-  @top-center {{ font-family: '{FAMILY}', sans-serif; font-size: 8pt; color: #555; }}
-  @bottom-left {{ font-family: '{FAMILY}', sans-serif; font-size: 8pt; color: #555; }} }}
-"""
 
-# What the lab template's inline <style> did (its @page is replaced by PAGE_CSS).
-LAB_INLINE_CSS = """
-* { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-a.anchor-link { display: none; }
-.jp-InputArea { overflow: hidden; }
-.jp-InputArea-editor { overflow: hidden; }
-.cm-editor.cm-s-jupyter .highlight pre { padding: var(--jp-code-padding) 4px; margin: 0;
-  font-family: inherit; font-size: inherit; line-height: inherit; color: inherit; }
-.jp-OutputArea-output pre { line-height: inherit; font-family: inherit; }
-.jp-RenderedText pre { color: var(--jp-content-font-color1); font-size: var(--jp-code-font-size); }
-.jp-Collapser { display: none; }
-@media print { .jp-Cell-inputWrapper, .jp-Cell-outputWrapper { display: block; } }
-"""
+@cache
+def stylesheet(name: str) -> str:
+    """``templates/krlib/static/<name>`` as shipped, without its leading comment; read
+    once per process."""
+    text = (STATIC / name).read_text(encoding="utf-8")
+    if text.startswith("/*"):
+        text = text[text.index("*/") + 2:]
+    return text
 
-REPORT_CSS = f"""
-:root {{ --jp-content-font-family: '{FAMILY}', sans-serif;\
- --jp-ui-font-family: '{FAMILY}', sans-serif;
-  --jp-code-font-family: {MONO}; }}
-body, .jp-RenderedHTMLCommon {{ font-family: '{FAMILY}', sans-serif; }}
-body {{ max-width: 1000px; margin: 0 auto; padding: 0 12px; }}
-.jp-RenderedHTMLCommon {{ line-height: 1.6; font-size: 15px; }}
-.jp-RenderedHTMLCommon h1 {{ font-size: 1.7em; }}
-h1, h2, h3, h4, h5, h6, .jp-RenderedHTMLCommon h1, .jp-RenderedHTMLCommon h2,
-.jp-RenderedHTMLCommon h3, .jp-RenderedHTMLCommon h4 {{ line-height: 1.5; }}
-.jp-RenderedText pre, .highlight pre, code {{ font-family: {MONO}; }}
-.jp-RenderedText pre {{ font-size: 13px; line-height: 1.5; }}
-.jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th {{ line-height: 1.45; }}
-table.krlib-table {{ border-collapse: collapse; font-size: 14px; margin: .5em 0; }}
-table.krlib-table th, table.krlib-table td {{ border: 1px solid #ccc; padding: 2px 8px;
-  text-align: left; vertical-align: top; }}
-table.krlib-table th {{ background: #f3f3f3; }}
-.jp-RenderedHTMLCommon table.krlib-table td, .jp-RenderedHTMLCommon table.krlib-table th,
-.jp-RenderedHTMLCommon table.krlib-table tr {{ text-align: left; }}
-table.krlib-table caption {{ text-align: left; font-weight: bold; padding: 2px 0; }}
-table.krlib-def th {{ white-space: nowrap; }}
-td.sha {{ font-family: {MONO}; font-size: 10px; word-break: break-all; }}
-.krlib-scroll {{ max-width: 100%; overflow-x: auto; }}
-.jp-RenderedImage img, figure.krlib-figure img {{ max-width: 100%; height: auto; }}
-figure.krlib-figure {{ margin: .5em 0; }}
-figure.krlib-figure figcaption {{ font-size: 11px; color: #555; }}
-figure.krlib-locator {{ float: right; width: 34%; max-width: 260px; margin: 0 0 .5em 1em; }}
-.jp-OutputArea-child {{ break-inside: auto; }}  /* breaks are set per block below */
-.jp-OutputArea-output, .jp-RenderedHTMLCommon {{ max-width: 100%; overflow-wrap: anywhere; }}
-.kr-card {{ border: 1px solid #ccc; border-left: 6px solid #1565c0; padding: .3em .8em;
-  margin: .6em 0; break-inside: avoid; }}
-.kr-card .kr-name {{ font-weight: bold; margin: .2em 0; }}
-.kr-card .big {{ font-size: 1.8em; font-weight: bold; }}
-.kr-card ul {{ margin: .2em 0; }}
-.met {{ color: #2e7d32; font-weight: bold; }} .not-met {{ color: #b33c00; font-weight: bold; }}
-.krlib-warning {{ border: 2px solid #b26a00; background: #fff8e1; padding: .3em .8em; }}
-.statement {{ font-size: 1.1em; }} p.small {{ font-size: 12px; overflow-wrap: anywhere; }}
-.signs {{ display: flex; flex-wrap: wrap; gap: 1em; }}
-.sign {{ flex: 1 1 14em; }} .sign p {{ margin: .3em 0; }}
-code {{ overflow-wrap: anywhere; }}
-@media print {{
-  body {{ max-width: none; padding: 0; }}
-  .jp-RenderedImage img, figure.krlib-figure, .keep, .kr-card, tr {{ break-inside: avoid; }}
-  .jp-RenderedImage img, figure.krlib-figure img {{ max-height: 240mm; }}
-  h1, h2, h3, h4, caption {{ break-after: avoid; }}
-  .krlib-scroll {{ overflow: visible; }}
-  table.krlib-wide {{ font-size: 11px; }}
-  table.krlib-league {{ font-size: 12px; }}
-  table.krlib-table thead {{ display: table-header-group; }}
-}}
-"""
+
+def page_css() -> str:
+    """The @page rule: A4, margins, "หน้า X / Y" and the header and footer boxes."""
+    return stylesheet("page.css")
+
 
 # Classes outside the lab template's markup whose rules the trimmed CSS must keep.
 _EXTRA_CLASSES = {"highlight", "anchor-link", "dataframe"}
@@ -168,12 +114,14 @@ def _exporter():
 
 @cache
 def report_css() -> str:
-    """All the CSS of a report page: Sarabun, trimmed lab CSS, pygments, report, @page."""
+    """All the CSS of a report page: Sarabun, trimmed lab CSS, pygments, report, @page
+    (the last three from ``templates/krlib/static``)."""
     from jupyterlab_pygments import JupyterStyle
     from pygments.formatters import HtmlFormatter
 
     pygments_css = HtmlFormatter(style=JupyterStyle).get_style_defs(".highlight")
-    own = "\n".join([pygments_css, LAB_INLINE_CSS, REPORT_CSS, PAGE_CSS])
+    own = "\n".join([pygments_css, stylesheet("lab-inline.css"), stylesheet("report.css"),
+                     page_css()])
     return "\n".join([font_face_css(), _trimmed_lab_css(own), own])
 
 
@@ -342,7 +290,8 @@ def notebook_to_html(nb, *, title: str) -> str:
     """Render an executed notebook as one offline Thai HTML page (deterministic).
 
     ``nb`` is not modified. No code is shown; cells tagged key-figures or remove-cell are
-    left out, and remove-input / remove-output leave out a part.
+    left out, and remove-input / remove-output leave out a part. Lines and pages break
+    where a reader expects (:func:`krlib.report.layout.prepare_html`).
     """
     import copy
 
@@ -351,7 +300,7 @@ def notebook_to_html(nb, *, title: str) -> str:
     with _EXPORT_LOCK:
         resources = {"krlib_css": report_css(), "metadata": {"name": title}}
         body, _ = _exporter().from_notebook_node(nb, resources=resources)
-    return strip_external(body)
+    return strip_external(prepare_html(body))
 
 
 # --- PDF ------------------------------------------------------------------------------
@@ -474,13 +423,14 @@ class PdfPrinter:
         assert self._page is not None
         page = self._page
         page.set_content(html, wait_until="load")
-        if PAGE_CSS not in html:  # page numbers for any page (reports carry them already)
-            page.add_style_tag(content=PAGE_CSS)
+        if page_css() not in html:  # page numbers for any page (reports carry them already)
+            page.add_style_tag(content=page_css())
         page.evaluate("document.fonts.ready.then(() => true)")
         data = page.pdf(format="A4", prefer_css_page_size=True, print_background=True,
                         display_header_footer=False, outline=self.tagged, tagged=self.tagged)
         # before anything else reads it: the file id pikepdf derives covers these dates
-        return fix_pdf_dates(data, pdf_date())
+        data = fix_pdf_dates(data, pdf_date())
+        return join_mark_clusters(data)  # a searchable text layer: ฟื้นฟู, not ฟื้ นฟู
 
     def __exit__(self, *exc) -> None:
         try:

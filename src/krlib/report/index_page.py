@@ -27,6 +27,7 @@ from krlib.fonts import font_face_css
 from krlib.outputs.compare import Outputs, changes_section
 from krlib.outputs.provenance import generated_at
 from krlib.report.formats import DASH, target_text
+from krlib.report.layout import keep_together
 from krlib.report.view import (
     ReportView,
     Suppression,
@@ -165,8 +166,9 @@ def index_context(folder: Path, prep: Prepared, results: Sequence[ScopeResult],
 
 
 def render_index(context: dict[str, Any]) -> str:
-    return _environment().get_template("index.html.j2").render(font_css=font_face_css(),
-                                                                **context)
+    # numbers with their unit and the districts' names on one line, as in the reports
+    return keep_together(_environment().get_template("index.html.j2").render(
+        font_css=font_face_css(), **context))
 
 
 def write_index(folder: Path, prep: Prepared, results: Sequence[ScopeResult],

@@ -972,8 +972,7 @@ def provenance(view: ReportView, params: dict[str, object] | None = None) -> HTM
                                                                   "signoff")}
     par = ", ".join(f"{esc(str(k))} = {esc(str(v))}" for k, v in shown.items())
     nb = f"notebooks/{view.scope}.ipynb"
-    table = ("" if view.no_cases else
-             "<div class='krlib-scroll'><table class='krlib-table krlib-sources'><thead><tr>"
+    table = ("<div class='krlib-scroll'><table class='krlib-table krlib-sources'><thead><tr>"
              "<th>ตาราง</th><th>ไฟล์</th><th>แถว</th><th>SHA-256</th></tr></thead>"
              f"<tbody>{files}</tbody></table></div>")
     items = [f"ชุดข้อมูล: {esc(view.data_name or DASH)} · ข้อมูล ณ วันที่ "
