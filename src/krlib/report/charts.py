@@ -29,7 +29,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine, TightLayoutEngine
 from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator, MultipleLocator
+from matplotlib.ticker import FixedLocator, MaxNLocator
 
 from krlib.fonts import use_sarabun_in_matplotlib
 from krlib.report.formats import NO_DATA_TH, percent_text, target_text
@@ -159,24 +159,29 @@ def _text_size(text, renderer) -> tuple[float, float, float]:
 
 
 def _fit_value_labels(ax, labels: list, ends: list[float], target: float | None,
-                      top: float, vertical: bool, starts: list[float] | None = None) -> float:
+                      top: float, vertical: bool, starts: list[float] | None = None,
+                      percent: bool = False) -> float:
     """Place each value label past its bar's end along the value axis: past the target
     line when it would cross it, past another label it would run into; then widen the
     value axis (from ``top``, in half tick steps) until every label ends inside it.
 
     ``labels``: annotations anchored (``xy``) at their bar's end, with an offset in points
     that this function sets; ``ends``: the bars' values; ``starts``: extra points before a
-    label (a 0 % bar's mark). ``vertical``: bars stand upright (value axis = y). Returns
-    the value axis's end, which it sets.
+    label (a 0 % bar's mark). ``vertical``: bars stand upright (value axis = y).
+    ``percent``: ticks at a round step from 0, none past 100 % (the axis may end above it,
+    to hold a label). Returns the value axis's end, which it sets.
     """
     fig = ax.figure
     px = fig.dpi / 72  # pixels per point
     renderer = _renderer(fig, layout=False)
     sizes = [_text_size(t, renderer) for t in labels]
     extra = starts or [0.0] * len(labels)
-    half = _step(top) / 2
+    step = _step(top)
+    half = step / 2
     for _ in range(2):  # a new limit can move the axes a little: measure again once
         before = top
+        if percent:
+            _percent_ticks(ax.yaxis if vertical else ax.xaxis, step, top, max([*ends, 0.0]))
         renderer = _renderer(fig)
         box = ax.get_window_extent(renderer)
         length = box.height if vertical else box.width
@@ -219,7 +224,15 @@ def _fit_value_labels(ax, labels: list, ends: list[float], target: float | None,
             ax.set_xlim(0, top)
         if top == before:
             break  # measured with this limit already
+    if percent:
+        _percent_ticks(ax.yaxis if vertical else ax.xaxis, step, top, max([*ends, 0.0]))
     return top
+
+
+def _percent_ticks(axis, step: float, top: float, most: float) -> None:
+    """Ticks every ``step`` from 0 to the axis's end, but not past 100 % unless a value is."""
+    end = min(top, max(100.0, most))
+    axis.set_major_locator(FixedLocator([i * step for i in range(int(end / step + 1e-9) + 1)]))
 
 
 def _zero_mark(ax, at: float, size: float, colour: str, vertical: bool):
@@ -248,10 +261,10 @@ def _fit_bars(ax, texts: list, percents: list[float | None], target: float,
     mark for each 0 % bar, every label (``texts``, one per bar at ``at``) placed clear of
     the target line, of the other labels and of the axes' top."""
     top = percent_axis_top(percents, target)
-    ax.yaxis.set_major_locator(MultipleLocator(_step(top)))
     ax.set_ylim(0, top)
     _fit_value_labels(ax, texts, [0.0 if p is None else p for p in percents], target, top,
-                      vertical=True, starts=[ZERO_MARK if p == 0 else 0.0 for p in percents])
+                      vertical=True, starts=[ZERO_MARK if p == 0 else 0.0 for p in percents],
+                      percent=True)
     for x, p, colour in zip(at, percents, colours):
         if p == 0:
             _zero_mark(ax, x, width, colour, vertical=True)
@@ -482,10 +495,9 @@ def league_chart(df: pd.DataFrame, target: float, title: str,
                loc="outside lower center", ncols=4, fontsize=8, frameon=False)
     _style(ax)
     top = percent_axis_top(percents, target)
-    ax.xaxis.set_major_locator(MultipleLocator(_step(top)))
     ax.set_xlim(0, top)
     _fit_value_labels(ax, labels, [0.0 if p is None else p for p in percents], target, top,
-                      vertical=False, starts=marks)
+                      vertical=False, starts=marks, percent=True)
     for yy, p, s in zip(y, percents, status):
         if p == 0:
             _zero_mark(ax, yy, 0.7, _FACE[s][0], vertical=False)
@@ -522,10 +534,9 @@ def comparison_chart(district_percent: float, bma_percent: float, target: float,
     _titles(fig, ax, title or "", kr)
     _style(ax)
     top = percent_axis_top(values, target)
-    ax.xaxis.set_major_locator(MultipleLocator(_step(top)))
     ax.set_xlim(0, top)
     _fit_value_labels(ax, texts, shown, target, top, vertical=False,
-                      starts=[ZERO_MARK if v == 0 else 0.0 for v in values])
+                      starts=[ZERO_MARK if v == 0 else 0.0 for v in values], percent=True)
     for yy, v, colour in zip(y, values, (THIS, OTHER)):
         if v == 0:
             _zero_mark(ax, yy, 0.55, colour, vertical=False)
