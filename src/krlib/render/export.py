@@ -104,6 +104,12 @@ td.sha {{ font-family: {MONO}; font-size: 10px; word-break: break-all; }}
 figure.krlib-figure {{ margin: .5em 0; }}
 figure.krlib-figure figcaption {{ font-size: 11px; color: #555; }}
 figure.krlib-locator {{ float: right; width: 34%; max-width: 260px; margin: 0 0 .5em 1em; }}
+/* A phone: the map and the 50-district chart keep a legible width and scroll sideways */
+@media screen and (max-width: 720px) {{
+  figure.krlib-dense {{ overflow-x: auto; -webkit-overflow-scrolling: touch; }}
+  figure.krlib-dense img {{ width: 960px; max-width: none; }}
+  figure.krlib-dense figcaption {{ position: sticky; left: 0; }}
+}}
 .jp-OutputArea-child {{ break-inside: auto; }}  /* breaks are set per block below */
 .jp-OutputArea-output, .jp-RenderedHTMLCommon {{ max-width: 100%; overflow-wrap: anywhere; }}
 .kr-card {{ border: 1px solid #ccc; border-left: 6px solid #1565c0; padding: .3em .8em;

@@ -300,6 +300,12 @@ def png(fig, alt: str, caption: str = "") -> str:
             f'alt="{esc(alt, quote=True)}">{cap}</figure>')
 
 
+def dense(figure: str) -> str:
+    """A figure of small words (the map, the 50-district chart): on a phone it keeps a
+    legible width and scrolls sideways (CSS ``figure.krlib-dense``)."""
+    return figure.replace('class="krlib-figure"', 'class="krlib-figure krlib-dense"', 1)
+
+
 def _verdict(met: bool) -> str:
     return (f'<span class="met">{MET_MARK} {MET_TH}</span>' if met
             else f'<span class="not-met">{NOT_MET_MARK} {NOT_MET_TH}</span>')
@@ -834,8 +840,8 @@ def comparison(view: ReportView, kr) -> HTML:
                 f"{met_of_th(f'<b>{met}</b>', ranked)} · ผู้ที่ไม่ทราบเขต {esc(sup.count(ud))} คน "
                 f"(ได้รับบริการ {esc(sup.count(un))} คน) นับเฉพาะในภาพรวม{BANGKOK_TH}</p>")
         return HTML("<section><div class='keep'><h3>เปรียบเทียบรายเขต</h3>" + note
-                    + png(fig, alt, charts.MAP_CREDIT_TH) + "</div><div class='keep'>"
-                    + png(fig2, alt2) + "</div>"
+                    + dense(png(fig, alt, charts.MAP_CREDIT_TH))
+                    + "</div><div class='keep'>" + dense(png(fig2, alt2)) + "</div>"
                     + league_table(view, kr).data + "</section>")
     mine = view.result(kr)
     assert mine is not None  # every scope has a row for every available KR
