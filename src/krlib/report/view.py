@@ -296,6 +296,11 @@ def html_table(frame: pd.DataFrame, caption: str = "", classes: str = "") -> HTM
     return html_block(f'<div class="krlib-scroll">{body}</div>')
 
 
+def kr_label(kr: KRDefinition) -> str:
+    """The KR a chart shows, as its title's first line: code and name from the definition."""
+    return f"KR {kr.code} {kr.name_th}"
+
+
 def png(fig: Figure, alt: str, caption: str = "") -> str:
     """A figure as a <figure> with an embedded deterministic PNG and its alt text."""
     from krlib.report.charts import figure_to_png_bytes
@@ -304,6 +309,12 @@ def png(fig: Figure, alt: str, caption: str = "") -> str:
     cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
     return (f'<figure class="krlib-figure"><img src="data:image/png;base64,{data}" '
             f'alt="{esc(alt, quote=True)}">{cap}</figure>')
+
+
+def dense(figure: str) -> str:
+    """A figure of small words (the map, the 50-district chart): on a phone it keeps a
+    legible width and scrolls sideways (CSS ``figure.krlib-dense``)."""
+    return figure.replace('class="krlib-figure"', 'class="krlib-figure krlib-dense"', 1)
 
 
 def _verdict(met: bool) -> str:
@@ -545,7 +556,7 @@ def fiscal_years(view: ReportView, kr: KRDefinition) -> HTML:
         this[this.drawn][["quarter", "percent", "note"]],
         prev[prev.drawn][["quarter", "percent", "note"]], kr.target,
         f"ร้อยละรายไตรมาส ({window}) — {view.name}", labels, ylabel=f"ร้อยละ ({window})",
-        empty_message=empty)
+        empty_message=empty, kr=kr_label(kr))
     table = pd.DataFrame({f"ไตรมาส ({window})": [QUARTER_TH[q] for q in (1, 2, 3, 4)],
                           labels[0]: list(this.text), labels[1]: list(prev.text)})
     said = []
@@ -589,7 +600,7 @@ def breakdown(view: ReportView, kr: KRDefinition) -> HTML:
     empty = none_served_th(sup.count(row.denominator)) if nobody and row is not None \
         else WITHHELD_TH
     fig = charts.breakdown_chart(drawn, f"จำนวนคนที่ได้รับบริการแต่ละ{label} — {view.name}",
-                                 empty_message=empty)
+                                 empty_message=empty, kr=kr_label(kr))
     top = f.sort_values("persons", ascending=False, kind="stable").head(3)
     alt = (f"แผนภูมิแท่งจำนวนคนที่ได้รับบริการแต่ละ{label}ของ{view.name}: "
            + (empty if nobody else "; ".join(f"{c} {sup.count(n)} คน"
@@ -684,7 +695,7 @@ def timeliness(view: ReportView, kr: KRDefinition) -> HTML:
             else WITHHELD_TH
         fig = charts.buckets_chart([lab for _, lab in BUCKETS], counts,
                                    f"จำนวนวันจนได้รับบริการครั้งแรก — {view.name}",
-                                   empty_message=empty, value_labels=said)
+                                   empty_message=empty, value_labels=said, kr=kr_label(kr))
         alt = ("แผนภูมิแท่งจำนวนคนตามจำนวนวันจนได้รับบริการครั้งแรก: "
                + (empty if nobody else "; ".join(f"{lab} {n_} คน"
                                                  for (_, lab), n_ in zip(BUCKETS, said))))
@@ -819,7 +830,8 @@ def comparison(view: ReportView, kr: KRDefinition) -> HTML:
         withheld = any(sup.percent_hidden(r.numerator, r.denominator)
                        for r in league.itertuples() if r.denominator)
         label = f"{EMPTY_COHORT_TH} หรือ{WITHHELD_TH}" if withheld else EMPTY_COHORT_TH
-        fig = charts.district_map(status, f"ผลรายเขต — {view.period.label_th}", names, label)
+        fig = charts.district_map(status, f"ผลรายเขต — {view.period.label_th}", names, label,
+                                  kr=kr_label(kr))
         alt = (f"แผนที่ 50 เขตของกรุงเทพมหานคร: บรรลุค่าเป้าหมาย {counts['met']} เขต "
                f"ยังไม่บรรลุ {counts['not_met']} เขต {label} {counts['no_cases']} เขต")
         # chart, table and alt text in the league frame's one order
@@ -828,7 +840,7 @@ def comparison(view: ReportView, kr: KRDefinition) -> HTML:
             note=[EMPTY_COHORT_TH if not r.denominator else WITHHELD_TH
                   for r in league.itertuples()])
         fig2 = charts.league_chart(shown, kr.target, f"ร้อยละรายเขต — {view.period.label_th}",
-                                   label, ordered=True)
+                                   label, ordered=True, kr=kr_label(kr))
         best = league.dropna(subset=["rank"]).head(3)
         alt2 = (f"แผนภูมิแท่งร้อยละของ {ranked} เขตที่มีกลุ่มเป้าหมาย เรียงตามอันดับ "
                 f"(ลำดับเดียวกับตารางผลรายเขต) ค่าเป้าหมาย {target_text(kr.target)} "
@@ -840,8 +852,8 @@ def comparison(view: ReportView, kr: KRDefinition) -> HTML:
                 f"{met_of_th(f'<b>{met}</b>', ranked)} · ผู้ที่ไม่ทราบเขต {esc(sup.count(ud))} คน "
                 f"(ได้รับบริการ {esc(sup.count(un))} คน) นับเฉพาะในภาพรวม{BANGKOK_TH}</p>")
         return html_block("<section><div class='keep'><h3>เปรียบเทียบรายเขต</h3>" + note
-                          + png(fig, alt, charts.MAP_CREDIT_TH) + "</div><div class='keep'>"
-                          + png(fig2, alt2) + "</div>"
+                          + dense(png(fig, alt, charts.MAP_CREDIT_TH))
+                          + "</div><div class='keep'>" + dense(png(fig2, alt2)) + "</div>"
                           + league_table(view, kr).data + "</section>")
     mine = view.result(kr)
     assert mine is not None  # every scope has a row for every available KR
@@ -855,7 +867,8 @@ def comparison(view: ReportView, kr: KRDefinition) -> HTML:
         where = rank_th(f"<b>{int(row['rank'])}</b>", int(row["tied"]), ranked)
     mine_pct = sup.percent(mine.percent, mine.numerator, mine.denominator)
     fig = charts.comparison_chart(view.percent_shown(mine), view.percent_shown(bma), kr.target,
-                                  (view.name, BANGKOK_TH), notes=(WITHHELD_TH, WITHHELD_TH))
+                                  (view.name, BANGKOK_TH), notes=(WITHHELD_TH, WITHHELD_TH),
+                                  kr=kr_label(kr))
     alt = (f"แผนภูมิแท่งเปรียบเทียบร้อยละของ{view.name} {mine_pct} กับภาพรวม{BANGKOK_TH} "
            f"{bma_pct} ค่าเป้าหมาย {target_text(kr.target)}")
     return html_block("<section class='keep'><h3>เปรียบเทียบกับภาพรวมกรุงเทพมหานครและเขตอื่น</h3>"
