@@ -715,7 +715,11 @@ def _person_links(rng: np.random.Generator, reg: pd.DataFrame, ref: pd.DataFrame
                                      (ref, "referral_id", "ref:", LINKED_PERSONS[1])):
         groups = _id_less_groups(df, id_col)
         k = min(len(groups), max(1, int(round(base * scale))))
-        for g in sorted(rng.choice(len(groups), size=k, replace=False)) if k else []:
+        chosen = list(rng.choice(len(groups), size=k, replace=False)) if k else []
+        triples = [i for i, g in enumerate(groups) if len(g) > 2]
+        if triples and not set(chosen) & set(triples):  # always a chain of three records
+            chosen[0] = triples[int(rng.integers(len(triples)))]
+        for g in sorted(chosen):
             ids = [prefix + i for i in groups[g]]
             pairs += [(ids[j + 1], ids[j]) if rng.random() < 0.5 else (ids[j], ids[j + 1])
                       for j in range(len(ids) - 1)]
