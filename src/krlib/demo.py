@@ -873,8 +873,8 @@ def write_demo_drop(out_dir: Path | str, *, seed: int = DEFAULT_SEED, scale: flo
                     fiscal_year: int = 2568, fmt: str = "mixed") -> dict[str, Path]:
     """Write a synthetic data drop into ``out_dir``; return table name -> file written.
 
-    ``fmt="mixed"``: two XLSX (title rows, date cells) and two CSV (TIS-620 with Thai
-    headers, UTF-8 with BOM), for scales up to about 5. ``fmt="csv"``: four CSV files,
+    ``fmt="mixed"``: two XLSX (title rows, date cells) and three CSV (TIS-620 with Thai
+    headers, UTF-8 with BOM), for scales up to about 5. ``fmt="csv"``: five CSV files,
     fast at any scale. Scale 1 is about 8k rows; rows grow linearly with ``scale``.
     A file of another format for the same table in ``out_dir`` is removed, so the
     folder always holds exactly one file per table.
