@@ -371,3 +371,13 @@ def test_merge_persons_keeps_unlinked_codes():
     assert out.tolist() == [5, 0, 0, 0, 0, 3, 4]
     assert merge_persons(person, rec, np.array([], dtype=int), np.array([], dtype=int)).tolist() \
         == person.tolist()
+
+
+def test_links_to_an_absent_table_name_no_kept_record(make_drop):
+    """Without registrations, reg: links are unknown_record; ref: links still join."""
+    folder = make_drop(rehab_referrals=REFS, rehab_services=RSVS, person_links=LINKS)
+    clean = load_drop(folder)
+    a = clean.accounts["person_links"]
+    assert (a.kept, a.reasons["unknown_record"]) == (1, 6)  # rows 2, 3, 4, 5, 6 and 9
+    assert figures(compute(clean, Q2), "5122") == {"1004": (1, 1), "BMA": (1, 1)}
+    assert clean.accounts["rehab_referrals"].merged_by_links == 1
