@@ -75,6 +75,18 @@ files; "UNTESTED" = the example cannot tell the alternatives apart.
    is converted with datetime's own time zones to UTC+7 and dated there; its year
    follows the >= 2400 rule first. Districts: สำนักงานเขต before the Thai name,
    `Khet X` / `X District`, and the P-codes TH1001-TH1050. UNTESTED on the example.
+17. person_links (contract v3; the example has none). Columns record_a, record_b and
+   confirmed_by, all three required (Thai headers ระเบียนที่ 1 / ระเบียนที่ 2 / ผู้ยืนยัน,
+   krlib's choice). A record is `reg:` or `ref:` (any case, spaces around the colon)
+   and a non-empty id. After exact duplicates are collapsed, each row's first failing
+   check is its reason: a value missing (missing_value), record_a then record_b not of
+   that form (invalid_record), a reg: with a ref: record (mixed_tables), the same record
+   twice (self_link), record_a then record_b no kept registration / referral
+   (unknown_record). Kept links join persons (union-find over the person keys), after
+   citizen ids, so a link between two citizen ids' records joins both ids' records.
+   merged_by_links (a data_quality.csv column only when the drop has person_links) =
+   persons of a cohort table's kept records before the links minus after; 0 for the
+   tables that are not cohort tables.
 """
 
 from __future__ import annotations
@@ -88,7 +100,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-TABLES = ("homeless_registrations", "homeless_services", "rehab_referrals", "rehab_services")
+TABLES = ("homeless_registrations", "homeless_services", "rehab_referrals", "rehab_services",
+          "person_links")
 
 # table -> list of (column, Thai header, required)
 COLUMNS = {
@@ -109,6 +122,9 @@ COLUMNS = {
     "rehab_services": [
         ("referral_id", "เลขที่การส่งต่อ", True), ("service_date", "วันที่ให้บริการ", True),
         ("domain", "ด้านการฟื้นฟู", True), ("activity", "กิจกรรม", False)],
+    "person_links": [
+        ("record_a", "ระเบียนที่ 1", True), ("record_b", "ระเบียนที่ 2", True),
+        ("confirmed_by", "ผู้ยืนยัน", True)],
 }
 
 DISTRICTS = [  # DOPA code, Thai name, English name
@@ -526,6 +542,7 @@ class Quality:
     invalid_citizen_id: int = 0
     unknown_district: int = 0
     reasons: dict = field(default_factory=dict)
+    merged_by_links: int = 0  # written only when the drop has person_links (ambiguity 17)
 
     def reject(self, reason: str) -> None:
         self.rejected += 1
@@ -614,6 +631,66 @@ def clean_services(rows: list[dict], table: str, id_col: str, parents: set | Non
         kept.append((pid, on, category))
     q.kept = len(kept)
     return kept, q
+
+
+def link_record(value) -> tuple[str, str] | None:
+    """('reg' | 'ref', record id) of a person_links cell, or None when malformed."""
+    text = value_text(value)
+    head, colon, rest = text.partition(":")
+    kind, rid = head.strip().lower(), rest.strip()
+    if not colon or kind not in ("reg", "ref") or not rid:
+        return None
+    return kind, rid
+
+
+def clean_links(rows: list[dict], kept_ids: dict) -> tuple[list, Quality]:
+    """person_links: kept links as (kind, id a, id b); ``kept_ids`` = {'reg': set or None,
+    'ref': set or None}, the kept record ids (None: the table is absent)."""
+    q = Quality("person_links")
+    kept = []
+    for r in collapse(rows, q):
+        if any(is_missing(r[c]) for c in ("record_a", "record_b", "confirmed_by")):
+            q.reject("missing_value")
+            continue
+        a, b = link_record(r["record_a"]), link_record(r["record_b"])
+        if a is None or b is None:
+            q.reject("invalid_record")
+            continue
+        if a[0] != b[0]:
+            q.reject("mixed_tables")
+            continue
+        if a == b:
+            q.reject("self_link")
+            continue
+        known = kept_ids.get(a[0]) or set()
+        if a[1] not in known or b[1] not in known:
+            q.reject("unknown_record")
+            continue
+        kept.append((a[0], a[1], b[1]))
+    q.kept = len(kept)
+    return kept, q
+
+
+def join_linked(records: list, links: list) -> int:
+    """Give every record of linked persons one person key (union-find); return how many
+    fewer persons the records make."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])  # path halving
+            x = parent[x]
+        return x
+
+    person_of = {rec["id"]: rec["person"] for rec in records}
+    before = set(person_of.values())
+    for a, b in links:
+        ra, rb = find(person_of[a]), find(person_of[b])
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    for rec in records:
+        rec["person"] = find(rec["person"])
+    return len(before) - len({rec["person"] for rec in records})
 
 
 # -------------------------------------------------------------------- counting
@@ -800,20 +877,43 @@ class Reference:
     kr_timeliness: list[dict[str, str]] = field(default_factory=list)
 
 
-def compute(data_dir, fiscal_year: int, quarter: int, cumulative: bool = True) -> Reference:
+def clean_drop(data_dir) -> tuple[dict, dict]:
+    """Every table cleaned, persons joined by person_links: ({KR code: (records or None,
+    services or None)}, {table: Quality})."""
     data_dir = Path(data_dir)
-    start, end = window(fiscal_year, quarter, cumulative)
-    fy, qt = str(fiscal_year), str(quarter)
-    results, breakdown, quality, disaggregation, timeliness = [], [], {}, [], []
-    for code, target, reg_table, svc_table, id_col, date_col, dim in KRS:
+    quality: dict[str, Quality] = {}
+    cleaned = {}  # KR code -> (records or None, services or None)
+    for code, _, reg_table, svc_table, id_col, date_col, dim in KRS:
         reg_rows, svc_rows = read_table(data_dir, reg_table), read_table(data_dir, svc_table)
-        records = None
+        records = services = None
         if reg_rows is not None:
             records, quality[reg_table] = clean_people(reg_rows, reg_table, id_col, date_col)
         if svc_rows is not None:
             parents = {r["id"] for r in records} if records is not None else None
             services, quality[svc_table] = clean_services(svc_rows, svc_table, id_col, parents, dim)
-        if reg_rows is None or svc_rows is None:
+        cleaned[code] = (records, services)
+    link_rows = read_table(data_dir, "person_links")
+    if link_rows is not None:  # ambiguity 17
+        kinds = {"8207": "reg", "5122": "ref"}
+        kept_ids = {kinds[c]: ({r["id"] for r in recs} if recs is not None else None)
+                    for c, (recs, _) in cleaned.items()}
+        links, quality["person_links"] = clean_links(link_rows, kept_ids)
+        for code, _, reg_table, *_ in KRS:
+            records = cleaned[code][0]
+            if records is not None:
+                quality[reg_table].merged_by_links = join_linked(
+                    records, [(a, b) for kind, a, b in links if kind == kinds[code]])
+    return cleaned, quality
+
+
+def compute(data_dir, fiscal_year: int, quarter: int, cumulative: bool = True) -> Reference:
+    start, end = window(fiscal_year, quarter, cumulative)
+    fy, qt = str(fiscal_year), str(quarter)
+    results, breakdown, disaggregation, timeliness = [], [], [], []
+    cleaned, quality = clean_drop(data_dir)
+    for code, target, *_, dim in KRS:
+        records, services = cleaned[code]
+        if records is None or services is None:
             continue  # the KR is unavailable
         dims = KR_DIMENSIONS[code]
         scopes, disagg, days, waited = count_kr_full(records, services, start, end, dims)
@@ -839,7 +939,11 @@ def compute(data_dir, fiscal_year: int, quarter: int, cumulative: bool = True) -
             for cat in sorted(cats):
                 breakdown.append(dict(zip(BREAKDOWN_COLUMNS, [
                     code, fy, qt, str(scope), dim, cat, str(cats[cat])])))
-    return Reference(results, breakdown, [quality[t].row() for t in TABLES if t in quality],
+    quality_rows = [quality[t].row() for t in TABLES if t in quality]
+    if "person_links" in quality:
+        for row in quality_rows:
+            row["merged_by_links"] = str(quality[row["table"]].merged_by_links)
+    return Reference(results, breakdown, quality_rows,
                      {t: dict(quality[t].reasons) for t in TABLES if t in quality},
                      disaggregation, timeliness)
 
@@ -847,9 +951,11 @@ def compute(data_dir, fiscal_year: int, quarter: int, cumulative: bool = True) -
 def write_csvs(ref: Reference, out_dir) -> None:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    quality_columns = [*QUALITY_COLUMNS, *(["merged_by_links"] if any(
+        "merged_by_links" in r for r in ref.data_quality) else [])]
     for name, columns, rows in [("kr_results", RESULT_COLUMNS, ref.kr_results),
                                 ("kr_breakdown", BREAKDOWN_COLUMNS, ref.kr_breakdown),
-                                ("data_quality", QUALITY_COLUMNS, ref.data_quality),
+                                ("data_quality", quality_columns, ref.data_quality),
                                 ("kr_disaggregation", DISAGGREGATION_COLUMNS,
                                  ref.kr_disaggregation),
                                 ("kr_timeliness", TIMELINESS_COLUMNS, ref.kr_timeliness)]:

@@ -1,6 +1,7 @@
 """End to end: krlib against the independent reference implementation (tests/reference.py,
 row-by-row pure Python, no krlib code) on demo drops it has never seen, for every quarter
-of FY2568, XLSX and CSV alike, to the last digit, data-quality counts included."""
+of FY2568, XLSX and CSV alike, to the last digit, data-quality counts included. The demo
+drops hold confirmed person_links, so persons joined by links are compared too."""
 
 from __future__ import annotations
 
@@ -137,5 +138,8 @@ def test_demo_drop_exercises_every_rule(drop, krlib_all_quarters):
     assert sum(a.collapsed for a in clean.accounts.values()) > 0
     flags = {f for a in clean.accounts.values() for f, n in a.flags.items() if n}
     assert {"invalid_citizen_id", "unknown_district"} <= flags
+    links = clean.accounts["person_links"]  # confirmed links (contract v3) that merge persons
+    assert {"unknown_record", "mixed_tables", "invalid_record", "self_link"} <= set(links.reasons)
+    assert clean.accounts["homeless_registrations"].merged_by_links > 0
     r = ind.results
     assert (r.denominator > 0).sum() > 20 and (r.numerator > 0).sum() > 10

@@ -110,7 +110,8 @@ def test_manifest_verifies_and_flags_tampering(batch, tmp_path):
     assert run_cli(["verify", str(copy)]).returncode == 0
     doc = json.loads((copy / "manifest.json").read_text("utf-8"))
     assert {i["table"] for i in doc["inputs"]} == {
-        "homeless_registrations", "homeless_services", "rehab_referrals", "rehab_services"}
+        "homeless_registrations", "homeless_services", "rehab_referrals", "rehab_services",
+        "person_links"}  # the demo drop's confirmed links are an input like the others
     assert all(re.fullmatch(r"[0-9a-f]{64}", i["sha256"]) for i in doc["inputs"])
     assert doc["generated_at"].startswith("2026-01-01T00:00:00")
     (copy / "kr_results.csv").write_text("tampered", encoding="utf-8")

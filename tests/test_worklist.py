@@ -121,10 +121,7 @@ def reference_waiting(data_dir: Path, kr_code: str, quarter: int) -> dict[str, l
     """district -> [(record_id, recorded_on, days)], from tests/reference.py's cleaning."""
     code, _, cohort_table, service_table, id_col, date_col, dim = next(
         k for k in reference.KRS if k[0] == kr_code)
-    records, _ = reference.clean_people(reference.read_table(data_dir, cohort_table),
-                                        cohort_table, id_col, date_col)
-    services, _ = reference.clean_services(reference.read_table(data_dir, service_table),
-                                           service_table, id_col, {r["id"] for r in records}, dim)
+    records, services = reference.clean_drop(data_dir)[0][code]  # person_links applied
     start, end = reference.window(FY, quarter)
     served_ids = {pid for pid, on, _ in services if start <= on <= end}
     ids_of: dict[str, set] = {}

@@ -1,8 +1,9 @@
 """A synthetic, deterministic data drop with the messiness real exports have.
 
 ``write_demo_drop(out_dir, seed=, scale=, fiscal_year=, fmt=)`` writes the four tables
-of the data contract. Nobody in it is real: first names come from a short list, last
-names end in ทดสอบ (test) and a number, record ids start with ``DEMO-``.
+of the data contract and a small ``person_links`` table. Nobody in it is real: first
+names come from a short list, last names end in ทดสอบ (test) and a number, record ids
+start with ``DEMO-``.
 
 What it holds (every share below is of rows, drawn from the seed):
 
@@ -36,12 +37,18 @@ What it holds (every share below is of rows, drawn from the seed):
   so previous-quarter and previous-fiscal-year comparisons have data.
 - Exact duplicate rows, conflicting duplicate ids, orphaned service rows, unparseable
   and out-of-range event dates, ``-`` and blank cells, an unknown extra column.
+- Persons without a citizen id registered or referred more than once (id-less
+  duplicates), and ``person_links`` (contract v3): staff's confirmations that a few of
+  them are one person (consecutive records of a person, a chain when there are three,
+  often across districts), plus one link of each kind cleaning rejects (a record that
+  does not exist, a registration with a referral, no ``reg:`` / ``ref:`` prefix, a record
+  with itself) and an exact duplicate.
 
 Files: ``mixed`` (default) writes homeless_registrations.xlsx and rehab_services.xlsx
 (title rows above the header, some date cells), homeless_services.csv in TIS-620 with
-Thai headers and rehab_referrals.csv in UTF-8 with BOM. ``csv`` writes all four as CSV
-(homeless_registrations and rehab_services in UTF-8 without BOM): use it for large
-scales. Row content does not depend on ``fmt``; only the XLSX date cells do.
+Thai headers and rehab_referrals.csv and person_links.csv in UTF-8 with BOM. ``csv``
+writes all as CSV (homeless_registrations and rehab_services in UTF-8 without BOM): use
+it for large scales. Row content does not depend on ``fmt``; only the XLSX date cells do.
 
 Everything is vectorised with numpy: categories are written through small
 (form x category) lookup tables, dates by formatting each distinct (date, form) pair
@@ -62,7 +69,7 @@ from typing import TYPE_CHECKING, cast
 import numpy as np
 import pandas as pd
 
-from krlib.contract.schema import DOMAINS, SOURCES, TABLES, WELFARE_TYPES
+from krlib.contract.schema import DOMAINS, LINKS, SOURCES, TABLES, WELFARE_TYPES
 from krlib.thai import MONTHS_ABBR_TH, MONTHS_FULL_TH, TO_THAI_DIGITS
 
 if TYPE_CHECKING:
@@ -119,6 +126,11 @@ INVALID_DOMAINS = ["กีฬา", "ดนตรี", "5", "0", "ด้านก
 UNPARSEABLE_DATES = ["ไม่ทราบ", "31/02/2567", "32/1/2568", "2567-13-01", "??/??/2567",
                      "15 ตค. 2567x"]
 OUT_OF_RANGE_DATES = ["15/06/1999", "1/1/1900", "3/3/2542", "2101-01-05", "1/1/2650"]
+#: Staff who confirm person_links (synthetic; personal data all the same, never output).
+LINK_STAFF = ["นางสาวกาญจนา ผู้ยืนยันทดสอบ", "นายวีระพงษ์ ผู้ยืนยันทดสอบ",
+              "นางพรทิพย์ ผู้ยืนยันทดสอบ"]
+#: Persons confirmed by links at scale 1: (registrations, referrals).
+LINKED_PERSONS = (6, 3)
 
 # --- date forms ------------------------------------------------------------------------
 
@@ -684,9 +696,52 @@ def _mess(rng: np.random.Generator, df: pd.DataFrame, table: str, fy: int) -> pd
     return out.iloc[np.argsort(key, kind="stable")].reset_index(drop=True)
 
 
+def _id_less_groups(df: pd.DataFrame, id_col: str) -> list[list[str]]:
+    """Each id-less person's record ids (two or more), in file order; persons in order of
+    their first record. A person is their synthetic last name (unique per person)."""
+    cid = df["citizen_id"].astype(str).str.strip()
+    written = ~df[id_col].astype(str).str.strip().isin(["", "-"])
+    rows = df[cid.isin(["", "-"]) & written].drop_duplicates(id_col)
+    groups = rows.groupby("last_name", sort=False)[id_col].agg(list)
+    return [g for g in groups.tolist() if len(g) > 1]
+
+
+def _written_ids(ids: pd.Series) -> list[str]:
+    """The record ids that are not blank, in file order."""
+    text = ids.astype(str)
+    return text[~text.str.strip().isin(["", "-"])].tolist()
+
+
+def _person_links(rng: np.random.Generator, reg: pd.DataFrame, ref: pd.DataFrame,
+                  scale: float) -> pd.DataFrame:
+    """A few confirmed links among id-less duplicates, and one bad link of each kind."""
+    pairs: list[tuple[str, str]] = []
+    for df, id_col, prefix, base in ((reg, "reg_id", "reg:", LINKED_PERSONS[0]),
+                                     (ref, "referral_id", "ref:", LINKED_PERSONS[1])):
+        groups = _id_less_groups(df, id_col)
+        k = min(len(groups), max(1, int(round(base * scale))))
+        chosen = list(rng.choice(len(groups), size=k, replace=False)) if k else []
+        triples = [i for i, g in enumerate(groups) if len(g) > 2]
+        if triples and not set(chosen) & set(triples):  # always a chain of three records
+            chosen[0] = triples[int(rng.integers(len(triples)))]
+        for g in sorted(chosen):
+            ids = [prefix + i for i in groups[g]]
+            pairs += [(ids[j + 1], ids[j]) if rng.random() < 0.5 else (ids[j], ids[j + 1])
+                      for j in range(len(ids) - 1)]
+    reg_ids, ref_ids = (_written_ids(reg["reg_id"]), _written_ids(ref["referral_id"]))
+    bad = [(f"reg:{reg_ids[0]}", "reg:DEMO-H9999999"),  # no such record: unknown_record
+           (f"reg:{reg_ids[1]}", f"ref:{ref_ids[0]}"),  # with a referral: mixed_tables
+           (f"reg:{reg_ids[2]}", reg_ids[3]),  # no reg: prefix: invalid_record
+           (f"ref:{ref_ids[1]}", f"ref:{ref_ids[1]}")]  # a record with itself: self_link
+    rows = [(a, b, str(rng.choice(LINK_STAFF))) for a, b in pairs + bad]
+    rows = [rows[i] for i in rng.permutation(len(rows))]
+    rows.insert(len(rows) // 2, rows[0])  # an exact duplicate
+    return pd.DataFrame(rows, columns=list(TABLES[LINKS].names), dtype=object)
+
+
 def build_tables(seed: int = DEFAULT_SEED, scale: float = 1.0, fiscal_year: int = 2568,
                  *, hidden: bool = False) -> dict[str, pd.DataFrame]:
-    """The four tables as text, English column names, in file order.
+    """The five tables as text, English column names, in file order.
 
     With ``hidden=True`` each date column ``c`` also has ``_day:c`` (days since 1970, the
     true date) and ``_cell:c`` (0 text, 1 CE date cell, 2 BE date cell in XLSX).
@@ -700,9 +755,12 @@ def build_tables(seed: int = DEFAULT_SEED, scale: float = 1.0, fiscal_year: int 
     tables = {"homeless_registrations": reg, "homeless_services": hsvc,
               "rehab_referrals": ref, "rehab_services": rsvc}
     out = {}
-    for name in TABLES:
+    for name in tables:
         df = _mess(g_mess, tables[name], name, fiscal_year)
         out[name] = df if hidden else df[[c for c in df.columns if not c.startswith("_")]]
+    g_links = np.random.default_rng(np.random.SeedSequence([int(seed), 27]))  # issue 27
+    out[LINKS] = _person_links(g_links, out["homeless_registrations"], out["rehab_referrals"],
+                               scale)
     return out
 
 
@@ -714,6 +772,7 @@ LAYOUT = {
     "homeless_services": ("csv", "cp874", "th"),
     "rehab_referrals": ("csv", "utf-8-sig", "en"),
     "rehab_services": ("xlsx", "utf-8", "th"),
+    LINKS: ("csv", "utf-8-sig", "en"),
 }
 FIXED_TIME = datetime(2025, 10, 1, 8, 30, 0)
 
@@ -819,8 +878,8 @@ def write_demo_drop(out_dir: Path | str, *, seed: int = DEFAULT_SEED, scale: flo
                     fiscal_year: int = 2568, fmt: str = "mixed") -> dict[str, Path]:
     """Write a synthetic data drop into ``out_dir``; return table name -> file written.
 
-    ``fmt="mixed"``: two XLSX (title rows, date cells) and two CSV (TIS-620 with Thai
-    headers, UTF-8 with BOM), for scales up to about 5. ``fmt="csv"``: four CSV files,
+    ``fmt="mixed"``: two XLSX (title rows, date cells) and three CSV (TIS-620 with Thai
+    headers, UTF-8 with BOM), for scales up to about 5. ``fmt="csv"``: five CSV files,
     fast at any scale. Scale 1 is about 8k rows; rows grow linearly with ``scale``.
     A file of another format for the same table in ``out_dir`` is removed, so the
     folder always holds exactly one file per table.

@@ -8,16 +8,25 @@ from __future__ import annotations
 import pandas as pd
 
 from krlib.clean.tables import FLAGS, REASONS, CleanDrop
+from krlib.contract.schema import LINKS
 
 DATA_QUALITY_COLUMNS = ["table", "rows_in", "kept", "duplicates_collapsed", "rejected",
                         "invalid_citizen_id", "unknown_district"]
+#: The column a drop with person_links adds to data_quality.csv, last: per cohort table,
+#: how many fewer persons its records make because of the links (0 for the other tables).
+MERGED_COLUMN = "merged_by_links"
 
 
 def data_quality_table(clean: CleanDrop) -> pd.DataFrame:
+    """data_quality.csv; ``merged_by_links`` only when the drop holds person_links, so
+    a drop without it gives the same file as before contract v3."""
     rows = [(a.table, a.rows_in, a.kept, a.collapsed, a.rejected,
              a.flags.get("invalid_citizen_id", 0), a.flags.get("unknown_district", 0))
             for a in clean.accounts.values()]
-    return pd.DataFrame(rows, columns=DATA_QUALITY_COLUMNS)
+    frame = pd.DataFrame(rows, columns=DATA_QUALITY_COLUMNS)
+    if LINKS in clean.accounts:
+        frame[MERGED_COLUMN] = [a.merged_by_links or 0 for a in clean.accounts.values()]
+    return frame
 
 
 def reasons_table(clean: CleanDrop) -> pd.DataFrame:

@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import pandas as pd
 
-from krlib.contract.schema import DOMAINS, OTHER, SOURCES, UNSPECIFIED, WELFARE_TYPES, Column
+from krlib.contract.schema import (
+    DOMAINS,
+    LINK_PREFIXES,
+    OTHER,
+    SOURCES,
+    UNSPECIFIED,
+    WELFARE_TYPES,
+    Column,
+)
 from krlib.contract.scopes import district_code
 from krlib.thai import (
     BANGKOK_UTC_OFFSET_MINUTES,
@@ -426,6 +434,34 @@ def _without_separators(text: pa.Array) -> pa.Array:
         shorter = pc.replace_substring_regex(pc.filter(bare, long_), _ASCII_SEP, "")
         bare = pc.replace_with_mask(bare, long_, shorter)
     return bare
+
+
+# --- record references (person_links) -------------------------------------------------
+
+#: ``reg:<reg_id>`` / ``ref:<referral_id>``: the prefix in any case, spaces around the colon.
+_RECORD_REF = re.compile(r"(?i)(reg|ref)\s*:\s*(\S.*)")
+
+
+def parse_record_ref(text: str) -> tuple[str, str] | None:
+    """A link's record as (cohort table, record id), or None if it is not
+    ``reg:<reg_id>`` / ``ref:<referral_id>`` (``REG: H1`` is ``reg:H1``)."""
+    m = _RECORD_REF.fullmatch(text.strip())
+    if m is None:
+        return None
+    return LINK_PREFIXES[m[1].lower()], m[2].strip()
+
+
+def record_refs(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`parse_record_ref` for a whole column: each row's cohort table ("" when
+    malformed) and record id ("" when malformed), once per distinct value."""
+    parsed = map_distinct(values, parse_record_ref)
+    ok = parsed.notna().to_numpy()
+    table = np.full(len(values), "", dtype=object)
+    rid = np.full(len(values), "", dtype=object)
+    pairs = parsed[ok].tolist()
+    table[ok] = [t for t, _ in pairs]
+    rid[ok] = [r for _, r in pairs]
+    return table, rid
 
 
 # --- districts ----------------------------------------------------------------------

@@ -3,7 +3,9 @@
 Order (contract): exact duplicates are collapsed first; the remaining rows are then
 validated in file order; among rows sharing a record id the first valid one is kept;
 service rows whose id matches no kept registration / referral are orphaned. Every
-input row ends kept, collapsed or rejected with a reason.
+input row ends kept, collapsed or rejected with a reason. The optional person_links
+table is cleaned last (a link must name kept records); its kept links then join the
+persons of the cohort tables (:mod:`krlib.clean.persons`).
 
 The cleaned tables hold no personal data: record ids and persons become integer codes
 (``rec``, ``person``) right here, so nothing downstream (indicators, notebooks,
@@ -18,13 +20,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
 
 from krlib.clean import parse
-from krlib.contract.schema import TABLES, TableSpec
+from krlib.clean.persons import merge_persons
+from krlib.contract.schema import LINKS, TABLES, TableSpec
 from krlib.contract.scopes import UNKNOWN
 from krlib.read.detect import drop_files
 from krlib.read.drop import in_threads, read_table, to_raw_table
@@ -55,6 +58,14 @@ REASONS: dict[str, tuple[str, str]] = {
     "conflicting_duplicate": ("เลขซ้ำแต่ข้อมูลต่างกัน (เก็บแถวแรก)",
                               "same id as an earlier row with different content"),
     "orphaned": ("ไม่พบทะเบียน/การส่งต่อที่อ้างถึง", "refers to no kept registration/referral"),
+    # person_links (contract v3)
+    "invalid_record": ("ระบุระเบียนไม่ถูกรูปแบบ (ต้องเป็น reg:เลขทะเบียน หรือ ref:เลขที่การส่งต่อ)",
+                       "not reg:<reg_id> or ref:<referral_id>"),
+    "mixed_tables": ("เชื่อมทะเบียนคนไร้บ้าน (reg:) กับการส่งต่อ (ref:) ซึ่งต่างตารางกัน",
+                     "links a registration (reg:) with a referral (ref:)"),
+    "self_link": ("เชื่อมระเบียนกับตัวเอง", "links a record to itself"),
+    "unknown_record": ("ไม่พบระเบียนที่อ้างถึงในระเบียนที่ใช้ได้",
+                       "names no kept registration/referral"),
 }
 
 #: Flags on kept rows: counted, never rejected.
@@ -97,6 +108,10 @@ class TableAccount:
     #: (kind, code, district) -> rows, kind rejected / collapsed / flagged, where the row
     #: names a district: what a district report shows as its own data quality.
     by_district: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    #: cohort tables of a drop with person_links: how many fewer persons the kept records
+    #: make because of the links (persons by citizen id or record, minus persons after the
+    #: links); None without the links table (then data_quality.csv has no such column).
+    merged_by_links: int | None = None
 
     @property
     def rejected(self) -> int:
@@ -225,6 +240,35 @@ def _validate(frame: pd.DataFrame, spec: TableSpec, verdicts: _Verdicts) -> pd.D
     return parsed
 
 
+def _validate_links(frame: pd.DataFrame, spec: TableSpec, verdicts: _Verdicts,
+                    records: Mapping[str, Any]) -> pd.DataFrame:
+    """person_links: each row's first failing check, in this order: a value missing, a
+    record not written ``reg:<reg_id>`` / ``ref:<referral_id>`` (invalid_record), a
+    ``reg:`` with a ``ref:`` record (mixed_tables), a record linked to itself
+    (self_link), a record that is no kept registration / referral (unknown_record).
+    Returns the link's cohort table and the ``rec`` code of each of its records."""
+    for col in spec.required:
+        verdicts.reject(_is_missing(frame[col]), "missing_value", col)
+    refs = {}
+    for col in ("record_a", "record_b"):
+        refs[col] = parse.record_refs(frame[col])
+        verdicts.reject(refs[col][0] == "", "invalid_record", col)
+    (table_a, id_a), (table_b, id_b) = refs["record_a"], refs["record_b"]
+    verdicts.reject(table_a != table_b, "mixed_tables", "record_b")
+    verdicts.reject(id_a == id_b, "self_link", "record_b")
+    parsed = pd.DataFrame({"table": table_a}, index=frame.index)
+    for col, (table, rid) in refs.items():
+        rec = np.full(len(frame), -1, dtype=np.int64)
+        for name in sorted(set(table.tolist()) - {""}):
+            at = table == name
+            ids = records.get(name)
+            if ids is not None:
+                rec[at] = index_in(pd.Series(rid[at], dtype=object), ids)
+        verdicts.reject(rec < 0, "unknown_record", col)
+        parsed["rec" + col.removeprefix("record")] = rec
+    return parsed
+
+
 _EARLY = ":early"  # suffix of a per-window column's earliest reading
 
 
@@ -253,13 +297,16 @@ def window_dates(table: pd.DataFrame, column: str, window_end: date) -> pd.Serie
     return late.where(late.notna() & (late <= end), early)
 
 
-def clean_table(raw: RawTable, parent_ids: pa.Array | None = None
+def clean_table(raw: RawTable, parent_ids: pa.Array | None = None,
+                records: Mapping[str, Any] | None = None
                 ) -> tuple[pd.DataFrame, TableAccount]:
-    """Clean one table; ``parent_ids`` are the kept ids (sorted) a service table must reference.
+    """Clean one table; ``parent_ids`` are the kept ids (sorted) a service table must reference,
+    ``records`` each cohort table's kept ids (sorted), which person_links must name.
 
     Returns the kept rows and the account. Cohort tables keep the text columns
     :func:`_cohort_columns` needs (coded right after); service tables keep only the row
-    number, the parsed values and ``rec``, the position of their id in ``parent_ids``.
+    number, the parsed values and ``rec``, the position of their id in ``parent_ids``;
+    person_links keeps each link's cohort table and its two records' ``rec``.
     Kept rows carrying a column's flag value are counted in the account's flags.
     Checks run over the whole table and the kept rows are taken once, at the end.
     """
@@ -275,7 +322,10 @@ def clean_table(raw: RawTable, parent_ids: pa.Array | None = None
     account.collapsed = int(collapsed.sum())
     verdicts = _Verdicts(collapsed)
 
-    parsed = _validate(frame, spec, verdicts)
+    if spec.links:
+        parsed = _validate_links(frame, spec, verdicts, records or {})
+    else:
+        parsed = _validate(frame, spec, verdicts)
     if spec.id_column:
         codes = pd.factorize(frame[spec.id_column])[0]
         clash = np.zeros(len(frame), dtype=bool)
@@ -417,8 +467,29 @@ def clean_drop(raw: dict[str, RawTable]) -> CleanDrop:
     second = [n for n in TABLES if TABLES[n].parent and n in raw]
     for name, (table, account) in zip(second, in_threads(services, second)):
         tables[name], accounts[name] = table, account
+    if LINKS in raw:
+        tables[LINKS], accounts[LINKS] = clean_table(raw[LINKS], records=ids_of)
+        link_persons(tables, accounts)
     ordered = {n: accounts[n] for n in TABLES if n in accounts}
     return CleanDrop({n: tables[n] for n in TABLES if n in tables}, ordered, dict(ids_of))
+
+
+def link_persons(tables: dict[str, pd.DataFrame], accounts: dict[str, TableAccount]) -> None:
+    """Join the persons of each cohort table by the kept links (``tables[LINKS]``), in
+    place: records linked, directly or through other records, and the records sharing
+    their citizen ids become one person (:func:`krlib.clean.persons.merge_persons`).
+    Each cohort table's account gets ``merged_by_links``: how many fewer persons."""
+    links = tables[LINKS]
+    for name in COHORTS:
+        if name not in tables:
+            continue
+        cohort = tables[name]
+        mine = links[links["table"].to_numpy() == name]
+        before = cohort["person"].to_numpy()
+        after = merge_persons(before, cohort["rec"].to_numpy(), mine["rec_a"].to_numpy(),
+                              mine["rec_b"].to_numpy())
+        accounts[name].merged_by_links = len(np.unique(before)) - len(np.unique(after))
+        tables[name] = cohort.assign(person=after)
 
 
 def load_drop(data_dir: Path | str, early: Mapping[str, Future[ParsedFile]] | None = None
@@ -439,7 +510,7 @@ def load_drop(data_dir: Path | str, early: Mapping[str, Future[ParsedFile]] | No
         files = early
         read = lambda name: to_raw_table(early[name].result())  # noqa: E731
     groups = [[n for n in TABLES if n in files and (n == c or TABLES[n].parent == c)]
-              for c in COHORTS]
+              for c in COHORTS]  # person_links, in no group, is cleaned once both are done
 
     def read_and_clean(names: list[str]) -> CleanDrop:
         return clean_drop({n: read(n) for n in names})
@@ -448,5 +519,8 @@ def load_drop(data_dir: Path | str, early: Mapping[str, Future[ParsedFile]] | No
     tables = {n: t for part in parts for n, t in part.tables.items()}
     accounts = {n: a for part in parts for n, a in part.accounts.items()}
     ids = {n: i for part in parts for n, i in part.ids.items()}
+    if LINKS in files:
+        tables[LINKS], accounts[LINKS] = clean_table(read(LINKS), records=ids)
+        link_persons(tables, accounts)
     return CleanDrop({n: tables[n] for n in TABLES if n in tables},
                      {n: accounts[n] for n in TABLES if n in accounts}, ids)

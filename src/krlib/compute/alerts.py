@@ -51,6 +51,14 @@ HINTS: dict[str, tuple[str, str]] = {
     "orphaned": ("{id} ในสองไฟล์เขียนไม่เหมือนกัน หรือไฟล์ทะเบียนไม่ครบ",
                  "{id} written differently in the two files, or the parent file is "
                  "incomplete"),
+    "invalid_record": ("เขียนระเบียนโดยไม่มี reg: หรือ ref: นำหน้าเลข",
+                       "records written without their reg: / ref: prefix"),
+    "mixed_tables": ("จับคู่ทะเบียนคนไร้บ้านกับการส่งต่อ ซึ่งเป็นคนละตาราง",
+                     "a registration paired with a referral: a link joins records of one table"),
+    "self_link": ("พิมพ์ระเบียนเดียวกันทั้งสองช่อง", "the same record typed in both columns"),
+    "unknown_record": ("ระเบียนที่อ้างถึงถูกปฏิเสธ หรือเขียนเลขไม่ตรงกับไฟล์ทะเบียน/การส่งต่อ",
+                       "the record named was rejected, or its id is written differently "
+                       "from the registration / referral file"),
 }
 EMPTY_COHORT_HINT = ("ไม่มีระเบียนในช่วงเวลานี้{extra}: ตรวจปีงบประมาณ/ไตรมาส และวันที่ในไฟล์",
                      "no record dated in the period window{extra_en}: check the fiscal year "

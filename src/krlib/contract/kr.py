@@ -184,7 +184,7 @@ def _table_part(doc: Mapping[str, object], key: str, path: Path, cohort: bool) -
         raise _fail(path, f"{key}.{sorted(unknown)[0]}", "ไม่รู้จักฟิลด์นี้",
                     "unknown field (use table, where)")
     table = part.get("table")
-    kinds = [n for n, s in TABLES.items() if s.is_cohort == cohort]
+    kinds = [n for n, s in TABLES.items() if (s.is_cohort if cohort else s.is_service)]
     if table not in kinds:
         raise _fail(path, f"{key}.table", f"ต้องเป็นหนึ่งใน {', '.join(kinds)}",
                     f"must be one of {', '.join(kinds)}, got {table!r}")

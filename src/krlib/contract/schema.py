@@ -1,8 +1,10 @@
-"""The four input tables of a data drop, as the data contract defines them.
+"""The input tables of a data drop, as the data contract defines them.
 
 One place for column names, Thai headers, which columns are required, which hold
 personal data and which vocabulary (welfare types, rehabilitation domains, sources)
-each coded column accepts. Everything else reads from here.
+each coded column accepts. Everything else reads from here. Besides the four tables of
+the KRs, a drop may hold the optional ``person_links`` (contract v3): pairs of cohort
+records staff confirmed to be one person.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ class TableSpec:
     id_column: str | None = None  # record id whose duplicates conflict (reg_id / referral_id)
     parent: str | None = None  # table whose kept ids this table's rows must reference
     event_date: str = ""  # the date that decides whether a row is in a period window
+    #: pairs of cohort records confirmed to be one person (person_links), not records
+    links: bool = False
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -87,6 +91,11 @@ class TableSpec:
     def is_cohort(self) -> bool:
         """A table of persons' records (registrations, referrals), not of services."""
         return bool(self.id_column) and not self.parent
+
+    @property
+    def is_service(self) -> bool:
+        """A table of services given under a cohort table's records."""
+        return bool(self.parent)
 
 
 #: Welfare types of KR 8207 (key -> Thai label), in the order of the KR sheet.
@@ -209,8 +218,23 @@ TABLES: dict[str, TableSpec] = {
             parent="rehab_referrals",
             event_date="service_date",
         ),
+        TableSpec(
+            "person_links",
+            "การยืนยันว่าเป็นบุคคลเดียวกัน",
+            (
+                C("record_a", "ระเบียนที่ 1", True, True),
+                C("record_b", "ระเบียนที่ 2", True, True),
+                C("confirmed_by", "ผู้ยืนยัน", True, True),  # a staff member's name
+            ),
+            links=True,
+        ),
     )
 }
+
+#: The table of confirmed links (optional in a drop; absent, nothing changes).
+LINKS = "person_links"
+#: How a link names a record: prefix (any case) -> the cohort table it is a record of.
+LINK_PREFIXES: dict[str, str] = {"reg": "homeless_registrations", "ref": "rehab_referrals"}
 
 #: Every column name that holds personal data, across all tables.
 PERSONAL_COLUMNS: frozenset[str] = frozenset(

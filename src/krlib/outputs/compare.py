@@ -33,6 +33,9 @@ BREAKDOWN_COLUMNS = ["kr_code", "scope_code", "dimension", "category", "old", "n
 MEASURES_TH = {"rows_in": "แถวที่อ่าน", "kept": "แถวที่ใช้", "duplicates_collapsed": "แถวซ้ำ",
                "rejected": "แถวที่ไม่ผ่าน", "invalid_citizen_id": "เลขประจำตัวประชาชนไม่ถูกต้อง",
                "unknown_district": "ไม่ทราบเขต"}
+#: Columns of data_quality.csv only some folders have (a drop with person_links): compared
+#: where either folder has them, a folder without them counting 0.
+OPTIONAL_MEASURES_TH = {"merged_by_links": "นับรวมกับบุคคลอื่นตามการยืนยัน"}
 
 
 @dataclass
@@ -139,7 +142,8 @@ def _counts(old: pd.DataFrame, new: pd.DataFrame, key: list[str], value: str,
 def compare_quality(old: Outputs, new: Outputs, tolerance: float) -> pd.DataFrame:
     """Changed data-quality counts: the data_quality.csv columns, then rejection reasons."""
     def long(frame: pd.DataFrame) -> pd.DataFrame:
-        return frame.melt(id_vars=["table"], value_vars=list(MEASURES_TH), var_name="measure",
+        measures = [*MEASURES_TH, *(m for m in OPTIONAL_MEASURES_TH if m in frame.columns)]
+        return frame.melt(id_vars=["table"], value_vars=measures, var_name="measure",
                           value_name="rows")
 
     def reasons(frame: pd.DataFrame) -> pd.DataFrame:

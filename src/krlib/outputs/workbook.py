@@ -49,7 +49,8 @@ QUALITY_TH = {"table_th": "ตาราง", "source_file": "ไฟล์ต้�
               "rows_in": "จำนวนแถวที่อ่าน", "kept": "แถวที่ใช้",
               "duplicates_collapsed": "แถวซ้ำที่รวมแล้ว", "rejected": "แถวที่ไม่ผ่าน",
               "invalid_citizen_id": "เลขประจำตัวประชาชนไม่ถูกต้อง",
-              "unknown_district": "ไม่ทราบเขต"}
+              "unknown_district": "ไม่ทราบเขต",
+              "merged_by_links": "นับรวมกับบุคคลอื่นตามการยืนยัน"}  # only with person_links
 TIMELINESS_TH = {"served": "ได้รับบริการแล้ว (คน)", "median_days": "มัธยฐาน (วัน)",
                  "days_0": "0 วัน", "days_1_7": "1-7 วัน", "days_8_30": "8-30 วัน",
                  "days_31_90": "31-90 วัน", "days_91_plus": "91 วันขึ้นไป",

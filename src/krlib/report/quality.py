@@ -9,7 +9,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from krlib.clean.tables import FLAGS, REASONS, CleanDrop
-from krlib.contract.schema import TABLES
+from krlib.contract.schema import LINKS, TABLES
 from krlib.report.view import html_block, html_table
 
 
@@ -26,9 +26,11 @@ def files_table(clean: CleanDrop) -> HTML:
 
 
 def account_table(clean: CleanDrop) -> HTML:
+    links = LINKS in clean.accounts  # person_links: how many records it merged, per table
     return html_table(pd.DataFrame([{
         "ตาราง": _table(a.table), "แถวที่อ่าน": a.rows_in, "เก็บไว้": a.kept, "รวม (ซ้ำ)": a.collapsed,
-        "ปฏิเสธ": a.rejected, "ตรงกัน": "✔" if a.reconciles else "✘"}
+        "ปฏิเสธ": a.rejected, "ตรงกัน": "✔" if a.reconciles else "✘",
+        **({"นับรวมกับบุคคลอื่นตามการยืนยัน": a.merged_by_links or 0} if links else {})}
         for a in clean.accounts.values()]))
 
 

@@ -911,7 +911,7 @@ def district_quality_table(view: ReportView) -> HTML:
 
 def quality_table(view: ReportView) -> HTML:
     q = view.prep.quality
-    return html_table(pd.DataFrame({
+    table = pd.DataFrame({
         "ตาราง": [_table_th(t) for t in q["table"]],
         "แถวที่อ่าน": [count_text(n) for n in q["rows_in"]],
         "เก็บไว้": [count_text(n) for n in q["kept"]],
@@ -919,7 +919,10 @@ def quality_table(view: ReportView) -> HTML:
         "ปฏิเสธ": [count_text(n) for n in q["rejected"]],
         "เลขประชาชนไม่ถูกต้อง": [count_text(n) for n in q["invalid_citizen_id"]],
         "ไม่ทราบเขต": [count_text(n) for n in q["unknown_district"]],
-    }), classes="krlib-wide")
+    })
+    if "merged_by_links" in q.columns:  # a drop with person_links (contract v3)
+        table["นับรวมกับบุคคลอื่นตามการยืนยัน"] = [count_text(n) for n in q["merged_by_links"]]
+    return html_table(table, classes="krlib-wide")
 
 
 def reasons_table(view: ReportView) -> HTML:
