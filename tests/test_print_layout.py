@@ -50,9 +50,9 @@ def damage(drop: Path) -> None:
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory) -> dict[str, Path]:
     """Report name ("demo-bma", "warn-large", ...) -> its folder stem (``.pdf``/``.html``)."""
+    from krlib.batch.run import run_report
     from krlib.compute.prepare import prepare
     from krlib.demo import write_demo_drop
-    from krlib.report import run_report
 
     for tool in ("pdftotext", "pdfinfo"):
         if shutil.which(tool) is None:
