@@ -296,3 +296,25 @@ def test_labels_follow_the_method():
     assert "สะสม" in text and "เฉพาะไตรมาส" not in text
     text = rp.summary(view(alone, BMA)).data + rp.fiscal_years(view(alone, BMA), kr).data
     assert "เฉพาะไตรมาส" in text and "สะสม" not in text
+
+
+def test_provenance_names_parameters_in_thai_with_be_dates(prep):
+    """Issue 24 item 14: a reader sees ปีงบประมาณ พ.ศ. 2568, not ``fiscal_year = 2568``."""
+    v = view(prep, "1039", data_name="drop")
+    text = rp.provenance(v, {"fiscal_year": 2568, "quarter": 2, "district": "1039",
+                             "data_as_of": "2025-04-05", "suppress_below": 0}).data
+    assert "ปีงบประมาณ พ.ศ. 2568" in text and "ไตรมาส 2" in text and "รหัสพื้นที่ 1039" in text
+    assert "ข้อมูล ณ วันที่ 5 เม.ย. 2568" in text
+    assert "fiscal_year" not in text and "data_as_of" not in text and "2025" not in text
+
+
+def test_report_wording_is_formal_and_a_dash_has_no_unit(prep):
+    """Issue 24 item 15: no colloquial ลงเอย, the breakdown's own category word, no
+    "– วัน" after a missing median."""
+    v = view(prep, "1039")
+    quality = "".join(part.data for part in rp.quality_section(view(prep, BMA)))
+    assert "ลงเอย" not in quality and "กรณีใดกรณีหนึ่ง" in quality
+    for kr in v.krs.values():
+        if v.available(kr):
+            assert f"แต่ละ{rp.breakdown_label(kr)}" in rp.breakdown(v, kr).data
+            assert "– วัน" not in rp.timeliness_line(v, kr)

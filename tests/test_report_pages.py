@@ -190,7 +190,7 @@ def test_trend_across_fiscal_years(batch, which):
 # --- 4. maps -------------------------------------------------------------------------------
 
 def test_bma_has_a_choropleth_and_districts_a_locator(batch):
-    credit = "ขอบเขตเขต: Royal Thai Survey Department / OCHA (CC BY 3.0 IGO)"
+    credit = "ขอบเขตเขต: กรมแผนที่ทหาร / OCHA (สัญญาอนุญาต CC BY 3.0 IGO)"
     bma, district = page(batch, "bma"), page(batch, "district")
     assert bma.count('alt="แผนที่ 50 เขตของกรุงเทพมหานคร') == 2  # one per KR
     assert 'alt="แผนที่กรุงเทพมหานคร แสดงที่ตั้งของ' in district

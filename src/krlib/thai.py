@@ -148,3 +148,15 @@ def thai_sort_key(text: str) -> tuple[object, ...]:
             secondary.append(0)
             tertiary.append(weights[1])
     return (tuple(primary), tuple(secondary), tuple(tertiary), text)
+
+
+# --- the parameters a report's provenance lists ------------------------------------------
+
+#: A notebook parameter's name as a reader reads it (provenance: "ปีงบประมาณ 2568").
+PARAMETER_TH = {
+    "fiscal_year": "ปีงบประมาณ พ.ศ.",
+    "quarter": "ไตรมาส",
+    "district": "รหัสพื้นที่",
+    "suppress_below": "ไม่เปิดเผยจำนวนที่น้อยกว่า",
+    "data_as_of": "ข้อมูล ณ วันที่",
+}

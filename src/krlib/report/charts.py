@@ -53,7 +53,7 @@ EMPTY_TH = "ไม่มีข้อมูลในช่วงเวลาน�
 NO_CASES_TH = EMPTY_COHORT_TH
 MET_TH, NOT_MET_TH = "บรรลุค่าเป้าหมาย", "ยังไม่บรรลุ"
 GEO = Path(__file__).parents[1] / "geo" / "bangkok_districts.geojson"
-MAP_CREDIT_TH = "ขอบเขตเขต: Royal Thai Survey Department / OCHA (CC BY 3.0 IGO)"
+MAP_CREDIT_TH = "ขอบเขตเขต: กรมแผนที่ทหาร / OCHA (สัญญาอนุญาต CC BY 3.0 IGO)"
 # Value labels on a white ground, so a target line behind them does not strike them out.
 LABEL_BOX = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"}
 

@@ -58,6 +58,7 @@ from krlib.thai import (
     EMPTY_COHORT_TH,
     NONE_SERVED_TH,
     NOT_COVERED_TH,
+    PARAMETER_TH,
     PRIVATE_FOLDER_TH,
     met_of_th,
     none_served_th,
@@ -607,9 +608,9 @@ def breakdown(view: ReportView, kr: KRDefinition) -> HTML:
                                              for c, n in zip(top.category_th, top.persons))))
     table = pd.DataFrame({label: f.category_th, "จำนวนคน": [sup.count(n) for n in f.persons]})
     return html_block(f"<section class='keep'><h3>จำแนกตาม{esc(label)}</h3>"
-                      "<p>จำนวนคนในกลุ่มเป้าหมายที่ได้รับบริการแต่ละประเภทอย่างน้อย 1 ครั้ง "
-                      "(หนึ่งคนอาจได้รับหลายประเภท)</p>" + png(fig, alt) + html_table(table).data
-                      + "</section>")
+                      f"<p>จำนวนคนในกลุ่มเป้าหมายที่ได้รับบริการแต่ละ{esc(label)}อย่างน้อย "
+                      f"1 ครั้ง (หนึ่งคนอาจได้รับบริการมากกว่าหนึ่ง{esc(label)})</p>"
+                      + png(fig, alt) + html_table(table).data + "</section>")
 
 
 def disaggregations(view: ReportView, kr: KRDefinition) -> list[HTML]:
@@ -662,7 +663,8 @@ def timeliness_line(view: ReportView, kr: KRDefinition) -> str:
         return (f"ระยะเวลาจนได้รับบริการครั้งแรก: {NONE_SERVED_TH} "
                 f"(ยังรอรับบริการ {esc(sup.count(t.waiting))} คน)")
     median = DASH if pd.isna(t.median_days) else f"{float(t.median_days):,.1f}".removesuffix(".0")
-    return (f"ระยะเวลาจนได้รับบริการครั้งแรก (มัธยฐาน): <b>{esc(median)}</b> วัน "
+    days = "" if median == DASH else " วัน"  # no unit after a dash
+    return (f"ระยะเวลาจนได้รับบริการครั้งแรก (มัธยฐาน): <b>{esc(median)}</b>{days} "
             f"(ได้รับบริการ {esc(sup.count(t.served))} คน, "
             f"ยังรอรับบริการ {esc(sup.count(t.waiting))} คน)")
 
@@ -940,8 +942,8 @@ def reasons_table(view: ReportView) -> HTML:
 
 def quality_section(view: ReportView) -> list[HTML]:
     """The district's own data quality, then (said so) Bangkok-wide tables."""
-    head = ("<h2>คุณภาพข้อมูล</h2><p>ทุกแถวของข้อมูลนำเข้าลงเอยอย่างใดอย่างหนึ่ง: เก็บไว้ "
-            "รวมเป็นแถวเดียว (แถวซ้ำทุกช่อง) หรือปฏิเสธพร้อมเหตุผล ตำแหน่งของแถวที่ถูกปฏิเสธ "
+    head = ("<h2>คุณภาพข้อมูล</h2><p>ทุกแถวของข้อมูลนำเข้าได้รับการจัดการตามกรณีใดกรณีหนึ่ง "
+            "ได้แก่ เก็บไว้ รวมเป็นแถวเดียว (แถวซ้ำทุกช่อง) หรือปฏิเสธพร้อมเหตุผล ตำแหน่งของแถวที่ถูกปฏิเสธ "
             "(ไฟล์ เลขแถว และเขตถ้าทราบ) อยู่ในไฟล์ rejected_rows.csv</p>")
     if view.is_bma:
         return [html_block(head), quality_table(view), reasons_table(view)]
@@ -976,6 +978,15 @@ def signoff(view: ReportView) -> HTML:
                       f'<div class="signs">{"".join(boxes)}</div></section>')
 
 
+def _parameter_value(key: str, value: object) -> str:
+    """A notebook parameter as a reader reads it (a date in Thai with its BE year)."""
+    if key == "data_as_of" and value:
+        return thai_date(str(value))
+    if key == "district":
+        return resolve_scope(value, unknown=True) if value else DASH
+    return str(value)
+
+
 def provenance(view: ReportView, params: dict[str, object] | None = None) -> HTML:
     """Where the figures come from: files and their SHA-256, version, parameters, time;
     the data folder by its name only, never a local path."""
@@ -986,7 +997,8 @@ def provenance(view: ReportView, params: dict[str, object] | None = None) -> HTM
                     "</td></tr>" for s in view.prep.sources)
     shown = {k: v for k, v in (params or {}).items() if k not in ("data_dir", "prepared",
                                                                   "signoff")}
-    par = ", ".join(f"{esc(str(k))} = {esc(str(v))}" for k, v in shown.items())
+    par = ", ".join(f"{esc(PARAMETER_TH.get(k, k))} {esc(_parameter_value(k, v))}"
+                    for k, v in shown.items())
     nb = f"notebooks/{view.scope}.ipynb"
     table = ("<div class='krlib-scroll'><table class='krlib-table krlib-sources'><thead><tr>"
              "<th>ตาราง</th><th>ไฟล์</th><th>แถว</th><th>SHA-256</th></tr></thead>"
