@@ -28,10 +28,11 @@ import os
 import re
 import shutil
 import threading
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from krlib.errors import KrlibError
 from krlib.fonts import font_face_css
@@ -39,7 +40,13 @@ from krlib.render.pdftext import join_mark_clusters
 from krlib.report.layout import prepare_html
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page, Playwright
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import Preprocessor
+    from playwright.sync_api import Browser, Page, Playwright, Route
+
+#: A trimmed CSS rule: its selectors (or an at-rule's head), and its declarations (tinycss2
+#: nodes) or, for @media/@supports, the rules inside.
+_Rule = tuple[str, Any]
 
 TEMPLATES = Path(__file__).parents[1] / "templates"
 #: One HTML export at a time per process. A Dask worker runs several notebooks on
@@ -95,7 +102,7 @@ _EXTERNAL_IMPORT = re.compile(r"@import\s+(?:url\()?\s*[\"']?(?:https?:)?//[^;]*
 # --- HTML -----------------------------------------------------------------------------
 
 @cache
-def _exporter():
+def _exporter() -> HTMLExporter:
     """One HTMLExporter per process: building one costs ~0.1 s."""
     from nbconvert import HTMLExporter
     from traitlets.config import Config
@@ -106,10 +113,10 @@ def _exporter():
     config.TagRemovePreprocessor.remove_cell_tags = {"remove-cell", "remove_cell"}
     config.TagRemovePreprocessor.remove_input_tags = {"remove-input", "remove_input"}
     config.TagRemovePreprocessor.remove_all_outputs_tags = {"remove-output", "remove_output"}
-    return HTMLExporter(config=config, template_name=TEMPLATE,
-                        extra_template_basedirs=[str(TEMPLATES)], exclude_input=True,
-                        exclude_input_prompt=True, exclude_output_prompt=True,
-                        language_code="th", embed_images=True)
+    return HTMLExporter(  # type: ignore[no-untyped-call, unused-ignore]
+        config=config, template_name=TEMPLATE, extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+        language_code="th", embed_images=True)
 
 
 @cache
@@ -154,12 +161,12 @@ def _trimmed_lab_css(own_css: str) -> str:
         required = _NOT.sub("", selector)  # ul:not(.list-inline) needs no class at all
         return all(c in allowed or c.startswith(_EXTRA_PREFIXES) for c in _CLASS.findall(required))
 
-    def declarations(content):
+    def declarations(content: Any) -> list[Any]:
         return [d for d in tinycss2.parse_blocks_contents(content, True, True)
                 if d.type == "declaration"]
 
-    def select(rules) -> list:
-        out = []
+    def select(rules: Iterable[Any]) -> list[_Rule]:
+        out: list[_Rule] = []
         for r in rules:
             if r.type == "qualified-rule":
                 selectors = [s.strip() for s in tinycss2.serialize(r.prelude).split(",")]
@@ -178,7 +185,7 @@ def _trimmed_lab_css(own_css: str) -> str:
     definitions: dict[str, set[str]] = {}
     used = set(_VAR.findall(own_css))
 
-    def scan(rs) -> None:
+    def scan(rs: list[_Rule]) -> None:
         for _, body in rs:
             if body and isinstance(body[0], tuple):
                 scan(body)
@@ -200,8 +207,8 @@ def _trimmed_lab_css(own_css: str) -> str:
                 used.add(ref)
                 todo.append(ref)
 
-    def write(rs) -> str:
-        parts = []
+    def write(rs: list[_Rule]) -> str:
+        parts: list[str] = []
         for head, body in rs:
             if body and isinstance(body[0], tuple):
                 inner = write(body)
@@ -223,7 +230,7 @@ def _trimmed_lab_css(own_css: str) -> str:
 HIDDEN_TAGS = {"key-figures", "remove-cell", "remove_cell"}
 
 
-def _clean_preprocessor_class():
+def _clean_preprocessor_class() -> type[Preprocessor]:
     from nbconvert.preprocessors import Preprocessor
     from traitlets import Bool
 
@@ -234,7 +241,7 @@ def _clean_preprocessor_class():
 
         for_export = Bool(False).tag(config=True)
 
-        def preprocess(self, nb, resources):
+        def preprocess(self, nb: Any, resources: Any) -> tuple[Any, Any]:
             nb.metadata.pop("papermill", None)
             count = 0
             cells = []
@@ -265,14 +272,15 @@ def _clean_preprocessor_class():
 
 
 @cache
-def clean_notebook_class():
+def clean_notebook_class() -> type[Preprocessor]:
     """:class:`CleanNotebook` (built on first use: nbconvert imports cost ~0.3 s)."""
     return _clean_preprocessor_class()
 
 
-def clean_notebook(nb, for_export: bool = False):
+def clean_notebook(nb: Any, for_export: bool = False) -> Any:
     """Clean ``nb`` in place (see CleanNotebook) and return it."""
-    clean_notebook_class()(for_export=for_export).preprocess(nb, {})
+    cleaner = clean_notebook_class()(for_export=for_export)
+    cleaner.preprocess(nb, {})  # type: ignore[no-untyped-call, unused-ignore]
     return nb
 
 
@@ -286,7 +294,7 @@ def strip_external(html: str) -> str:
     return _EXTERNAL_IMPORT.sub("", html)
 
 
-def notebook_to_html(nb, *, title: str) -> str:
+def notebook_to_html(nb: Any, *, title: str) -> str:
     """Render an executed notebook as one offline Thai HTML page (deterministic).
 
     ``nb`` is not modified. No code is shown; cells tagged key-figures or remove-cell are
@@ -329,8 +337,8 @@ def fix_pdf_dates(data: bytes, when: datetime | None) -> bytes:
     ``when=None`` blanks the entries (spaces are valid between dictionary entries), so
     the xref table stays correct and the same page prints to the same bytes.
     """
-    def repl(m: re.Match) -> bytes:
-        old = m.group(0)
+    def repl(m: re.Match[bytes]) -> bytes:
+        old: bytes = m.group(0)
         if when is None:
             return b" " * len(old)
         new = f"/{m.group(1).decode()} (D:{when.astimezone(UTC):%Y%m%d%H%M%S}Z)"
@@ -379,7 +387,7 @@ class PdfPrinter:
         self._page.route("**/*", self._only_local)
         return self
 
-    def _only_local(self, route) -> None:
+    def _only_local(self, route: Route) -> None:
         """Reports are self-contained: anything but file: and data: is a bug, never fetched."""
         url = route.request.url
         if url.startswith(("file:", "data:")):
@@ -432,7 +440,7 @@ class PdfPrinter:
         data = fix_pdf_dates(data, pdf_date())
         return join_mark_clusters(data)  # a searchable text layer: ฟื้นฟู, not ฟื้ นฟู
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         try:
             if self._browser is not None:
                 self._browser.close()

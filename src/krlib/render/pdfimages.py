@@ -109,8 +109,8 @@ def with_placeholders(html: str) -> tuple[str, dict[tuple[int, int, int], Palett
     """
     charts: dict[tuple[int, int, int], PalettePng] = {}
 
-    def replace(tag_match: re.Match) -> str:
-        tag = tag_match.group(0)
+    def replace(tag_match: re.Match[str]) -> str:
+        tag: str = tag_match.group(0)
         src = _PNG_SRC.search(tag)
         if src is None or _SIZED.search(tag):
             return tag

@@ -32,6 +32,10 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pikepdf
 
 _NUM = rb"-?(?:\d+\.?\d*|\.\d+)"
 _HEX = rb"<[0-9A-Fa-f]+>"
@@ -90,7 +94,7 @@ def _num(text: bytes) -> Decimal:
     return Decimal(text.decode("ascii"))
 
 
-def _glyphs(m: re.Match, widths: FontWidths, size: Decimal
+def _glyphs(m: re.Match[bytes], widths: FontWidths, size: Decimal
             ) -> tuple[list[_Glyph], tuple[Decimal, Decimal]] | None:
     """The glyphs of span ``m`` and where its last move left the line; None for a form
     this module does not rewrite (a run placed by an advance it cannot know)."""
@@ -211,7 +215,7 @@ def _shift_next_move(segment: bytes, carry: tuple[Decimal, Decimal]
     return segment[:m.start(1)] + dx + b" " + dy + segment[m.end(2):], (_ZERO, _ZERO)
 
 
-def font_widths(font) -> FontWidths | None:
+def font_widths(font: pikepdf.Object) -> FontWidths | None:
     """Glyph id -> width of a Type 0 (CID, Identity-H) font dictionary; None otherwise."""
     import pikepdf
 
@@ -254,7 +258,8 @@ def join_mark_clusters(pdf: bytes) -> bytes:
             fonts = resources.get("/Font") if resources is not None else None
             cache: dict[bytes, FontWidths | None] = {}
 
-            def widths(name: bytes, fonts=fonts, cache=cache) -> FontWidths | None:
+            def widths(name: bytes, fonts: pikepdf.Object | None = fonts,
+                       cache: dict[bytes, FontWidths | None] = cache) -> FontWidths | None:
                 if name not in cache:
                     font = fonts.get("/" + name.decode("latin-1")) if fonts else None
                     cache[name] = font_widths(font) if font is not None else None

@@ -20,7 +20,7 @@ from __future__ import annotations
 import io
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -39,7 +39,12 @@ from krlib.thai import EMPTY_COHORT_TH
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.axis import Axis
+    from matplotlib.backend_bases import RendererBase
+    from matplotlib.backends.backend_agg import RendererAgg
     from matplotlib.lines import Line2D
+    from matplotlib.text import Annotation, Text
+    from matplotlib.transforms import Bbox
     from PIL import Image
 
 MET, NOT_MET, NO_CASES, TARGET = "#2e7d32", "#e65100", "#bdbdbd", "#b71c1c"
@@ -73,7 +78,7 @@ def _empty(fig: Figure, title: str, message: str = EMPTY_TH, kr: str = "") -> Fi
     return fig
 
 
-def _titles(fig: Figure, ax, title: str, kr: str = "", size: float = 12) -> None:
+def _titles(fig: Figure, ax: Axes, title: str, kr: str = "", size: float = 12) -> None:
     """The chart's title, and above it the KR it shows (``kr``: its code and name, from the
     definition the caller passes), so that a chart printed or copied alone says which KR.
     The KR line is made smaller until it fits the figure's width (at 7 pt it goes on two
@@ -85,13 +90,14 @@ def _titles(fig: Figure, ax, title: str, kr: str = "", size: float = 12) -> None
     _fit_line(fig, fig.suptitle(kr, fontsize=10, color="#333"), kr)
 
 
-def _fit_line(fig: Figure, line, text: str) -> None:
+def _fit_line(fig: Figure, line: Text, text: str) -> None:
     """Make a title line smaller (to 7 pt) until it fits the figure's width, then put it
     on two lines (a KR's code above its name)."""
     room = fig.get_figwidth() * fig.dpi * 0.97
     renderer = _renderer(fig, layout=False)
-    while line.get_window_extent(renderer).width > room and line.get_fontsize() > 7:
-        line.set_fontsize(line.get_fontsize() - 0.5)
+    while (line.get_window_extent(renderer).width > room
+           and cast(float, line.get_fontsize()) > 7):
+        line.set_fontsize(cast(float, line.get_fontsize()) - 0.5)
     words = text.split(" ", 2 if text.startswith("KR ") else 1)
     if line.get_window_extent(renderer).width > room and len(words) > 1:
         line.set_text(" ".join(words[:-1]) + "\n" + words[-1])
@@ -138,21 +144,21 @@ def percent_axis_top(values: list[float | None], target: float) -> float:
     return math.ceil(need / half - 1e-9) * half
 
 
-def _renderer(fig: Figure, layout: bool = True):
+def _renderer(fig: Figure, layout: bool = True) -> RendererAgg:
     """The renderer that measures text as drawn; with ``layout``, the figure is laid out
     first (as its first draw will), so that the axes are where they will be drawn. A text's
     size does not need the layout, and solving it costs ~0.1-0.3 s."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
-    renderer = canvas.get_renderer()
+    renderer: RendererAgg = canvas.get_renderer()  # type: ignore[no-untyped-call, unused-ignore]
     engine = fig.get_layout_engine()
     if layout and isinstance(engine, ConstrainedLayoutEngine):
         engine.execute(fig)
     return renderer
 
 
-def _text_size(text, renderer) -> tuple[float, float, float]:
+def _text_size(text: Text, renderer: RendererBase) -> tuple[float, float, float]:
     """Width and height in pixels of a text as drawn (rotation included), and its white
     box's pad (:data:`LABEL_BOX`), which may overlap a neighbour's but not a line."""
     from matplotlib.text import Text
@@ -160,11 +166,12 @@ def _text_size(text, renderer) -> tuple[float, float, float]:
     box = Text.get_window_extent(text, renderer)
     pad = 0.0
     if text.get_bbox_patch() is not None:
-        pad = 2 * 0.1 * text.get_fontsize() * text.figure.dpi / 72  # LABEL_BOX: pad=0.1
+        size = cast(float, text.get_fontsize())
+        pad = 2 * 0.1 * size * text.figure.dpi / 72  # LABEL_BOX: pad=0.1
     return box.width, box.height, pad
 
 
-def _fit_value_labels(ax, labels: list, ends: list[float], target: float | None,
+def _fit_value_labels(ax: Axes, labels: list[Annotation], ends: list[float], target: float | None,
                       top: float, vertical: bool, starts: list[float] | None = None,
                       percent: bool = False) -> float:
     """Place each value label past its bar's end along the value axis: past the target
@@ -177,7 +184,7 @@ def _fit_value_labels(ax, labels: list, ends: list[float], target: float | None,
     ``percent``: ticks at a round step from 0, none past 100 % (the axis may end above it,
     to hold a label). Returns the value axis's end, which it sets.
     """
-    fig = ax.figure
+    fig = cast(Figure, ax.figure)
     px = fig.dpi / 72  # pixels per point
     renderer = _renderer(fig, layout=False)
     sizes = [_text_size(t, renderer) for t in labels]
@@ -235,19 +242,19 @@ def _fit_value_labels(ax, labels: list, ends: list[float], target: float | None,
     return top
 
 
-def _percent_ticks(axis, step: float, top: float, most: float) -> None:
+def _percent_ticks(axis: Axis, step: float, top: float, most: float) -> None:
     """Ticks every ``step`` from 0 to the axis's end, but not past 100 % unless a value is."""
     end = min(top, max(100.0, most))
     axis.set_major_locator(FixedLocator([i * step for i in range(int(end / step + 1e-9) + 1)]))
 
 
-def _zero_mark(ax, at: float, size: float, colour: str, vertical: bool):
+def _zero_mark(ax: Axes, at: float, size: float, colour: str, vertical: bool) -> Line2D:
     """A visible stroke where a 0 % bar stands (it has no length): ``size`` is the bar's
     thickness in data units across the value axis, ``at`` its position. Drawn after
     :func:`_fit_value_labels`, which laid the figure out."""
     from matplotlib.transforms import ScaledTranslation
 
-    fig = ax.figure
+    fig = cast(Figure, ax.figure)
     renderer = _renderer(fig, layout=False)
     box = ax.get_window_extent(renderer)
     span = ax.get_xlim() if vertical else ax.get_ylim()
@@ -261,7 +268,7 @@ def _zero_mark(ax, at: float, size: float, colour: str, vertical: bool):
     return line
 
 
-def _fit_bars(ax, texts: list, percents: list[float | None], target: float,
+def _fit_bars(ax: Axes, texts: list[Annotation], percents: list[float | None], target: float,
               at: Sequence[float], width: float, colours: list[str]) -> None:
     """Upright percent bars: the axis to a round value above the data and the target, a
     mark for each 0 % bar, every label (``texts``, one per bar at ``at``) placed clear of
@@ -640,25 +647,26 @@ def _label_points(code: str, box: tuple[float, float, float, float] | None = Non
     return tuple((float(pts[i, 0] / _SQUASH), float(pts[i, 1])) for i in order[:40])
 
 
-def _overlaps(a, b, pad: float = 0.0) -> bool:
-    return (a.x0 - pad < b.x1 and b.x0 - pad < a.x1 and a.y0 - pad < b.y1
-            and b.y0 - pad < a.y1)
+def _overlaps(a: Bbox, b: Bbox, pad: float = 0.0) -> bool:
+    return cast(bool, a.x0 - pad < b.x1 and b.x0 - pad < a.x1 and a.y0 - pad < b.y1
+                and b.y0 - pad < a.y1)
 
 
-def _placer(ax, text, renderer):
+def _placer(ax: Axes, text: Text, renderer: RendererBase
+            ) -> Callable[[tuple[float, float]], Bbox]:
     """``at(xy)``: the window extent ``text`` (centred on its position) would have at the
     data point ``xy``, from one measurement (moving a text does not change its size)."""
     ext = text.get_window_extent(renderer)
     x0, y0 = ax.transData.transform(text.get_position())
 
-    def at(xy: tuple[float, float]):
+    def at(xy: tuple[float, float]) -> Bbox:
         dx, dy = ax.transData.transform(xy) - (x0, y0)
         return ext.translated(dx, dy)
     return at
 
 
-def _name_districts(ax, names: dict[str, str], codes: list[str], size: float,
-                    box: tuple[float, float, float, float] | None, taken: list) -> list[str]:
+def _name_districts(ax: Axes, names: dict[str, str], codes: list[str], size: float,
+                    box: tuple[float, float, float, float] | None, taken: list[Bbox]) -> list[str]:
     """Write each district's name inside it where the name's box, measured by the
     renderer, fits inside the district (and the axes) and overlaps no other label
     (``taken``, window extents; the name's is added); the larger districts first. Returns
@@ -666,7 +674,7 @@ def _name_districts(ax, names: dict[str, str], codes: list[str], size: float,
     from matplotlib.path import Path as MPath
     from matplotlib.patheffects import withStroke
 
-    renderer = _renderer(ax.figure, layout=False)
+    renderer = _renderer(cast(Figure, ax.figure), layout=False)
     frame = ax.get_window_extent(renderer)
     halo = [withStroke(linewidth=1.6, foreground="white")]
     room = {c: _label_points(c, box) for c in codes}
@@ -696,22 +704,22 @@ def _name_districts(ax, names: dict[str, str], codes: list[str], size: float,
     return sorted(left)
 
 
-def _area(ax, code: str) -> float:
+def _area(ax: Axes, code: str) -> float:
     """A district's size for the naming order: its ring's area in display pixels."""
     ring = ax.transData.transform(max(dict(district_shapes())[code], key=len))
     x, y = ring[:, 0], ring[:, 1]
     return float(abs(np.dot(x[:-1], y[1:]) - np.dot(x[1:], y[:-1])) / 2)
 
 
-def _number_districts(ax, codes: list[str], box: tuple[float, float, float, float] | None,
-                      taken: list, labels_from: int = 0) -> None:
+def _number_districts(ax: Axes, codes: list[str], box: tuple[float, float, float, float] | None,
+                      taken: list[Bbox], labels_from: int = 0) -> None:
     """A district's number (its code's last two digits) where its name did not fit: at
     the first of its label points where the number overlaps nothing in ``taken``, else
     at the first where it overlaps no label (``taken[labels_from:]``; the boxes before are
     frames it may cross), else at its best point."""
     from matplotlib.patheffects import withStroke
 
-    renderer = _renderer(ax.figure, layout=False)
+    renderer = _renderer(cast(Figure, ax.figure), layout=False)
     halo = [withStroke(linewidth=1.6, foreground="white")]
     for code in codes:
         points = _label_points(code, box) or (_centroid(code),)
@@ -744,7 +752,7 @@ def district_map(status: dict[str, str], title: str, names: dict[str, str] | Non
     width, height = WIDTH, 4.9 + head - 0.42
     fig = Figure(figsize=(width, height), dpi=DPI)
 
-    def axes(left: float, bottom: float, w: float, h: float):
+    def axes(left: float, bottom: float, w: float, h: float) -> Axes:
         return fig.add_axes((left / width, bottom / height, w / width, h / height))
 
     top = height - head

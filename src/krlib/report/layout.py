@@ -47,7 +47,7 @@ _NUMBER = r"[+\-\u2212]?\d[\d,]*(?:\.\d+)?"
 
 
 @cache
-def _together() -> re.Pattern:
+def _together() -> re.Pattern[str]:
     """What must stay on one line: a number and its unit, a Thai date, a year, a name."""
     from krlib.contract.scopes import BANGKOK_TH, districts
 
@@ -99,24 +99,25 @@ _ROW = re.compile(r"<tr\b.*?</tr>\s*", re.S | re.I)
 _THEAD = re.compile(r"<thead\b.*?</thead>", re.S | re.I)
 
 
-def _with_class(attrs: str, cls: re.Match, name: str) -> str:
+def _with_class(attrs: str, cls: re.Match[str], name: str) -> str:
     q = cls.group(1)
     return attrs[:cls.start()] + f"class={q}{cls.group(2)} {name}{q}" + attrs[cls.end():]
 
 
-def _mark_table(m: re.Match) -> str:
+def _mark_table(m: re.Match[str]) -> str:
+    whole: str = m.group(0)
     attrs, body = m.group(1), m.group(2)
     cls = _CLASS.search(attrs)
     if cls is None or "krlib-table" not in cls.group(2).split() or "<table" in body.lower():
-        return m.group(0)
+        return whole
     bodies = list(_TBODY.finditer(body))
     if len(bodies) > 1:
-        return m.group(0)
+        return whole
     if not bodies:  # rows straight in the table (the definition table): keep it whole
         rows = _ROW.findall(_THEAD.sub("", body))
         if len(rows) <= KEEP_ROWS:
             return f"<table{_with_class(attrs, cls, 'krlib-keep')}>{body}</table>"
-        return m.group(0)
+        return whole
     rows = _ROW.findall(bodies[0].group(1))
     if len(rows) <= KEEP_ROWS:
         return f"<table{_with_class(attrs, cls, 'krlib-keep')}>{body}</table>"
