@@ -166,12 +166,20 @@ def run_local(jobs: list[Job], progress: Progress, *, workers: int | None = None
         return results
     pool = ProcessPoolExecutor(max_workers=workers, initializer=worker_init)
     try:
-        for res in pool.map(execute_job, jobs):
-            results.append(res)
-            progress(res)
+        # submit + result, not pool.map: map's iterator cancels the pending futures when
+        # the interrupt unwinds it, and CPython 3.11's management thread, finding the pool
+        # broken once the workers are stopped, then sets an exception on a cancelled
+        # future (InvalidStateError, a traceback on stderr). No future is ever cancelled.
+        futures = [pool.submit(execute_job, job) for job in jobs]
+        for fut in futures:
+            results.append(fut.result())
+            progress(results[-1])
     except BaseException:
+        # Stop the workers first (their kernels too): the management thread then fails
+        # every future it holds (BrokenProcessPool, unread) and ends; wait for it, so
+        # nothing of the pool runs or prints after the command's one line.
         stop_descendants()
-        pool.shutdown(wait=False, cancel_futures=True)
+        pool.shutdown(wait=True)
         raise
     pool.shutdown(wait=True)
     return results
