@@ -23,6 +23,7 @@ from typing import Any
 
 from krlib.batch.executors import Job, JobResult, check_workers, get_executor
 from krlib.errors import OptionError
+from krlib.outputs.folders import check_output_folder, make_output_folder
 
 #: Set to e.g. ``pdf=5`` (or ``cleaning=2,index=3``) to announce each stage on stderr and
 #: pause in the named ones: lets a test interrupt the batch at a known stage.
@@ -63,30 +64,6 @@ def _stage(name: str) -> None:
 
 
 # --- the output folder ----------------------------------------------------------------
-
-def check_paths(data_dir: Path, out: Path) -> None:
-    """Refuse an output root that overlaps the data drop or cannot hold folders.
-
-    Reports inside (or equal to, or above) the drop would sit beside personal data and be
-    hashed with it into the manifest as outputs.
-    """
-    data, root = Path(data_dir).resolve(), Path(out).resolve()
-    if root == data or root.is_relative_to(data):
-        raise OptionError(f"--out {out} อยู่ในโฟลเดอร์ข้อมูล / is inside the data folder "
-                          f"{data_dir} (or is it): choose an output folder outside the drop")
-    if data.is_relative_to(root):
-        raise OptionError(f"--data {data_dir} อยู่ในโฟลเดอร์ผลลัพธ์ / is inside the output "
-                          f"folder {out}: choose an output folder that does not contain the drop")
-    if root.exists() and not root.is_dir():
-        raise OptionError(f"--out {out} เป็นไฟล์ ไม่ใช่โฟลเดอร์ / is a file, not a folder: "
-                          "give a folder (it is created if needed)")
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OptionError(f"--out {out}: สร้างโฟลเดอร์ไม่ได้ / cannot create the folder "
-                          f"({exc.strerror or type(exc).__name__}): give a writable folder"
-                          ) from None
-
 
 def _make_staging(root: Path, label: str) -> Path:
     staging = root.resolve() / f".{label}.tmp-{os.getpid()}"
@@ -200,7 +177,9 @@ def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[
     created_root = not root.exists()
     krs = load_krs(krs_dirs)  # a bad definition file stops the batch before any work
     old = read_outputs(compare_with) if compare_with else None  # before any overwrite
-    check_paths(data_dir, root)
+    # the drop, a file, a read-only place: refused before anything is written
+    check_output_folder(root, "--out", data_dir=data_dir)
+    make_output_folder(root, "--out")
     _sweep_stale(root, period.label)
     final = root / period.label
     staging = _make_staging(root, period.label)
