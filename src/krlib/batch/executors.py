@@ -86,6 +86,15 @@ def execute_job(job: Job) -> JobResult:
     for attempt in (1, 2):
         try:
             kernel = kernels.get()
+        except Exception as exc:  # noqa: BLE001 - a kernel that did not start
+            # never the report's fault (seen: a kernel dying at start on a busy machine,
+            # "Kernel died before replying to kernel_info"): once more, then the scope fails
+            out.error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+            if attempt == 1:
+                out.retried = out.error
+                continue
+            break
+        try:
             reset_kernel(kernel, job.folder)
             nb = pm.execute_notebook(
                 job.notebook, None, parameters=job.parameters, kernel_name=KERNEL_NAME,
