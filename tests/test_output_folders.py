@@ -5,6 +5,7 @@ naming the option, before anything is read or written."""
 
 from __future__ import annotations
 
+import errno
 import shutil
 import sys
 from pathlib import Path
@@ -143,3 +144,42 @@ def test_indicators_refuses_before_creating_anything(tmp_path, capsys):
     out = tmp_path / "out"
     refused(capsys, indicators(tmp_path / "no-such-drop", out), "--data")
     assert not out.exists()
+
+
+def _raised(make):
+    try:
+        make()
+    except BaseException as exc:  # noqa: BLE001 - the exception is what is tested
+        return exc
+    raise AssertionError("nothing raised")
+
+
+def _full():
+    raise OSError(errno.ENOSPC, "No space left on device", "x/1001.html")
+
+
+def _wrapped():  # as xlsxwriter wraps an OSError in FileCreateError
+    try:
+        _full()
+    except OSError as exc:
+        raise RuntimeError(f"cannot create file: {exc}")  # noqa: B904 - context, not cause
+
+
+def _hidden():
+    try:
+        _full()
+    except OSError:
+        raise ValueError("unrelated") from None
+
+
+def test_a_write_that_failed_on_the_device_is_found_behind_wrappers(tmp_path):
+    from krlib.outputs.folders import device_error, write_error
+
+    assert device_error(_raised(_full)).errno == errno.ENOSPC
+    assert device_error(_raised(_wrapped)).errno == errno.ENOSPC
+    assert device_error(_raised(_hidden)) is None
+    assert device_error(OSError(errno.ENOENT, "No such file")) is None
+    assert device_error(KeyboardInterrupt()) is None
+    line = str(write_error(_raised(_wrapped), tmp_path, kept="; kept"))
+    assert line.startswith(f"--out {tmp_path}: ") and "(1001.html)" in line
+    assert "no space left on the device" in line and line.endswith("; kept")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import errno
 import os
 from pathlib import Path
-from typing import TypeGuard
 
 from krlib.errors import OptionError
 
@@ -67,7 +66,7 @@ def check_output_folder(folder: Path, option: str = "--out", *, data_dir: Path |
                           "create it first")
     if not os.access(existing, os.W_OK | os.X_OK):
         what = ("cannot write into the folder" if existing == root
-                else f"cannot create the folder (in {existing})")
+                else f"cannot create the folder in {existing}")
         raise OptionError(f"{option} {given}: เขียนไม่ได้ / {what} ({_why(existing)}): give "
                           "a writable folder")
     return root
@@ -84,15 +83,33 @@ def make_output_folder(folder: Path, option: str = "--out") -> Path:
     return Path(folder)
 
 
-def is_device_error(exc: BaseException) -> TypeGuard[OSError]:
-    """A write that failed because the device is full or read-only (or forbids it)."""
-    return isinstance(exc, OSError) and exc.errno in DEVICE_ERRORS
+def device_error(exc: BaseException) -> OSError | None:
+    """The OSError behind ``exc`` when a write failed because the device is full or
+    read-only (or forbids it): ``exc`` itself, or the error it was raised from (a library
+    may wrap it: xlsxwriter's FileCreateError). An interrupt is never one."""
+    if not isinstance(exc, Exception) or isinstance(exc, OptionError):
+        return None
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            break
+        if isinstance(seen, OSError) and seen.errno in DEVICE_ERRORS:
+            return seen
+        seen = seen.__cause__ or (None if seen.__suppress_context__ else seen.__context__)
+    return None
 
 
-def write_error(exc: OSError, folder: Path, option: str = "--out", kept: str = "") -> OptionError:
+def is_device_error(exc: BaseException) -> bool:
+    """A write that failed because the device is full or read-only (:func:`device_error`)."""
+    return device_error(exc) is not None
+
+
+def write_error(exc: BaseException, folder: Path, option: str = "--out",
+                kept: str = "") -> OptionError:
     """The one line for a write into ``folder`` that failed on the device (``exc``)."""
-    what = DEVICE_ERRORS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
-    name = f" ({Path(exc.filename).name})" if exc.filename else ""
+    err = device_error(exc)
+    what = DEVICE_ERRORS[err.errno] if err is not None and err.errno else str(exc)
+    name = f" ({Path(err.filename).name})" if err is not None and err.filename else ""
     return OptionError(f"{option} {folder}: เขียนไม่สำเร็จ / writing failed{name}: {what} — "
                        f"free some space or give another folder{kept}")
 
