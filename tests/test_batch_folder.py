@@ -117,3 +117,30 @@ def test_failed_first_run_removes_the_root_it_created(monkeypatch, drop, tmp_pat
     with pytest.raises(KeyboardInterrupt):
         _run(monkeypatch, drop, out, "interrupt")
     assert not out.exists() and (tmp_path / "new").exists()
+
+
+def test_one_run_at_a_time_per_period_and_output_root(tmp_path):
+    from krlib.errors import OptionError
+
+    with batch.run_lock(tmp_path, LABEL):
+        assert (tmp_path / f".{LABEL}.lock").read_text().strip() == str(os.getpid())
+        with pytest.raises(OptionError, match=f"another krlib report \\(pid {os.getpid()}\\)"):
+            with batch.run_lock(tmp_path, LABEL):
+                pass
+        with batch.run_lock(tmp_path, "2568-Q3"):  # another quarter: its own lock
+            pass
+    assert list(tmp_path.iterdir()) == []  # the lock file goes with the run
+    (tmp_path / f".{LABEL}.lock").write_text("999999\n")  # left by a killed run: no lock held
+    with batch.run_lock(tmp_path, LABEL):
+        pass
+
+
+def test_a_second_run_is_refused_before_it_touches_the_folder(monkeypatch, drop, tmp_path):
+    out = tmp_path / "out"
+    (out / LABEL).mkdir(parents=True)
+    (out / LABEL / "old.txt").write_text("old", encoding="utf-8")
+    with batch.run_lock(out, LABEL):
+        with pytest.raises(batch.OptionError, match="another krlib report"):
+            _run(monkeypatch, drop, out, "ok")
+        assert sorted(p.name for p in out.iterdir()) == [f".{LABEL}.lock", LABEL]
+    assert (out / LABEL / "old.txt").exists()

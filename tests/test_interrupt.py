@@ -32,9 +32,12 @@ KRLIB = [sys.executable, "-m", "krlib.cli"]
 EPOCH = "1767225600"
 
 
-def _report_args(drop: Path, out: Path, workers: int = 2) -> list[str]:
+TEN_SCOPES = "1001,1002,1003,1004,1005,1006,1007,1008,1039,BMA"
+
+
+def _report_args(drop: Path, out: Path, workers: int = 2, scopes: str = SCOPES) -> list[str]:
     return KRLIB + ["report", "--data", str(drop), "--fiscal-year", str(FY), "--quarter", str(Q),
-                    "--district", SCOPES, "--format", "html,pdf", "--out", str(out),
+                    "--district", scopes, "--format", "html,pdf", "--out", str(out),
                     "--workers", str(workers), "--quiet"]
 
 
@@ -74,11 +77,17 @@ def _processes_with(marker: str) -> list[int]:
     return found
 
 
-def _interrupt(args: list[str], stage: str, sig: int, group: bool = False):
-    """Start the batch, wait for ``stage``, send ``sig``; returns (rc, seconds, stderr
-    lines without the stage announcements, leftover pids)."""
+def _interrupt(args: list[str], stage: str, sig: int, group: bool = False,
+               pause: float = 60, after: float = 0.5):
+    """Start the batch, wait for ``stage``, send ``sig`` ``after`` seconds later; returns
+    (rc, seconds, stderr lines without the stage announcements, leftover pids).
+
+    ``pause``: seconds the batch stops in ``stage`` (60: the signal lands in the pause;
+    0: it lands wherever the batch is ``after`` seconds into the stage, with the index
+    stage paused so that a slow signal still finds the run unfinished)."""
     marker = f"KRLIB_TEST_RUN={uuid.uuid4().hex}"
-    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, KRLIB_TEST_STAGE_DELAY=f"{stage}=60",
+    delays = f"{stage}={pause}" + (",index=60" if not pause and stage != "index" else "")
+    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, KRLIB_TEST_STAGE_DELAY=delays,
                **dict([marker.split("=", 1)]))
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
                             text=True, start_new_session=True)
@@ -98,7 +107,7 @@ def _interrupt(args: list[str], stage: str, sig: int, group: bool = False):
             seen.append(line)
             if line == f"krlib-test: stage {stage}":
                 break
-        time.sleep(0.5)  # well inside the stage
+        time.sleep(after)  # inside the stage
         t0 = time.monotonic()
         if group:
             os.killpg(proc.pid, sig)  # what a terminal's Ctrl-C does
@@ -153,3 +162,42 @@ def test_interrupt_first_run_leaves_no_folder(drop, tmp_path, stage, sig, group,
     out = tmp_path / "out"
     _check(*_interrupt(_report_args(drop, out, workers), stage, sig, group=group))
     assert not out.exists()  # the run created it, and removed it again
+
+
+def _cpu_hog(seconds: float) -> subprocess.Popen:
+    """A process burning one core for at most ``seconds`` (a busy machine)."""
+    code = f"import time\nend = time.monotonic() + {seconds}\nwhile time.monotonic() < end: pass"
+    return subprocess.Popen([sys.executable, "-c", code])
+
+
+@pytest.fixture(params=["idle", "load"])
+def machine(request):
+    """The machine as it is, or with three CPU-burning processes (this machine has two
+    cores), each bounded in time and stopped when the test ends."""
+    hogs = [_cpu_hog(120) for _ in range(3)] if request.param == "load" else []
+    yield request.param
+    for hog in hogs:
+        hog.kill()
+        hog.wait()
+
+
+@pytest.mark.parametrize("stage, after", [("notebooks", 0.1), ("notebooks", 1.5),
+                                          ("pdf", 0.3)],
+                         ids=["notebooks+0.1s", "notebooks+1.5s", "pdf+0.3s"])
+def test_ctrl_c_to_the_group_mid_batch_prints_one_line(previous, drop, tmp_path, machine,
+                                                       stage, after):
+    """A terminal's Ctrl-C (SIGINT to the whole process group) while ten HTML + PDF
+    reports are being rendered and printed, at several moments, idle and under load: no
+    traceback (the worker pool's management thread used to print InvalidStateError in
+    two tries of three), exit 130, nothing left running, the previous run intact."""
+    out = tmp_path / "out"
+    shutil.copytree(previous, out)
+    rc, seconds, said, leftovers = _interrupt(_report_args(drop, out, scopes=TEN_SCOPES),
+                                              stage, signal.SIGINT, group=True, pause=0,
+                                              after=after)
+    assert not any("Exception in thread" in x for x in said), said
+    _check(rc, seconds, said, leftovers)
+    from krlib.outputs.manifest import verify
+
+    assert verify(out / LABEL).ok
+    assert sorted(p.name for p in out.iterdir()) == [LABEL]

@@ -99,3 +99,45 @@ def test_a_forked_worker_runs_notebook_code_after_the_parent_did():
     finally:
         stop_descendants(timeout=1.0)
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+_POOL_INTERRUPT = """
+import os, signal, sys, threading, time
+from krlib.batch import executors
+from krlib.batch.interrupt import handle_signals, stop_descendants
+
+def job(j):
+    time.sleep(0.2 if j.scope == "0" else 60)
+    return executors.JobResult(j.scope, True, 0.0)
+
+executors.execute_job = job  # a forked worker finds it in its copy of __main__
+when = sys.argv[1]
+
+def progress(result):
+    if when == "progress":
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(5)
+
+if when == "waiting":
+    threading.Timer(1.5, os.kill, (os.getpid(), signal.SIGINT)).start()
+jobs = [executors.Job(str(i), "nb", ".", {}, "t") for i in range(8)]
+with handle_signals():
+    try:
+        executors.run_local(jobs, progress, workers=2)
+    except KeyboardInterrupt:
+        stop_descendants()
+        print("interrupted", file=sys.stderr, flush=True)
+        os._exit(130)
+os._exit(0)
+"""
+
+
+@pytest.mark.parametrize("when", ["waiting", "progress"])
+def test_interrupting_the_worker_pool_prints_no_thread_traceback(when):
+    """Ctrl-C while the batch waits for a report, or while it handles one (a PDF): the
+    pool's management thread used to print InvalidStateError (a future cancelled by
+    ``pool.map``'s iterator, then failed when the workers were stopped)."""
+    proc = subprocess.run([sys.executable, "-c", _POOL_INTERRUPT, when], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 130, proc.stderr
+    assert proc.stderr.splitlines() == ["interrupted"], proc.stderr

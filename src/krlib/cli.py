@@ -202,6 +202,7 @@ def cmd_worklist(args: argparse.Namespace) -> int:
     from krlib.contract.kr import load_krs
     from krlib.contract.periods import Period
     from krlib.contract.scopes import resolve_scope, scope_name_th
+    from krlib.outputs.folders import is_device_error, write_error
     from krlib.outputs.worklist import (
         PDPA_NOTICE,
         check_destination,
@@ -222,7 +223,12 @@ def cmd_worklist(args: argparse.Namespace) -> int:
     if reason:
         raise OptionError(reason)
     frame = waiting(clean, kr, period, district)
-    write_private_csv(frame, target)
+    try:
+        write_private_csv(frame, target)
+    except OSError as exc:
+        if not is_device_error(exc):
+            raise
+        raise write_error(exc, target.parent) from None
     print(PDPA_NOTICE, file=sys.stderr)
     print(f"krlib worklist: KR {kr.code} {scope_name_th(district)} {period.label}: "
           f"{len(frame):,} คนยังไม่ได้รับบริการ / persons waiting -> {target}")
@@ -358,8 +364,15 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_indicators(args: argparse.Namespace) -> int:
+    from krlib.outputs.folders import (
+        check_output_folder,
+        is_device_error,
+        make_output_folder,
+        write_error,
+    )
     from krlib.read.drop import parse_drop_early
 
+    check_output_folder(args.out, "--out", data_dir=args.data)  # before reading anything
     # Files parse (pyarrow, no GIL) while pandas and the rest import (~0.35 s).
     early = parse_drop_early(args.data)
     from krlib.compute import alerts
@@ -370,9 +383,14 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     period = Period(args.fiscal_year, args.quarter)
     krs = load_krs(args.krs)
     run = start_run(args.data, period, krs, history=False, early=early)
-    args.out.mkdir(parents=True, exist_ok=True)
-    write_run(args.out, run)
-    write_run_manifest(args.out, run, "indicators")
+    make_output_folder(args.out, "--out")
+    try:
+        write_run(args.out, run)
+        write_run_manifest(args.out, run, "indicators")
+    except OSError as exc:  # the disk filled up, or the folder became read-only
+        if not is_device_error(exc):
+            raise
+        raise write_error(exc, args.out) from None
     if not args.quiet:
         print(summary_text(run.prep.indicators, run.clean, period, args.out, run.prep.krs))
     if args.strict:
@@ -406,12 +424,19 @@ def summary_text(ind, clean, period, out: Path, krs=None) -> str:
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
     from krlib.demo import DEFAULT_SEED, write_demo_drop
+    from krlib.outputs.folders import check_output_folder, is_device_error, write_error
 
     if args.scale <= 0:
         raise OptionError("--scale ต้องมากกว่า 0 / --scale must be greater than 0")
+    check_output_folder(args.out_dir, "OUT_DIR")
     seed = DEFAULT_SEED if args.seed is None else args.seed
-    files = write_demo_drop(args.out_dir, seed=seed, scale=args.scale,
-                            fiscal_year=args.fiscal_year, fmt=args.format)
+    try:
+        files = write_demo_drop(args.out_dir, seed=seed, scale=args.scale,
+                                fiscal_year=args.fiscal_year, fmt=args.format)
+    except OSError as exc:
+        if not is_device_error(exc):
+            raise
+        raise write_error(exc, args.out_dir, "OUT_DIR") from None
     for name, path in files.items():
         print(f"{name}: {path}")
     return 0

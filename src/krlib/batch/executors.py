@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from krlib.batch.kernels import KERNEL_NAME, KernelPool, reset_kernel
-from krlib.errors import OptionError
+from krlib.errors import EXIT_INTERNAL, KrlibError, OptionError
 
 CELL_TIMEOUT = 600  # seconds a single cell may take
 #: Memory one local worker needs: its process plus a kernel with pandas, matplotlib and
@@ -24,6 +24,13 @@ CELL_TIMEOUT = 600  # seconds a single cell may take
 WORKER_MEMORY = 350 * 2**20
 #: Local workers per CPU core at most: more only queue for the cores and the memory.
 WORKERS_PER_CPU = 4
+
+
+class WorkerLost(KrlibError):
+    """A worker process ended abruptly (SIGKILL, the out-of-memory killer): the batch
+    stops, one line, exit 1 (nothing is published; the previous run stays)."""
+
+    exit_code = EXIT_INTERNAL
 
 
 @dataclass
@@ -46,6 +53,7 @@ class JobResult:
     html: str = ""
     ipynb: str = ""
     pdf: str = ""
+    retried: str = ""  # why the report was rendered a second time (its kernel died)
 
 
 Progress = Callable[[JobResult], None]
@@ -74,25 +82,40 @@ def execute_job(job: Job) -> JobResult:
     ipynb.parent.mkdir(parents=True, exist_ok=True)
     out = JobResult(job.scope, ok=False, seconds=0.0, ipynb=str(ipynb))
     kernels = KernelPool.current()
-    try:
-        kernel = kernels.get()
-        reset_kernel(kernel, job.folder)
-        nb = pm.execute_notebook(
-            job.notebook, None, parameters=job.parameters, kernel_name=KERNEL_NAME,
-            engine_name=ENGINE_NAME, km=kernel.km, kc=kernel.kc,
-            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-            cwd=job.folder, execution_timeout=CELL_TIMEOUT,
-            record_timing=False,
-        )
-        out.ok = True
-    except pm.PapermillExecutionError as exc:
-        nb = None
-        out.error = f"{exc.ename}: {exc.evalue}".splitlines()[0][:300]
-        kernels.discard()  # the next report gets a fresh kernel
-    except Exception as exc:  # noqa: BLE001 - isolate the failure to this scope
-        nb = None
-        out.error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
-        kernels.discard()  # the next report gets a fresh kernel
+    nb = None
+    for attempt in (1, 2):
+        try:
+            kernel = kernels.get()
+        except Exception as exc:  # noqa: BLE001 - a kernel that did not start
+            # never the report's fault (seen: a kernel dying at start on a busy machine,
+            # "Kernel died before replying to kernel_info"): once more, then the scope fails
+            out.error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+            if attempt == 1:
+                out.retried = out.error
+                continue
+            break
+        try:
+            reset_kernel(kernel, job.folder)
+            nb = pm.execute_notebook(
+                job.notebook, None, parameters=job.parameters, kernel_name=KERNEL_NAME,
+                engine_name=ENGINE_NAME, km=kernel.km, kc=kernel.kc,
+                progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                cwd=job.folder, execution_timeout=CELL_TIMEOUT,
+                record_timing=False,
+            )
+            out.ok, out.error = True, ""
+        except pm.PapermillExecutionError as exc:
+            out.error = f"{exc.ename}: {exc.evalue}".splitlines()[0][:300]
+            kernels.discard()  # the next report gets a fresh kernel
+        except Exception as exc:  # noqa: BLE001 - isolate the failure to this scope
+            out.error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+            kernels.discard()  # the next report gets a fresh kernel
+            if attempt == 1 and _kernel_died(exc):
+                # killed (a user, the out-of-memory killer) or crashed under this report:
+                # rendered once more in a fresh kernel; a second death fails the scope
+                out.retried = out.error
+                continue
+        break
     if nb is not None:
         sanitize_notebook(nb)
         nbformat.write(nb, ipynb)
@@ -101,6 +124,12 @@ def execute_job(job: Job) -> JobResult:
         out.html = str(page)
     out.seconds = time.perf_counter() - t0
     return out
+
+
+def _kernel_died(exc: BaseException) -> bool:
+    from nbclient.exceptions import DeadKernelError
+
+    return isinstance(exc, DeadKernelError)
 
 
 # --- local ----------------------------------------------------------------------------
@@ -145,6 +174,7 @@ def run_local(jobs: list[Job], progress: Progress, *, workers: int | None = None
     (:func:`krlib.batch.interrupt.stop_descendants`) instead of waiting for their reports.
     """
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     from krlib.batch.interrupt import stop_descendants, worker_init
 
@@ -166,12 +196,26 @@ def run_local(jobs: list[Job], progress: Progress, *, workers: int | None = None
         return results
     pool = ProcessPoolExecutor(max_workers=workers, initializer=worker_init)
     try:
-        for res in pool.map(execute_job, jobs):
-            results.append(res)
-            progress(res)
-    except BaseException:
+        # submit + result, not pool.map: map's iterator cancels the pending futures when
+        # the interrupt unwinds it, and CPython 3.11's management thread, finding the pool
+        # broken once the workers are stopped, then sets an exception on a cancelled
+        # future (InvalidStateError, a traceback on stderr). No future is ever cancelled.
+        futures = [pool.submit(execute_job, job) for job in jobs]
+        for fut in futures:
+            results.append(fut.result())
+            progress(results[-1])
+    except BrokenProcessPool:  # a worker was killed (SIGKILL, the out-of-memory killer)
         stop_descendants()
-        pool.shutdown(wait=False, cancel_futures=True)
+        pool.shutdown(wait=True)
+        raise WorkerLost(f"โปรเซสที่สร้างรายงานหยุดกะทันหัน / a report worker process ended "
+                         f"abruptly (killed, or out of memory?) after {len(results)} of "
+                         f"{len(jobs)} reports: the batch stopped") from None
+    except BaseException:
+        # Stop the workers first (their kernels too): the management thread then fails
+        # every future it holds (BrokenProcessPool, unread) and ends; wait for it, so
+        # nothing of the pool runs or prints after the command's one line.
+        stop_descendants()
+        pool.shutdown(wait=True)
         raise
     pool.shutdown(wait=True)
     return results

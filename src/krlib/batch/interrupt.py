@@ -15,6 +15,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -112,23 +113,40 @@ def stop_descendants(timeout: float = 3.0) -> int:
     """Terminate every process this one started, at any depth (workers, Jupyter kernels in
     their own sessions, Playwright's driver, Chromium), then kill what is left after
     ``timeout`` seconds. The tree is read before anything is stopped, so grandchildren
-    whose parent dies first are still found. Returns how many processes were stopped."""
+    whose parent dies first are still found. Returns how many processes were stopped.
+
+    This process's :mod:`multiprocessing` children (the pool's workers) are waited for
+    through multiprocessing itself: a worker reaped behind its back (by psutil's wait)
+    stays "alive" for the pool, whose management thread then loops for ever sending it
+    the stop sentinel.
+    """
+    import multiprocessing
+
     import psutil
 
     try:
         procs = psutil.Process().children(recursive=True)
     except psutil.Error:
         return 0
+    ours = {p.pid: p for p in multiprocessing.active_children()}
     for p in procs:
         try:
             p.terminate()
         except psutil.Error:
             pass
-    _, alive = psutil.wait_procs(procs, timeout=timeout)
+    others = [p for p in procs if p.pid not in ours]
+    deadline = time.monotonic() + timeout
+    for child in ours.values():
+        child.join(max(0.0, deadline - time.monotonic()))
+    _, alive = psutil.wait_procs(others, timeout=max(0.0, deadline - time.monotonic()))
     for p in alive:
         try:
             p.kill()
         except psutil.Error:
             pass
+    for child in ours.values():
+        if child.exitcode is None:
+            child.kill()
+            child.join(1.0)
     psutil.wait_procs(alive, timeout=1.0)
     return len(procs)

@@ -15,14 +15,20 @@ import shutil
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from krlib.batch.executors import Job, JobResult, check_workers, get_executor
+from krlib.batch.executors import Job, JobResult, WorkerLost, check_workers, get_executor
 from krlib.errors import OptionError
+from krlib.outputs.folders import (
+    check_output_folder,
+    is_device_error,
+    make_output_folder,
+    write_error,
+)
 
 #: Set to e.g. ``pdf=5`` (or ``cleaning=2,index=3``) to announce each stage on stderr and
 #: pause in the named ones: lets a test interrupt the batch at a known stage.
@@ -64,28 +70,53 @@ def _stage(name: str) -> None:
 
 # --- the output folder ----------------------------------------------------------------
 
-def check_paths(data_dir: Path, out: Path) -> None:
-    """Refuse an output root that overlaps the data drop or cannot hold folders.
+@contextmanager
+def run_lock(root: Path, label: str) -> Iterator[None]:
+    """Hold ``root/.<label>.lock`` (an exclusive ``flock``) for a whole run, so that two
+    runs never stage, sweep or publish the same period at once; the second one stops at
+    once with one line (exit 2). The lock file is deleted at the end, while still held;
+    the kernel releases a killed run's lock by itself."""
+    import fcntl
 
-    Reports inside (or equal to, or above) the drop would sit beside personal data and be
-    hashed with it into the manifest as outputs.
-    """
-    data, root = Path(data_dir).resolve(), Path(out).resolve()
-    if root == data or root.is_relative_to(data):
-        raise OptionError(f"--out {out} อยู่ในโฟลเดอร์ข้อมูล / is inside the data folder "
-                          f"{data_dir} (or is it): choose an output folder outside the drop")
-    if data.is_relative_to(root):
-        raise OptionError(f"--data {data_dir} อยู่ในโฟลเดอร์ผลลัพธ์ / is inside the output "
-                          f"folder {out}: choose an output folder that does not contain the drop")
-    if root.exists() and not root.is_dir():
-        raise OptionError(f"--out {out} เป็นไฟล์ ไม่ใช่โฟลเดอร์ / is a file, not a folder: "
-                          "give a folder (it is created if needed)")
+    path = root.resolve() / f".{label}.lock"
+    while True:
+        try:
+            # read-only: a folder holding only read-only descriptors can still be made
+            # read-only (remount) under a run, which then stops with one line
+            fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise OptionError(f"--out {root}: เขียนไม่ได้ / cannot write into the folder "
+                              f"({exc.strerror or type(exc).__name__}): give a writable "
+                              "folder") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 32).decode("ascii", "replace").strip()
+            os.close(fd)
+            by = f" (pid {holder})" if holder.isdigit() else ""
+            raise OptionError(f"--out {root}: krlib report อีกชุดกำลังเขียน {label} อยู่ / "
+                              f"another krlib report{by} is writing {root / label}: wait for "
+                              "it to finish, or give another --out") from None
+        held = os.fstat(fd)
+        try:
+            now = os.stat(path)
+        except FileNotFoundError:
+            now = None
+        if now is not None and (now.st_dev, now.st_ino) == (held.st_dev, held.st_ino):
+            break
+        os.close(fd)  # the run before ours deleted it after we opened it: lock the new one
+    try:  # the pid, named in the second run's line; closing this descriptor keeps the lock
+        path.write_text(f"{os.getpid()}\n", encoding="ascii")
+    except OSError:
+        pass  # a full disk: the lock holds without the pid
     try:
-        root.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OptionError(f"--out {out}: สร้างโฟลเดอร์ไม่ได้ / cannot create the folder "
-                          f"({exc.strerror or type(exc).__name__}): give a writable folder"
-                          ) from None
+        yield
+    finally:
+        try:
+            path.unlink()
+        except OSError:
+            pass
+        os.close(fd)
 
 
 def _make_staging(root: Path, label: str) -> Path:
@@ -94,10 +125,18 @@ def _make_staging(root: Path, label: str) -> Path:
     try:
         staging.mkdir()
     except OSError as exc:
+        if is_device_error(exc):
+            raise write_error(exc, root, "--out", _kept(root / label)) from None
         raise OptionError(f"--out {root}: เขียนไม่ได้ / cannot write into the folder "
                           f"({exc.strerror or type(exc).__name__}): give a writable folder"
                           ) from None
     return staging
+
+
+def _kept(final: Path) -> str:
+    """What a stopped run left in place, for its one line."""
+    return (f"; {final} is unchanged (the last complete run)" if final.exists()
+            else f"; nothing was written ({final} does not exist)")
 
 
 def _sweep_stale(root: Path, label: str) -> None:
@@ -200,22 +239,42 @@ def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[
     created_root = not root.exists()
     krs = load_krs(krs_dirs)  # a bad definition file stops the batch before any work
     old = read_outputs(compare_with) if compare_with else None  # before any overwrite
-    check_paths(data_dir, root)
-    _sweep_stale(root, period.label)
-    final = root / period.label
-    staging = _make_staging(root, period.label)
+    # the drop, a file, a read-only place: refused before anything is written
+    check_output_folder(root, "--out", data_dir=data_dir)
+    make_output_folder(root, "--out")
     try:
-        batch = _render(data_dir, period, scopes, formats, staging, workers, suppress_below,
-                        run_jobs, executor, scheduler, notebook, show_progress,
-                        krs=krs, strict=strict, compare_old=old,
-                        notebook_parameters=notebook_parameters or {})
+        with run_lock(root, period.label):
+            return _run_and_publish(
+                root, period, lambda staging: _render(
+                    data_dir, period, scopes, formats, staging, workers, suppress_below,
+                    run_jobs, executor, scheduler, notebook, show_progress, krs=krs,
+                    strict=strict, compare_old=old,
+                    notebook_parameters=notebook_parameters or {}))
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
         if created_root:
             try:
                 root.rmdir()  # made by this run and now empty: leave no trace
             except OSError:
                 pass
+        raise
+
+
+def _run_and_publish(root: Path, period, render: Callable[[Path], BatchResult]
+                     ) -> BatchResult:
+    """Render into a fresh staging folder, then publish it (or keep it as ``.failed``);
+    anything that stops the run deletes the staging folder (the lock is held)."""
+    final = root / period.label
+    _sweep_stale(root, period.label)
+    staging = _make_staging(root, period.label)
+    try:
+        batch = render(staging)
+    except BaseException as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        kept = _kept(final)
+        if is_device_error(exc):  # the disk filled up, or the folder became read-only
+            raise write_error(exc, root, "--out", kept) from None
+        if isinstance(exc, WorkerLost):
+            raise WorkerLost(f"{exc}{kept}") from None
         raise
     if batch.failed:
         target = keep_failed(staging, final)
@@ -271,6 +330,9 @@ def _render(data_dir: Path, period, scopes: list[str], formats: list[str], folde
 
     def done(result: JobResult) -> None:
         bar.update(1)
+        if result.retried:
+            _say(f"krlib: warning: {result.scope}: {result.retried} — สร้างรายงานใหม่ใน kernel "
+                 "ใหม่แล้ว / rendered again in a new kernel")
         if first:
             first.clear()
             _stage("notebooks")
@@ -329,33 +391,64 @@ class PdfStage:
         self.printed = 0
 
     def print(self, result: JobResult) -> None:
-        """Print the PDF of a rendered report (called as each result arrives)."""
+        """Print the PDF of a rendered report (called as each result arrives).
+
+        A PDF that fails is printed once more in a new browser: Chromium may have been
+        killed (by a user, the out-of-memory killer) or have crashed; a second failure
+        fails the scope. A full or read-only disk stops the batch.
+        """
         if not (result.ok and result.html):
             return
         if self.printer is None:
             # Started at the first result, after the worker processes were forked: they
             # must not inherit the browser driver's connection and event loop.
-            from krlib.render.export import PdfPrinter
-
-            self.printer = PdfPrinter().__enter__()  # a broken Chromium stops the batch
+            self.printer = self._start()
             # the second line under the reports' bar: both advance at once
             self.bar = _progress_bar(self.total, "PDF", self.show_progress, position=1)
-        pdf = Path(result.html).with_suffix(".pdf")
+        html, pdf = Path(result.html), Path(result.html).with_suffix(".pdf")
         try:
-            self.printer.print(Path(result.html), pdf)
+            try:
+                self.printer.print(html, pdf)
+            except Exception as exc:  # noqa: BLE001 - retried once in a new browser
+                if is_device_error(exc):
+                    raise
+                _say(f"krlib: warning: PDF {result.scope}: {_first_line(exc)} — "
+                          "พิมพ์ใหม่ด้วย Chromium ตัวใหม่ / printing it again in a new Chromium")
+                self._restart()
+                self.printer.print(html, pdf)
             result.pdf = str(pdf)
         except Exception as exc:  # noqa: BLE001 - a failed PDF fails that scope only
+            if is_device_error(exc):
+                raise  # a full or read-only disk fails every scope: stop the batch
             result.ok = False
-            result.error = f"PDF: {type(exc).__name__}: {exc}".splitlines()[0][:300]
+            result.error = f"PDF: {_first_line(exc)}"
         self.printed += 1
         self.bar.update(1)
         if self.printed == 1:
             _stage("pdf")
 
+    @staticmethod
+    def _start() -> Any:
+        from krlib.render.export import PdfPrinter
+
+        return PdfPrinter().__enter__()  # a Chromium that cannot start stops the batch
+
+    def _restart(self) -> None:
+        """Close the browser (or what is left of it) and start a new one."""
+        old, self.printer = self.printer, None
+        try:
+            old.__exit__(None, None, None)
+        except Exception:  # noqa: BLE001 - the browser is gone already: nothing to close
+            pass
+        self.printer = self._start()
+
     def finish(self) -> None:
         """Every report has arrived (and was printed): close the browser."""
         if self.printer is not None:
-            self.printer.__exit__(None, None, None)
+            try:
+                self.printer.__exit__(None, None, None)
+            except Exception:  # noqa: BLE001 - a browser that died after the last PDF
+                pass
             self.printer = None
         if self.bar is not None:
             self.bar.close()
@@ -368,6 +461,17 @@ class PdfStage:
             stop_descendants()
         if self.bar is not None:
             self.bar.close()
+
+
+def _say(line: str) -> None:
+    """A line on stderr, above the progress bars rather than through them."""
+    from tqdm import tqdm
+
+    tqdm.write(line, file=sys.stderr)
+
+
+def _first_line(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}".strip().splitlines()[0][:300]
 
 
 def _progress_bar(total: int, desc: str, enabled: bool, position: int = 0):

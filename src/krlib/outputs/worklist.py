@@ -21,6 +21,7 @@ from krlib.compute.indicators import days_waiting, home_records, person_services
 from krlib.contract.kr import KRDefinition
 from krlib.contract.periods import Period
 from krlib.errors import OptionError
+from krlib.outputs.folders import check_output_folder
 from krlib.outputs.manifest import MANIFEST
 
 COLUMNS = ["record_id", "recorded_on", "days_waiting"]
@@ -62,35 +63,27 @@ def served_persons(cohort: pd.DataFrame, services: pd.DataFrame, kr: KRDefinitio
     return person_services(cohort, services, kr, period)["person"]
 
 
-def _below(path: Path, folder: Path) -> bool:
-    return path == folder or folder in path.parents
-
-
 def check_destination(out: Path, data_dir: Path) -> Path:
     """The resolved file to write, or OptionError (one line) when the place is refused.
 
-    Refused: a folder holding a manifest.json or any folder below one (a krlib output
-    folder that is published and privacy-scanned), the data folder or below it, a folder
-    that does not exist, a path that is a folder.
+    Refused: a path that is a folder; a folder that does not exist, is in the data folder
+    or cannot be written into (:func:`krlib.outputs.folders.check_output_folder`, the check
+    of every command's output folder); a folder holding a manifest.json or any folder
+    below one (a krlib output folder that is published and privacy-scanned).
     """
     target = Path(os.path.abspath(out))
-    parent = target.parent.resolve()
-    target = parent / target.name
     if target.is_dir():
         raise OptionError(f"--out {out}: เป็นโฟลเดอร์ ต้องเป็นชื่อไฟล์ / is a folder, give a file "
                           "name such as worklist-1001.csv")
-    if not parent.is_dir():
-        raise OptionError(f"--out {out}: ไม่พบโฟลเดอร์ {parent} / folder does not exist")
+    parent = check_output_folder(target.parent, "--out", data_dir=data_dir,
+                                 may_hold_data=True, must_exist=True, value=str(out))
+    target = parent / target.name
     for folder in (parent, *parent.parents):
         if (folder / MANIFEST).is_file():
             raise OptionError(
                 f"--out {out}: ไม่เขียนรายชื่อลงในโฟลเดอร์ผลลัพธ์ของ krlib ({folder / MANIFEST}) "
                 "/ refusing to write personal data into a krlib output folder — choose a "
                 "private folder outside it")
-    data = data_dir.resolve()
-    if _below(parent, data):
-        raise OptionError(f"--out {out}: ไม่เขียนรายชื่อลงในโฟลเดอร์ข้อมูลนำเข้า / refusing to "
-                          f"write into the data folder {data_dir} — choose another folder")
     return target
 
 
