@@ -28,7 +28,7 @@ import re
 from functools import cache
 
 #: A table this short is printed on one page.
-KEEP_ROWS = 12
+KEEP_ROWS = 16
 #: A longer table keeps this many first rows together (with its heading and header) ...
 FIRST_ROWS = 5
 #: ... and this many last rows.
