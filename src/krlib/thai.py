@@ -157,6 +157,6 @@ PARAMETER_TH = {
     "fiscal_year": "ปีงบประมาณ พ.ศ.",
     "quarter": "ไตรมาส",
     "district": "รหัสพื้นที่",
-    "suppress_below": "ไม่เปิดเผยจำนวนที่น้อยกว่า",
+    "suppress_below": "เกณฑ์ปกปิดจำนวนที่น้อยกว่า",
     "data_as_of": "ข้อมูล ณ วันที่",
 }

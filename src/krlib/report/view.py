@@ -982,8 +982,6 @@ def _parameter_value(key: str, value: object) -> str:
     """A notebook parameter as a reader reads it (a date in Thai with its BE year)."""
     if key == "data_as_of" and value:
         return thai_date(str(value))
-    if key == "district":
-        return resolve_scope(value, unknown=True) if value else DASH
     return str(value)
 
 
