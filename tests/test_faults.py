@@ -32,6 +32,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mounts import set_readonly, tmpfs  # noqa: E402
+from test_interrupt import _processes_with  # noqa: E402 - one /proc scan for both suites
 
 pytestmark = [pytest.mark.slow]
 
@@ -154,23 +155,6 @@ class Run:
         while (left := self.processes()) and time.monotonic() < deadline:
             time.sleep(0.2)
         return left
-
-
-def _processes_with(marker: str) -> list[int]:
-    """Pids of live processes whose environment holds ``marker`` (KEY=value)."""
-    needle = marker.encode()
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            env = (entry / "environ").read_bytes()
-            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if state != "Z" and needle in env.split(b"\0"):
-            found.append(int(entry.name))
-    return found
 
 
 def _wait_for_file(path: Path, run: Run, timeout: float = 300) -> str:
