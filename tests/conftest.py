@@ -60,3 +60,41 @@ def contract_example() -> Path:
     if not CONTRACT_EXAMPLE.is_dir():
         pytest.fail(f"contract example not found at {CONTRACT_EXAMPLE}")
     return CONTRACT_EXAMPLE
+
+
+# --- the fast run (make test-fast, -m "not slow") -------------------------------------------
+
+#: Set by pytest_configure: True when the run deselects the slow tests (``-m "not slow"``).
+FAST_RUN = False
+#: Hypothesis examples in the fast run are this fraction of the full run's (make test).
+FAST_EXAMPLES_DIVISOR = 4
+
+
+def pytest_configure(config) -> None:
+    global FAST_RUN
+    FAST_RUN = "not slow" in (config.getoption("markexpr", "") or "")
+
+
+def examples(n: int) -> int:
+    """``max_examples`` for a property test: ``n`` in make test, a quarter in make test-fast.
+
+    The fast run is the analysts' loop after every edit; the full run keeps full strength."""
+    return max(3, n // FAST_EXAMPLES_DIVISOR) if FAST_RUN else n
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items) -> None:
+    """A test that needs Chromium is slow too: make test-fast runs no browser."""
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def demo_drop_21(tmp_path_factory) -> Path:
+    """A small demo drop (seed 21, scale 0.2, CSV), written once per session (read-only)."""
+    from krlib.demo import write_demo_drop
+
+    out = tmp_path_factory.mktemp("demo21")
+    write_demo_drop(out, seed=21, scale=0.2, fmt="csv")
+    return out
