@@ -21,6 +21,14 @@ CONTRACT_EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "contract_exam
 SHARED_EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "contract" / "example"
 
 
+#: Valid citizen ids (check digits worked out in test_parse.py).
+VALID_A = "1101700203450"
+VALID_B = "3434943068961"
+#: The homeless_registrations header the hand-worked drops use.
+REG_COLUMNS = ["reg_id", "citizen_id", "sex", "birth_date", "district", "registered_on",
+               "eligibility", "service_point"]
+
+
 def csv_text(rows: list) -> str:
     """CSV text of rows given as lists (header first) or as dicts."""
     if rows and isinstance(rows[0], dict):
