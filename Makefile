@@ -10,9 +10,11 @@ DEMO := data/demo
 OUT ?= reports
 WORKERS ?=
 PYTEST_ARGS ?=
-# pytest-xdist processes for make test / test-fast (0 = one process). With the machine to
-# itself (2 cores), -n 2 ran the fast tests in ~60 s and the slow ones in ~2.7 min; under
-# heavy load from other jobs one process was faster (54 s vs 88 s): JOBS=0 then.
+# pytest-xdist processes for make test / test-fast (0 = one process). The fast tests took
+# 77 s of pytest with -n 2 on the quiet 2-core machine before the cuts of issue 25 (no
+# browser, a quarter of the hypothesis examples): 29 % less CPU since (141 s vs 199 s in one
+# process, measured on a shared machine), so about 55 s; the slow ones ~2.7 min. Under heavy
+# load from other jobs one process can be faster: JOBS=0 then.
 JOBS ?= 2
 LAB_PORT ?= 8888
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)

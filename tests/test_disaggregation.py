@@ -12,6 +12,8 @@ import io
 
 import numpy as np
 import pytest
+from conftest import REG_COLUMNS as REG
+from conftest import VALID_A, VALID_B
 
 from krlib.clean.tables import load_drop
 from krlib.compute.indicators import compute, home_records, percents
@@ -21,10 +23,6 @@ from krlib.errors import OptionError
 from krlib.outputs.csvs import disaggregation_table, timeliness_table
 
 Q2 = Period(2568, 2)
-VALID_A = "1101700203450"
-VALID_B = "3434943068961"
-REG = ["reg_id", "citizen_id", "sex", "birth_date", "district", "registered_on", "eligibility",
-       "service_point"]
 REGS = [
     REG,
     # person A: home record H1 (earliest); H2 is later and its attributes do not count

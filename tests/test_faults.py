@@ -62,12 +62,9 @@ def _args(drop: Path, out: Path, formats: str = "html", notebook: Path | None = 
 
 
 @pytest.fixture(scope="module")
-def drop(tmp_path_factory) -> Path:
-    from krlib.demo import write_demo_drop
-
-    out = tmp_path_factory.mktemp("faultdrop")
-    write_demo_drop(out, seed=21, scale=0.2, fmt="csv")
-    return out
+def drop(demo_drop_21) -> Path:
+    """The session's seed-21 demo drop (tests/conftest.py), shared with the other suite."""
+    return demo_drop_21
 
 
 @pytest.fixture(scope="module")

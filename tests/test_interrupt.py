@@ -42,12 +42,9 @@ def _report_args(drop: Path, out: Path, workers: int = 2, scopes: str = SCOPES) 
 
 
 @pytest.fixture(scope="module")
-def drop(tmp_path_factory) -> Path:
-    from krlib.demo import write_demo_drop
-
-    out = tmp_path_factory.mktemp("intdrop")
-    write_demo_drop(out, seed=21, scale=0.2, fmt="csv")
-    return out
+def drop(demo_drop_21) -> Path:
+    """The session's seed-21 demo drop (tests/conftest.py), shared with the other suite."""
+    return demo_drop_21
 
 
 @pytest.fixture(scope="module")

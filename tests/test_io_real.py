@@ -445,6 +445,7 @@ def _assert_clean_exit(result) -> None:
     assert "Traceback" not in result.stderr and "panicked" not in result.stderr
 
 
+@pytest.mark.slow  # a fresh interpreter per probe, huge (sparse) input
 @pytest.mark.parametrize("kind", ["openpyxl-xlsx", "libreoffice-xlsx", "libreoffice-ods"])
 def test_memory_probe_stray_cell_workbook_under_2_gib(tmp_path, kind):
     drop = tmp_path / "drop"
@@ -462,6 +463,7 @@ def test_memory_probe_stray_cell_workbook_under_2_gib(tmp_path, kind):
     assert result.returncode == 0
 
 
+@pytest.mark.slow  # a fresh interpreter per probe, huge (sparse) input
 def test_memory_probe_csv_header_with_a_million_empty_cells_under_2_gib(tmp_path):
     drop = tmp_path / "drop"
     shutil.copytree(EXAMPLE, drop)
@@ -489,6 +491,12 @@ def _indicators(drop: Path, out: Path) -> dict[str, str]:
                                                                 "data_quality_flags.csv")}
 
 
+@pytest.fixture(scope="module")
+def plain(tmp_path_factory) -> dict[str, str]:
+    """The source drop's figures, computed once for every comparison in this file."""
+    return _indicators(LIBREOFFICE / "source", tmp_path_factory.mktemp("plain") / "out")
+
+
 def _bma(figures: dict[str, str], kr: str) -> list[str]:
     return next(r for r in figures["kr_results.csv"].splitlines()
                 if r.startswith(f"{kr},2568,2,BMA,")).split(",")
@@ -510,10 +518,9 @@ def test_the_libreoffice_source_drop_gives_the_hand_computed_figures(tmp_path):
 
 
 @pytest.mark.parametrize("variant", sorted(p.name for p in LIBREOFFICE.glob("*-*")))
-def test_libreoffice_workbooks_give_the_same_figures_as_the_csv_drop(tmp_path, variant):
+def test_libreoffice_workbooks_give_the_same_figures_as_the_csv_drop(tmp_path, variant, plain):
     """xlsx / xls / ods written by LibreOffice Calc in the Thai locale, text-only or
     automatic cell types (scripts/make-libreoffice-fixtures.sh)."""
-    plain = _indicators(LIBREOFFICE / "source", tmp_path / "plain")
     drop = LIBREOFFICE / variant
     assert len(list(drop.iterdir())) == 4
     got = _indicators(drop, tmp_path / "out")
@@ -600,8 +607,7 @@ RENDERINGS["headers-as-titles"] = _upper_bma_headers
 
 @pytest.mark.parametrize("rendering", sorted(RENDERINGS))
 def test_cells_and_files_rendered_in_other_allowed_forms_give_the_same_figures(
-        tmp_path, rendering):
-    plain = _indicators(LIBREOFFICE / "source", tmp_path / "plain")
+        tmp_path, rendering, plain):
     drop = tmp_path / "drop"
     drop.mkdir()
     for src in sorted((LIBREOFFICE / "source").glob("*.csv")):
@@ -664,10 +670,10 @@ def _add_stray_cell(src: Path, dst: Path) -> None:
 
 
 @pytest.mark.parametrize("variant", ["xlsx-auto", "xlsx-text", "ods-auto", "ods-text"])
-def test_libreoffice_workbooks_with_a_far_stray_cell_give_the_same_figures(tmp_path, variant):
+def test_libreoffice_workbooks_with_a_far_stray_cell_give_the_same_figures(tmp_path, variant,
+                                                                           plain):
     """The stray cell's range (17G cells for xlsx, 1G for ods) is never allocated: such
     sheets are streamed by their real cells, with the same cell types as calamine's."""
-    plain = _indicators(LIBREOFFICE / "source", tmp_path / "plain")
     drop = tmp_path / "drop"
     drop.mkdir()
     for src in sorted((LIBREOFFICE / variant).iterdir()):
@@ -699,16 +705,13 @@ FILE_FORMS = {
     "lone cr": dict(suffix=".csv", newline="\r"),
     "crlf": dict(suffix=".csv", newline="\r\n"),
 }
-_PLAIN: dict[str, dict[str, str]] = {}
 
 
 @settings(max_examples=8, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
-def test_property_rerendered_cells_and_files_give_identical_figures(tmp_path_factory, data):
-    if "plain" not in _PLAIN:
-        _PLAIN["plain"] = _indicators(LIBREOFFICE / "source",
-                                      tmp_path_factory.mktemp("plain") / "out")
+def test_property_rerendered_cells_and_files_give_identical_figures(tmp_path_factory, data,
+                                                                    plain):
     drop = tmp_path_factory.mktemp("drop")
     for src in sorted((LIBREOFFICE / "source").glob("*.csv")):
         rows = _rows(src)
@@ -720,7 +723,7 @@ def test_property_rerendered_cells_and_files_give_identical_figures(tmp_path_fac
         _write(drop / (src.stem + suffix), rows[:head] + body, **form)
     got = _indicators(drop, drop.with_name(drop.name + "-out"))  # outside the drop
     for name in FIGURES:
-        assert got[name] == _PLAIN["plain"][name], name
+        assert got[name] == plain[name], name
 
 
 @pytest.mark.parametrize("path", sorted(LIBREOFFICE.glob("ods-*/*.ods")),

@@ -72,28 +72,27 @@ def test_a_slow_first_start_is_retried_once_and_said_on_stderr(tmp_path, monkeyp
     assert "ไม่ตอบภายใน 2 วินาที" in err[0]
 
 
-def test_a_start_slower_than_the_first_wait_is_waited_for(tmp_path, monkeypatch, capsys):
-    slow_kernels(tmp_path, monkeypatch, delay=4, every=True)  # the retry is as slow
+def answers_after_one_retry(monkeypatch, capsys, warm_up: str = "") -> None:
+    """A pool waiting 1 s, then 60 s, gets a kernel that answers, after one new start."""
     monkeypatch.setattr(kernels, "READY_TIMEOUT", 1)
     monkeypatch.setattr(kernels, "RETRY_TIMEOUT", 60)
-    pool = KernelPool(warm_up="")
+    pool = KernelPool(warm_up=warm_up)
     try:
         assert answer(pool.get()) == 42
     finally:
         pool.close()
     assert capsys.readouterr().err.count("starting it again") == 1
+
+
+def test_a_start_slower_than_the_first_wait_is_waited_for(tmp_path, monkeypatch, capsys):
+    slow_kernels(tmp_path, monkeypatch, delay=4, every=True)  # the retry is as slow
+    answers_after_one_retry(monkeypatch, capsys)
 
 
 def test_a_slow_warm_up_is_retried_too(monkeypatch, capsys):
     """The warm-up (pandas, matplotlib, krlib imported) has the same wait."""
-    monkeypatch.setattr(kernels, "READY_TIMEOUT", 1)
-    monkeypatch.setattr(kernels, "RETRY_TIMEOUT", 60)
-    pool = KernelPool(warm_up="import time; time.sleep(3); _warm = True")
-    try:
-        assert answer(pool.get()) == 42
-    finally:
-        pool.close()
-    assert capsys.readouterr().err.count("starting it again") == 1
+    answers_after_one_retry(monkeypatch, capsys,
+                            warm_up="import time; time.sleep(3); _warm = True")
 
 
 def test_a_kernel_that_never_answers_fails_once_after_the_retry(tmp_path, monkeypatch,

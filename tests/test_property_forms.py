@@ -21,12 +21,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from krlib.cli import main
 
-PROPERTY = settings(max_examples=20, deadline=None,
+PROPERTY = settings(max_examples=examples(20), deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
 DATE_COLUMNS = {"registered_on", "service_date", "referred_on"}
@@ -205,6 +206,7 @@ def test_date_forms_give_identical_figures(plain, tmp_path, data):
     assert figures(write_drop(fresh(tmp_path), tables), fresh(tmp_path)) == plain
 
 
+@pytest.mark.slow  # the exhaustive sweep (a run per form); the fast run samples them above
 def test_every_date_form_alone_gives_identical_figures(plain, tmp_path):
     """Each form over the whole drop, without hypothesis' sampling: none left untried."""
     for form, render in DATE_FORMS.items():

@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import REG_COLUMNS as REG
+from conftest import VALID_A, VALID_B
 
 from krlib.clean.tables import load_drop
 from krlib.compute.indicators import TIMELINESS_COLUMNS, compute
@@ -28,10 +30,6 @@ import reference  # noqa: E402
 
 Q1, Q2 = Period(2568, 1), Period(2568, 2)
 WAITING = ["waiting_0", "waiting_1_7", "waiting_8_30", "waiting_31_90", "waiting_91_plus"]
-VALID_A = "1101700203450"
-VALID_B = "3434943068961"
-REG = ["reg_id", "citizen_id", "sex", "birth_date", "district", "registered_on", "eligibility",
-       "service_point"]
 REGS = [
     REG,
     # district 1001, never served: the bucket edges, days to 2025-03-31 (Q2)
