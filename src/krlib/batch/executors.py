@@ -1,7 +1,8 @@
 """Where a batch's notebooks run: ``EXECUTORS`` maps a name to a function running jobs.
 
 As papermill registers engines, krlib registers executors: ``local`` (worker processes on
-this machine, the default) and ``dask`` (an existing Dask cluster). Each is called as
+this machine, the default) and ``dask`` (an existing Dask cluster, sent each job as bytes:
+:mod:`krlib.batch.shipping`). Each is called as
 ``run(jobs, progress, workers=..., scheduler=...)`` and returns one :class:`JobResult`
 per job, in job order. A job runs one report notebook with papermill in a kept-alive
 kernel (:mod:`krlib.batch.kernels`) and exports its HTML.
@@ -16,6 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from krlib.batch.kernels import KERNEL_NAME, KernelPool, reset_kernel
+from krlib.batch.shipping import (
+    ShippedJob,
+    ShippedResult,
+    check_version,
+    collect_outputs,
+    slice_prepared,
+    write_outputs,
+)
 from krlib.errors import EXIT_INTERNAL, KrlibError, OptionError
 
 CELL_TIMEOUT = 600  # seconds a single cell may take
@@ -223,22 +232,78 @@ def run_local(jobs: list[Job], progress: Progress, *, workers: int | None = None
 
 # --- dask -----------------------------------------------------------------------------
 
+#: The input notebook's name in a shipped job's private folder (beside, not in, its output
+#: folder).
+SHIPPED_NOTEBOOK = "report.ipynb"
+
+
+def ship(job: Job, prepared: dict) -> ShippedJob:
+    """``job`` as bytes: its notebook, its parameters and its scope's slice of the parsed
+    ``prepared.json`` (no path on this machine travels)."""
+    return ShippedJob(job.scope, job.title, dict(job.parameters), Path(job.notebook).read_bytes(),
+                      slice_prepared(prepared, job.scope))
+
+
+def run_shipped(job: ShippedJob) -> ShippedResult:
+    """Render a shipped job in a private temporary folder of this machine and return its
+    outputs as bytes (the job function of a worker that shares no disk with the
+    coordinator). A job packed by another krlib version is refused (:class:`VersionMismatch`)."""
+    import socket
+    import tempfile
+
+    check_version(job.krlib_version, socket.gethostname())
+    prepared = str(job.parameters.get("prepared") or "prepared.json")
+    with tempfile.TemporaryDirectory(prefix="krlib-job-") as tmp:
+        notebook, folder = Path(tmp) / SHIPPED_NOTEBOOK, Path(tmp) / "out"
+        folder.mkdir()
+        notebook.write_bytes(job.notebook)
+        (folder / prepared).write_bytes(job.prepared)
+        res = execute_job(Job(job.scope, str(notebook), str(folder), job.parameters, job.title))
+        outputs = collect_outputs(folder, {prepared})
+    return ShippedResult(job.scope, res.ok, res.seconds, res.error, res.retried, outputs)
+
+
+def unship(shipped: ShippedResult, folder: Path) -> JobResult:
+    """Write a shipped job's outputs into ``folder`` (the staging folder): its result, as
+    the local executor's."""
+    written = write_outputs(folder, shipped.outputs)
+    scope = shipped.scope
+    res = JobResult(scope, shipped.ok, shipped.seconds, shipped.error, retried=shipped.retried)
+    res.html = str(written.get(f"{scope}.html", ""))
+    ipynb = f"notebooks/{scope}.ipynb"
+    res.ipynb = str(written.get(ipynb, folder / ipynb))
+    return res
+
+
 def run_dask(jobs: list[Job], progress: Progress, *, workers: int | None = None,
              scheduler: str | None = None) -> list[JobResult]:
-    """Run jobs on an existing Dask cluster; each Dask worker thread keeps its own kernel."""
+    """Run jobs on an existing Dask cluster; each Dask worker thread keeps its own kernel.
+
+    Each job travels as bytes (:func:`ship`) and its outputs come back as bytes, written
+    here: the workers need krlib, not this machine's disk."""
     if not scheduler:
         raise OptionError("--executor dask ต้องระบุ --scheduler ADDRESS / needs --scheduler")
+    import json
+
     from distributed import Client, as_completed
 
+    parsed: dict[Path, dict] = {}
+    shipped = []
+    for job in jobs:
+        path = Path(job.folder) / str(job.parameters.get("prepared") or "prepared.json")
+        if path not in parsed:
+            parsed[path] = json.loads(path.read_text(encoding="utf-8"))
+        shipped.append(ship(job, parsed[path]))
     with Client(scheduler) as client:
-        futures = client.map(execute_job, jobs, pure=False)
+        futures = client.map(run_shipped, shipped, pure=False)
         by_key = {f.key: i for i, f in enumerate(futures)}
         results: list[JobResult | None] = [None] * len(jobs)
         stopped = False
         try:
             for fut in as_completed(futures):
-                res = fut.result()
-                results[by_key[fut.key]] = res
+                i = by_key[fut.key]
+                res = unship(fut.result(), Path(jobs[i].folder))
+                results[i] = res
                 progress(res)
         except KeyboardInterrupt:
             stopped = True
