@@ -9,13 +9,19 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from krlib import __version__
 from krlib.batch.interrupt import handle_signals, stop_descendants
 from krlib.errors import KrlibError, OptionError
+
+if TYPE_CHECKING:  # the pipeline's modules load only when a command runs (fast --help)
+    from krlib.clean.tables import CleanDrop
+    from krlib.compute.indicators import Indicators
+    from krlib.contract.kr import KRDefinition
+    from krlib.contract.periods import Period
 
 # krlib does no linear algebra, yet OpenBLAS starts a thread per core at numpy import,
 # and they spin for CPU the cleaning threads need (~8 % of `krlib indicators` on 2
@@ -41,7 +47,7 @@ def use_lean_arrow_memory() -> str:
             pa.set_memory_pool(pa.jemalloc_memory_pool())
         except NotImplementedError:  # a pyarrow build without jemalloc (e.g. Windows)
             pa.set_memory_pool(pa.system_memory_pool())
-    return pa.default_memory_pool().backend_name
+    return str(pa.default_memory_pool().backend_name)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -284,11 +290,11 @@ REPORT_DEFAULTS: dict[str, Any] = {
 SIGNOFF_KEYS = ("prepared_by", "reviewed_by", "approved_by")
 
 
-def notebook_parameters(o: dict, source: str) -> dict:
+def notebook_parameters(o: dict[str, Any], source: str) -> dict[str, Any]:
     """``data_as_of`` (a date) and ``signoff`` (names and positions) for the reports."""
     from datetime import date
 
-    out: dict = {}
+    out: dict[str, Any] = {}
     if o.get("data_as_of"):
         try:
             out["data_as_of"] = date.fromisoformat(str(o["data_as_of"])[:10]).isoformat()
@@ -307,7 +313,7 @@ def notebook_parameters(o: dict, source: str) -> dict:
     return out
 
 
-def report_options(args: argparse.Namespace) -> dict:
+def report_options(args: argparse.Namespace) -> dict[str, Any]:
     """Command-line options over the --params file over the defaults, each checked by type
     and range (:mod:`krlib.batch.options`); district and format come back as lists."""
     from krlib.batch.options import PARAMS, check, load_params
@@ -398,7 +404,8 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     return 0
 
 
-def summary_text(ind, clean, period, out: Path, krs=None) -> str:
+def summary_text(ind: Indicators, clean: CleanDrop, period: Period, out: Path,
+                 krs: Mapping[str, KRDefinition] | None = None) -> str:
     """A short human summary: Bangkok figure per KR and the data-quality account."""
     from krlib.contract.kr import KRS
     from krlib.contract.scopes import BANGKOK_TH, BMA
@@ -453,7 +460,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             use_lean_arrow_memory()
         with handle_signals():
             try:
-                return args.func(args)
+                return int(args.func(args))
             except KeyboardInterrupt as exc:  # also SIGTERM (krlib.batch.interrupt)
                 stop_descendants()  # workers, kernels, browser: nothing is left running
                 name = getattr(exc, "signame", "SIGINT")

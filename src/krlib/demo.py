@@ -709,7 +709,8 @@ def _id_less_groups(df: pd.DataFrame, id_col: str) -> list[list[str]]:
 def _written_ids(ids: pd.Series) -> list[str]:
     """The record ids that are not blank, in file order."""
     text = ids.astype(str)
-    return text[~text.str.strip().isin(["", "-"])].tolist()
+    written: list[str] = text[~text.str.strip().isin(["", "-"])].tolist()
+    return written
 
 
 def _person_links(rng: np.random.Generator, reg: pd.DataFrame, ref: pd.DataFrame,

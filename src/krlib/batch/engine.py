@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from queue import Empty
+from typing import Any
 
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
@@ -26,13 +28,15 @@ _quiet.addHandler(logging.NullHandler())
 _quiet.propagate = False
 
 
-class ConnectedClientEngine(NBClientEngine):
+class ConnectedClientEngine(NBClientEngine):  # type: ignore[misc]  # papermill ships no types
     """NBClientEngine that reuses the caller's connected client ``kc`` (and its ``km``)."""
 
     @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False,
-                                 stdout_file=None, stderr_file=None, start_timeout=60,
-                                 execution_timeout=None, kc=None, **kwargs):
+    def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, log_output: bool = False,
+                                 stdout_file: Any = None, stderr_file: Any = None,
+                                 start_timeout: float = 60,
+                                 execution_timeout: float | None = None, kc: Any = None,
+                                 **kwargs: Any) -> Any:
         if kc is None:
             return super().execute_managed_notebook(
                 nb_man, kernel_name, log_output=log_output, stdout_file=stdout_file,
@@ -58,22 +62,22 @@ class WatchedClient:
     ``DeadKernelError``, as nbclient itself does with its own clients.
     """
 
-    def __init__(self, kc) -> None:
+    def __init__(self, kc: Any) -> None:
         self._kc = kc
         self.shell_channel = _WatchedChannel(kc.shell_channel, kc.is_alive)
         self.iopub_channel = _WatchedChannel(kc.iopub_channel, kc.is_alive)
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._kc, name)
 
 
 class _WatchedChannel:
     SLICE = 1.0  # seconds between two looks at the kernel
 
-    def __init__(self, channel, alive) -> None:
+    def __init__(self, channel: Any, alive: Callable[[], bool]) -> None:
         self._channel, self._alive = channel, alive
 
-    def get_msg(self, timeout: float | None = None):
+    def get_msg(self, timeout: float | None = None) -> Any:
         from nbclient.exceptions import DeadKernelError
 
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -88,7 +92,7 @@ class _WatchedChannel:
                 if deadline is not None and time.monotonic() >= deadline:
                     raise
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._channel, name)
 
 

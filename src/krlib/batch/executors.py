@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from krlib.batch.kernels import KERNEL_NAME, KernelPool, reset_kernel
 from krlib.batch.shipping import (
@@ -49,7 +50,7 @@ class Job:
     scope: str
     notebook: str
     folder: str  # the folder the batch writes into
-    parameters: dict
+    parameters: dict[str, Any]
     title: str
 
 
@@ -68,7 +69,7 @@ class JobResult:
 Progress = Callable[[JobResult], None]
 
 
-def sanitize_notebook(nb) -> None:
+def sanitize_notebook(nb: Any) -> None:
     """Drop volatile metadata (timings, paths) and renumber executions: same run, same file
     (the export's clean-up without leaving anything out:
     :func:`krlib.render.export.clean_notebook`)."""
@@ -127,7 +128,7 @@ def execute_job(job: Job) -> JobResult:
         break
     if nb is not None:
         sanitize_notebook(nb)
-        nbformat.write(nb, ipynb)
+        nbformat.write(nb, ipynb)  # type: ignore[no-untyped-call]  # nbformat's is untyped
         page = folder / f"{job.scope}.html"
         page.write_text(render.notebook_to_html(nb, title=job.title), encoding="utf-8")
         out.html = str(page)
@@ -237,7 +238,7 @@ def run_local(jobs: list[Job], progress: Progress, *, workers: int | None = None
 SHIPPED_NOTEBOOK = "report.ipynb"
 
 
-def ship(job: Job, prepared: dict) -> ShippedJob:
+def ship(job: Job, prepared: dict[str, Any]) -> ShippedJob:
     """``job`` as bytes: its notebook, its parameters and its scope's slice of the parsed
     ``prepared.json`` (no path on this machine travels)."""
     return ShippedJob(job.scope, job.title, dict(job.parameters), Path(job.notebook).read_bytes(),
@@ -287,20 +288,20 @@ def run_dask(jobs: list[Job], progress: Progress, *, workers: int | None = None,
 
     from distributed import Client, as_completed
 
-    parsed: dict[Path, dict] = {}
+    parsed: dict[Path, dict[str, Any]] = {}
     shipped = []
     for job in jobs:
         path = Path(job.folder) / str(job.parameters.get("prepared") or "prepared.json")
         if path not in parsed:
             parsed[path] = json.loads(path.read_text(encoding="utf-8"))
         shipped.append(ship(job, parsed[path]))
-    with Client(scheduler) as client:
+    with Client(scheduler) as client:  # type: ignore[no-untyped-call]  # distributed: untyped
         futures = client.map(run_shipped, shipped, pure=False)
         by_key = {f.key: i for i, f in enumerate(futures)}
         results: list[JobResult | None] = [None] * len(jobs)
         stopped = False
         try:
-            for fut in as_completed(futures):
+            for fut in as_completed(futures):  # type: ignore[no-untyped-call]
                 i = by_key[fut.key]
                 res = unship(fut.result(), Path(jobs[i].folder))
                 results[i] = res

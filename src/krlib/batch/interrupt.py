@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import FrameType
 
 #: Seconds between the signal and the forced exit, should the clean-up hang.
 GRACE_SECONDS = 8.0
@@ -37,7 +38,7 @@ class _State:
     timer: threading.Timer | None = None
 
 
-def _handler(signum: int, frame) -> None:  # noqa: ARG001 - signal handler signature
+def _handler(signum: int, frame: FrameType | None) -> None:  # noqa: ARG001 - signal handler signature
     if _State.signame is not None:
         return  # already stopping: a second Ctrl-C must not break the clean-up
     _State.signame = signal.Signals(signum).name

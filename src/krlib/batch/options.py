@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from krlib.contract.values import BadValue, whole
 from krlib.errors import KrlibError, OptionError
@@ -145,13 +146,13 @@ def check(key: str, value: object, where: str) -> object:
         raise OptionError(f"{where}: {str(exc).lstrip()}") from None
 
 
-def _yaml_loader():
+def _yaml_loader() -> Any:
     import yaml
 
-    class Loader(yaml.SafeLoader):
+    class Loader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML ships no types
         """SafeLoader that refuses a key given twice (PyYAML silently keeps the last)."""
 
-    def mapping(loader, node, deep=False):
+    def mapping(loader: Any, node: Any, deep: bool = False) -> Any:
         seen = set()
         for key_node, _ in node.value:
             key = loader.construct_object(key_node, deep=deep)
@@ -165,7 +166,7 @@ def _yaml_loader():
     return Loader
 
 
-def load_params(path: Path, extra_keys: frozenset[str] = frozenset()) -> dict:
+def load_params(path: Path, extra_keys: frozenset[str] = frozenset()) -> dict[str, Any]:
     """A params file as a dict of checked values (paths made relative to the file)."""
     import yaml
 
@@ -193,7 +194,7 @@ def load_params(path: Path, extra_keys: frozenset[str] = frozenset()) -> dict:
     if not isinstance(loaded, dict):
         raise OptionError(f"{path}: ต้องเป็น YAML mapping / must be a YAML mapping of "
                           "key: value lines")
-    out: dict = {}
+    out: dict[str, Any] = {}
     for key, value in loaded.items():
         if key in PARAMS:
             value = check(key, value, f"{path}: {key}")
