@@ -54,6 +54,7 @@ from krlib.report.formats import (
     points_text,
     target_text,
 )
+from krlib.report.markup import macro
 from krlib.thai import (
     EMPTY_COHORT_TH,
     NONE_SERVED_TH,
@@ -964,18 +965,14 @@ SIGNOFF_ROLES = (("prepared_by", "ผู้จัดทำ"), ("reviewed_by", "�
 def signoff(view: ReportView) -> HTML:
     """Prepared / reviewed / approved by: names and positions from the parameters, blank
     lines to fill in by hand where none is given."""
-    blank = "." * 40
-    boxes = []
+    signers = []
     for key, role in SIGNOFF_ROLES:
         who = view.signoff.get(key) or {}
         if not isinstance(who, dict):
             who = {"name": str(who)}
-        name = esc(str(who.get("name") or "")) or blank
-        pos = esc(str(who.get("position") or "")) or blank
-        boxes.append(f'<div class="sign"><p><b>{role}</b></p><p>ลงชื่อ {blank}</p>'
-                     f"<p>({name})</p><p>ตำแหน่ง {pos}</p><p>วันที่ {blank[:24]}</p></div>")
-    return html_block('<section class="keep krlib-signoff"><h2>การรับรองรายงาน</h2>'
-                      f'<div class="signs">{"".join(boxes)}</div></section>')
+        signers.append({"role": role, "name": str(who.get("name") or ""),
+                        "position": str(who.get("position") or "")})
+    return html_block(macro("signoff.html.j2", "signoff", signers, "." * 40))
 
 
 def _parameter_value(key: str, value: object) -> str:
@@ -990,31 +987,18 @@ def provenance(view: ReportView, params: dict[str, object] | None = None) -> HTM
     the data folder by its name only, never a local path."""
     info, when = version_info(), generated_at()
     made = bangkok_time(when)
-    files = "".join(f"<tr><td>{esc(_table_th(s['table']))}</td><td>{esc(str(s['file']))}</td>"
-                    f"<td>{count_text(s['rows_in'])}</td><td class='sha'>{esc(str(s['sha256']))}"
-                    "</td></tr>" for s in view.prep.sources)
+    sources = [{"table": _table_th(s["table"]), "file": str(s["file"]),
+                "rows": count_text(s["rows_in"]), "sha256": str(s["sha256"])}
+               for s in view.prep.sources]
     shown = {k: v for k, v in (params or {}).items() if k not in ("data_dir", "prepared",
                                                                   "signoff")}
-    par = ", ".join(f"{esc(PARAMETER_TH.get(k, k))} {esc(_parameter_value(k, v))}"
+    par = ", ".join(f"{PARAMETER_TH.get(k, k)} {_parameter_value(k, v)}"
                     for k, v in shown.items())
-    nb = f"notebooks/{view.scope}.ipynb"
-    table = ("<div class='krlib-scroll'><table class='krlib-table krlib-sources'><thead><tr>"
-             "<th>ตาราง</th><th>ไฟล์</th><th>แถว</th><th>SHA-256</th></tr></thead>"
-             f"<tbody>{files}</tbody></table></div>")
-    items = [f"ชุดข้อมูล: {esc(view.data_name or DASH)} · ข้อมูล ณ วันที่ "
-             f"{thai_date(view.as_of) if view.as_of else NO_DATA_TH}",
-             f"โปรแกรมคำนวณ krlib รุ่น {esc(str(info['krlib_version']))} · รุ่นของโค้ด "
-             f"{esc(str(info['git_commit'] or 'ไม่ทราบ'))}",
-             f"พารามิเตอร์: {par or DASH}",
-             f"จัดทำเมื่อ {thai_date(made)} {made:%H:%M} น. (เวลากรุงเทพฯ)",
-             # the path is the link's text: a PDF holds no link to this machine's files
-             f'ขั้นตอนการคำนวณทั้งหมด: โน้ตบุ๊ก <a href="{esc(nb, quote=True)}">{esc(nb)}</a>']
-    if view.no_cases:  # the one-page statement: the same facts, in small print
-        body = "<p class='small'>" + " · ".join(items) + "</p>"
-    else:
-        body = "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
-    return html_block("<section class='krlib-provenance'><h2>ที่มาของข้อมูล</h2>" + table + body
-                      + "</section>")
+    return html_block(macro(
+        "provenance.html.j2", "provenance", sources, view.data_name or DASH,
+        thai_date(view.as_of) if view.as_of else NO_DATA_TH, str(info["krlib_version"]),
+        str(info["git_commit"] or ""), par or DASH, f"{thai_date(made)} {made:%H:%M}",
+        f"notebooks/{view.scope}.ipynb", view.no_cases))
 
 
 # --- the machine-checked figures ------------------------------------------------------
