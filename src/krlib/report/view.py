@@ -54,6 +54,7 @@ from krlib.report.formats import (
     points_text,
     target_text,
 )
+from krlib.report.markup import macro
 from krlib.thai import (
     EMPTY_COHORT_TH,
     NONE_SERVED_TH,
@@ -421,13 +422,9 @@ def kr_card(view: ReportView, kr: KRDefinition) -> str:
 
 
 def warnings_banner(view: ReportView) -> str:
-    ws = view.warnings
-    if not ws:
-        return ""
-    items = "".join(f"<li>{esc(str(w.get('message_th') or _thai_only(w.get('message_en', ''))))}"
-                    "</li>" for w in ws)
-    return (f'<div class="krlib-warning" role="note"><p><b>ข้อควรระวังเกี่ยวกับข้อมูล</b></p>'
-            f"<ul>{items}</ul></div>")
+    return macro("summary.html.j2", "warnings",
+                 [str(w.get("message_th") or _thai_only(w.get("message_en", "")))
+                  for w in view.warnings])
 
 
 def summary(view: ReportView) -> HTML:
@@ -468,7 +465,8 @@ def summary(view: ReportView) -> HTML:
 
 # --- one section per KR -----------------------------------------------------------------
 
-def definition_table(kr: KRDefinition) -> str:
+def definition_rows(kr: KRDefinition) -> list[tuple[str, str]]:
+    """The definition table's rows: (label, text)."""
     support = getattr(kr, "supporting_units", ()) or ()
     rows = [("นิยาม", kr_text(kr, "definition_th")),
             ("สูตรคำนวณ", f"({kr_text(kr, 'numerator_th')} ÷ {kr_text(kr, 'denominator_th')})"
@@ -477,8 +475,11 @@ def definition_table(kr: KRDefinition) -> str:
             ("หน่วยงานเจ้าภาพ", str(getattr(kr, "host_unit", "") or DASH)),
             ("หน่วยงานสนับสนุน", ", ".join(support) if support else DASH),
             ("การรายงาน", "ระบบติดตามนโยบายกรุงเทพมหานคร (BMA Policy Tracking)")]
-    body = "".join(f"<tr><th scope='row'>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
-    return f'<div class="krlib-scroll"><table class="krlib-table krlib-def">{body}</table></div>'
+    return rows
+
+
+def definition_table(kr: KRDefinition) -> str:
+    return macro("kr.html.j2", "definition", definition_rows(kr))
 
 
 def kr_section(view: ReportView, kr: KRDefinition) -> list[HTML]:
@@ -486,14 +487,13 @@ def kr_section(view: ReportView, kr: KRDefinition) -> list[HTML]:
     without any case: its one-page statement says so)."""
     if view.no_cases:
         return []
-    head = (f'<h2 class="kr-heading">{esc(kr.name_th)}</h2>'
-            f'<p class="kr-code">ตัวชี้วัด (KR) {esc(kr.code)}</p>{definition_table(kr)}')
+    head = macro("kr.html.j2", "head", kr.name_th, kr.code, definition_rows(kr))
     if not view.available(kr):
-        return [html_block(head + f"<p><b>ไม่สามารถคำนวณได้:</b> "
-                           f"{esc(_thai_only(view.prep.indicators.unavailable[kr.code]))}</p>")]
+        return [html_block(head + macro("kr.html.j2", "unavailable",
+                                        _thai_only(view.prep.indicators.unavailable[kr.code])))]
     if not view.has_cases(kr):
-        return [html_block(head + f"<p class='statement'>{esc(view.name)}: {NO_CASES_TH} "
-                           f"({esc(view.period.label_th)})</p>")]
+        return [html_block(head + macro("kr.html.j2", "no_cases", view.name, NO_CASES_TH,
+                                        view.period.label_th))]
     out = [html_block(head), fiscal_years(view, kr), breakdown(view, kr)]
     out += disaggregations(view, kr)
     out.append(timeliness(view, kr))
@@ -902,7 +902,7 @@ def district_quality_table(view: ReportView) -> HTML:
     else:
         rows = dq[dq.district == view.scope]
     if rows.empty:
-        return html_block(f"<p>ไม่มีแถวของ{esc(view.name)}ที่ถูกปฏิเสธ ซ้ำ หรือมีข้อสังเกต</p>")
+        return html_block(macro("quality.html.j2", "no_own_rows", view.name))
     return html_table(pd.DataFrame({
         "ตาราง": [_table_th(t) for t in rows.table],
         "ผล": [KIND_TH.get(k, k) for k in rows.kind],
@@ -936,23 +936,20 @@ def reasons_table(view: ReportView) -> HTML:
     rows += [(_table_th(r.table), "เก็บไว้ (มีข้อสังเกต)", FLAGS.get(r.flag, (r.flag,))[0],
               count_text(r.rows)) for r in p.flags.itertuples()]
     if not rows:
-        return html_block("<p>ไม่มีแถวที่ถูกปฏิเสธหรือมีข้อสังเกต</p>")
+        return html_block(macro("quality.html.j2", "no_rows"))
     return html_table(pd.DataFrame(rows, columns=["ตาราง", "ผล", "เหตุผล", "จำนวนแถว"]))
 
 
 def quality_section(view: ReportView) -> list[HTML]:
     """The district's own data quality, then (said so) Bangkok-wide tables."""
-    head = ("<h2>คุณภาพข้อมูล</h2><p>ทุกแถวของข้อมูลนำเข้าได้รับการจัดการตามกรณีใดกรณีหนึ่ง "
-            "ได้แก่ เก็บไว้ รวมเป็นแถวเดียว (แถวซ้ำทุกช่อง) หรือปฏิเสธพร้อมเหตุผล ตำแหน่งของแถวที่ถูกปฏิเสธ "
-            "(ไฟล์ เลขแถว และเขตถ้าทราบ) อยู่ในไฟล์ rejected_rows.csv</p>")
+    head = macro("quality.html.j2", "head")
     if view.is_bma:
         return [html_block(head), quality_table(view), reasons_table(view)]
-    own = (f"<h3>ข้อมูลของ{esc(view.name)}</h3><p>แถวที่ระบุ{esc(view.name)}ในข้อมูล "
-           "(แถวที่อ่านเขตไม่ได้ และรายการบริการซึ่งไม่มีคอลัมน์เขต นับเฉพาะในภาพรวม)</p>")
     if view.no_cases:
-        return [html_block(f"<h2>คุณภาพข้อมูลของ{esc(view.name)}</h2>"), district_quality_table(view)]
-    wide = (f"<h3>ภาพรวมทั้ง{BANGKOK_TH}</h3><p>ตัวเลขในส่วนนี้เป็นของข้อมูลทั้ง"
-            f"{BANGKOK_TH} ไม่ใช่เฉพาะ{esc(view.name)}</p>")
+        return [html_block(macro("quality.html.j2", "statement_head", view.name)),
+                district_quality_table(view)]
+    own = macro("quality.html.j2", "own", view.name)
+    wide = macro("quality.html.j2", "wide", view.name, BANGKOK_TH)
     return [html_block(head + own), district_quality_table(view), html_block(wide),
             quality_table(view), reasons_table(view)]
 
@@ -964,18 +961,14 @@ SIGNOFF_ROLES = (("prepared_by", "ผู้จัดทำ"), ("reviewed_by", "�
 def signoff(view: ReportView) -> HTML:
     """Prepared / reviewed / approved by: names and positions from the parameters, blank
     lines to fill in by hand where none is given."""
-    blank = "." * 40
-    boxes = []
+    signers = []
     for key, role in SIGNOFF_ROLES:
         who = view.signoff.get(key) or {}
         if not isinstance(who, dict):
             who = {"name": str(who)}
-        name = esc(str(who.get("name") or "")) or blank
-        pos = esc(str(who.get("position") or "")) or blank
-        boxes.append(f'<div class="sign"><p><b>{role}</b></p><p>ลงชื่อ {blank}</p>'
-                     f"<p>({name})</p><p>ตำแหน่ง {pos}</p><p>วันที่ {blank[:24]}</p></div>")
-    return html_block('<section class="keep krlib-signoff"><h2>การรับรองรายงาน</h2>'
-                      f'<div class="signs">{"".join(boxes)}</div></section>')
+        signers.append({"role": role, "name": str(who.get("name") or ""),
+                        "position": str(who.get("position") or "")})
+    return html_block(macro("signoff.html.j2", "signoff", signers, "." * 40))
 
 
 def _parameter_value(key: str, value: object) -> str:
@@ -990,31 +983,18 @@ def provenance(view: ReportView, params: dict[str, object] | None = None) -> HTM
     the data folder by its name only, never a local path."""
     info, when = version_info(), generated_at()
     made = bangkok_time(when)
-    files = "".join(f"<tr><td>{esc(_table_th(s['table']))}</td><td>{esc(str(s['file']))}</td>"
-                    f"<td>{count_text(s['rows_in'])}</td><td class='sha'>{esc(str(s['sha256']))}"
-                    "</td></tr>" for s in view.prep.sources)
+    sources = [{"table": _table_th(s["table"]), "file": str(s["file"]),
+                "rows": count_text(s["rows_in"]), "sha256": str(s["sha256"])}
+               for s in view.prep.sources]
     shown = {k: v for k, v in (params or {}).items() if k not in ("data_dir", "prepared",
                                                                   "signoff")}
-    par = ", ".join(f"{esc(PARAMETER_TH.get(k, k))} {esc(_parameter_value(k, v))}"
+    par = ", ".join(f"{PARAMETER_TH.get(k, k)} {_parameter_value(k, v)}"
                     for k, v in shown.items())
-    nb = f"notebooks/{view.scope}.ipynb"
-    table = ("<div class='krlib-scroll'><table class='krlib-table krlib-sources'><thead><tr>"
-             "<th>ตาราง</th><th>ไฟล์</th><th>แถว</th><th>SHA-256</th></tr></thead>"
-             f"<tbody>{files}</tbody></table></div>")
-    items = [f"ชุดข้อมูล: {esc(view.data_name or DASH)} · ข้อมูล ณ วันที่ "
-             f"{thai_date(view.as_of) if view.as_of else NO_DATA_TH}",
-             f"โปรแกรมคำนวณ krlib รุ่น {esc(str(info['krlib_version']))} · รุ่นของโค้ด "
-             f"{esc(str(info['git_commit'] or 'ไม่ทราบ'))}",
-             f"พารามิเตอร์: {par or DASH}",
-             f"จัดทำเมื่อ {thai_date(made)} {made:%H:%M} น. (เวลากรุงเทพฯ)",
-             # the path is the link's text: a PDF holds no link to this machine's files
-             f'ขั้นตอนการคำนวณทั้งหมด: โน้ตบุ๊ก <a href="{esc(nb, quote=True)}">{esc(nb)}</a>']
-    if view.no_cases:  # the one-page statement: the same facts, in small print
-        body = "<p class='small'>" + " · ".join(items) + "</p>"
-    else:
-        body = "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
-    return html_block("<section class='krlib-provenance'><h2>ที่มาของข้อมูล</h2>" + table + body
-                      + "</section>")
+    return html_block(macro(
+        "provenance.html.j2", "provenance", sources, view.data_name or DASH,
+        thai_date(view.as_of) if view.as_of else NO_DATA_TH, str(info["krlib_version"]),
+        str(info["git_commit"] or ""), par or DASH, f"{thai_date(made)} {made:%H:%M}",
+        f"notebooks/{view.scope}.ipynb", view.no_cases))
 
 
 # --- the machine-checked figures ------------------------------------------------------
