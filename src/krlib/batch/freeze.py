@@ -5,14 +5,15 @@ notebook reads is unchanged.
 :func:`scope_key` is a SHA-256 of what one scope's report is made of: the notebook, its
 parameters and title, the formats, krlib's version, git commit and installed source
 (code and templates), the generation time when ``SOURCE_DATE_EPOCH`` fixes it, and the
-scope's view of ``prepared.json``. That view is conservative: it is the whole prepared
-file, except that a district's key holds the per-district tables' rows of itself and of
-Bangkok only, and of the other districts just the numbers its report shows of them (its
-rank, the ties, how many districts meet the target, how many are ranked). Bangkok's key
-holds every row, so Bangkok re-renders whenever any district changed. Anything a report
-could read that is not known to be per district (the input files' SHA-256, the
-Bangkok-wide data-quality tables, warnings, definitions) stays whole in every key:
-a report is never reused when its bytes could differ from a fresh render.
+scope's part of ``prepared.json`` (:func:`krlib.report.view.scope_inputs`). That part is
+conservative: the whole prepared file, except that a district's holds the per-district
+tables' rows of itself and of Bangkok only, of the other districts just the numbers its
+report shows of them (its rank, the ties, how many districts meet the target, how many
+are ranked), and the input files without their SHA-256 (a district report shows the
+SHA-256 of this part instead). Bangkok's holds everything, so Bangkok re-renders whenever
+any district changed. What is not known to be per district (the Bangkok-wide data
+quality, rows read per file, warnings, definitions) stays whole in every key: a report
+is never reused when its bytes could differ from a fresh render.
 """
 
 from __future__ import annotations
@@ -27,13 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from krlib.compute.prepare import Prepared
-from krlib.contract.scopes import BMA
 
 KEY_FORMAT = "krlib-scope-key/1"
-#: prepared.json's per-scope tables and the column naming the scope
-PER_SCOPE = {"results": "scope_code", "breakdown": "scope_code",
-             "disaggregation": "scope_code", "timeliness": "scope_code",
-             "district_quality": "district"}
 
 
 @cache
@@ -49,47 +45,18 @@ def source_digest() -> str:
     return h.hexdigest()
 
 
-def league_numbers(prep: Prepared, scope: str) -> dict[str, list[object]]:
-    """Per available KR, what a district's report shows of the other districts: its rank
-    and ties, districts meeting the target, districts ranked."""
-    from krlib.report.view import ReportView, league_frame, met_count
-
-    view = ReportView(prep, scope)
-    out: dict[str, list[object]] = {}
-    for kr in view.krs.values():
-        if not view.available(kr):
-            continue
-        lg = league_frame(view, kr)
-        mine = lg[lg.scope_code == scope]
-        rank = None if mine.empty or mine["rank"].isna().iloc[0] else int(mine["rank"].iloc[0])
-        tied = None if mine.empty else int(mine["tied"].iloc[0])
-        out[kr.code] = [rank, tied, *met_count(view, kr)]
-    return out
-
-
-def scope_view(prep: Prepared, doc: Mapping[str, Any], scope: str) -> dict[str, Any]:
-    """The part of ``prepared.json`` (``doc``, parsed) the scope's report depends on."""
-    if scope == BMA:
-        return dict(doc)
-    view = dict(doc)
-    keep = {scope, BMA}
-    for table, column in PER_SCOPE.items():
-        view[table] = [r for r in doc.get(table, []) if r.get(column) in keep]
-    view["league"] = league_numbers(prep, scope)
-    return view
-
-
 def scope_key(prep: Prepared, doc: Mapping[str, Any], scope: str, notebook: Path,
               parameters: Mapping[str, object], title: str, formats: Iterable[str]) -> str:
     """The SHA-256 naming everything one scope's report is made of."""
     from krlib.outputs.manifest import sha256_file
     from krlib.outputs.provenance import version_info
+    from krlib.report.view import scope_inputs
 
     part = {"format": KEY_FORMAT, **version_info(), "source": source_digest(),
             "notebook": sha256_file(Path(notebook)), "parameters": dict(parameters),
             "title": title, "formats": sorted(formats),
             "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", "").strip() or None,
-            "prepared": scope_view(prep, doc, scope)}
+            "prepared": scope_inputs(prep, scope, dict(doc))}
     text = json.dumps(part, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -985,22 +985,99 @@ def _parameter_value(key: str, value: object) -> str:
     return str(value)
 
 
+#: prepared.json's per-scope tables and the column naming the scope
+PER_SCOPE_TABLES = {"results": "scope_code", "breakdown": "scope_code",
+                    "disaggregation": "scope_code", "timeliness": "scope_code",
+                    "district_quality": "district"}
+
+
+def league_numbers(prep: Prepared, scope: str) -> dict[str, list[object]]:
+    """Per available KR, all a district's report shows of the other districts: its rank
+    and ties, the districts meeting the target, the districts ranked."""
+    view, out = ReportView(prep, scope), {}
+    for kr in view.krs.values():
+        if not view.available(kr):
+            continue
+        lg = league_frame(view, kr)
+        mine = lg[lg.scope_code == scope]
+        rank = None if mine.empty or pd.isna(mine["rank"].iloc[0]) else int(mine["rank"].iloc[0])
+        tied = None if mine.empty else int(mine["tied"].iloc[0])
+        out[kr.code] = [rank, tied, *met_count(view, kr)]
+    return out
+
+
+def scope_inputs(prep: Prepared, scope: str, doc: dict[str, Any] | None = None
+                 ) -> dict[str, Any]:
+    """The part of ``prepared.json`` (``doc``: its parsed text) one report is made of.
+
+    Bangkok's: all of it. A district's: all of it but the per-district tables, which keep
+    its own rows, with only what it shows of Bangkok (this period's figures, and which
+    periods the drop covers) and of the other districts (:func:`league_numbers`), and the
+    input files without their SHA-256 (a district report shows :func:`scope_digest`).
+    Whatever is not known to be per district (the Bangkok-wide data quality, rows read
+    per file, warnings, definitions) stays whole.
+    """
+    import json
+
+    doc = json.loads(prep.to_json()) if doc is None else doc
+    if scope == BMA:
+        return dict(doc)
+    part = dict(doc)
+    for table, column in PER_SCOPE_TABLES.items():
+        part[table] = [r for r in doc.get(table, []) if r.get(column) == scope]
+    # of Bangkok, a district report shows this period's figures, and of every other
+    # period only whether the drop covers it (ReportView.covered)
+    fy, q = doc.get("fiscal_year"), doc.get("quarter")
+    bma = [r for r in doc.get("results", []) if r.get("scope_code") == BMA]
+    part["bma"] = [r for r in bma if (r.get("fiscal_year"), r.get("quarter")) == (fy, q)]
+    part["bma_covered"] = [[r.get("kr_code"), r.get("fiscal_year"), r.get("quarter"),
+                            bool(r.get("denominator"))] for r in bma]
+    part["sources"] = [{k: v for k, v in s.items() if k != "sha256"}
+                       for s in doc.get("sources", [])]
+    part["league"] = league_numbers(prep, scope)
+    return part
+
+
+def scope_digest(prep: Prepared, scope: str, doc: dict[str, Any] | None = None) -> str:
+    """SHA-256 of :func:`scope_inputs`: a district report's fingerprint of its data,
+    recomputed from the run's prepared.json (whose SHA-256 the manifest records, and
+    which lists every input file's SHA-256)."""
+    import hashlib
+    import json
+
+    text = json.dumps(scope_inputs(prep, scope, doc), ensure_ascii=False, sort_keys=True,
+                      default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def provenance(view: ReportView, params: dict[str, object] | None = None) -> HTML:
-    """Where the figures come from: files and their SHA-256, version, parameters, time;
-    the data folder by its name only, never a local path."""
+    """Where the figures come from: files (and their SHA-256 in Bangkok's report),
+    version, parameters, time; the data folder by its name only, never a local path.
+
+    A district report shows the SHA-256 of the data it is made of (:func:`scope_digest`)
+    rather than of the whole input files: a correction elsewhere that moves none of its
+    figures leaves it byte for byte the same (so a batch can reuse it).
+    """
     info, when = version_info(), generated_at()
     made = bangkok_time(when)
+    sha = view.is_bma
     files = "".join(f"<tr><td>{esc(_table_th(s['table']))}</td><td>{esc(str(s['file']))}</td>"
-                    f"<td>{count_text(s['rows_in'])}</td><td class='sha'>{esc(str(s['sha256']))}"
-                    "</td></tr>" for s in view.prep.sources)
+                    f"<td>{count_text(s['rows_in'])}</td>"
+                    + (f"<td class='sha'>{esc(str(s['sha256']))}</td>" if sha else "")
+                    + "</tr>" for s in view.prep.sources)
     shown = {k: v for k, v in (params or {}).items() if k not in ("data_dir", "prepared",
                                                                   "signoff")}
     par = ", ".join(f"{esc(PARAMETER_TH.get(k, k))} {esc(_parameter_value(k, v))}"
                     for k, v in shown.items())
     nb = f"notebooks/{view.scope}.ipynb"
     table = ("<div class='krlib-scroll'><table class='krlib-table krlib-sources'><thead><tr>"
-             "<th>ตาราง</th><th>ไฟล์</th><th>แถว</th><th>SHA-256</th></tr></thead>"
-             f"<tbody>{files}</tbody></table></div>")
+             "<th>ตาราง</th><th>ไฟล์</th><th>แถว</th>" + ("<th>SHA-256</th>" if sha else "")
+             + f"</tr></thead><tbody>{files}</tbody></table></div>")
+    if not sha:
+        table += ("<p class='small'>SHA-256 ของข้อมูลที่รายงานฉบับนี้ใช้ "
+                  f"<span class='sha'>{scope_digest(view.prep, view.scope)}</span> "
+                  "(คำนวณจาก prepared.json ของรอบรายงาน ส่วน SHA-256 ของไฟล์นำเข้าทั้งไฟล์อยู่ใน "
+                  "manifest.json และรายงานภาพรวมกรุงเทพมหานคร)</p>")
     items = [f"ชุดข้อมูล: {esc(view.data_name or DASH)} · ข้อมูล ณ วันที่ "
              f"{thai_date(view.as_of) if view.as_of else NO_DATA_TH}",
              f"โปรแกรมคำนวณ krlib รุ่น {esc(str(info['krlib_version']))} · รุ่นของโค้ด "
