@@ -994,7 +994,8 @@ PER_SCOPE_TABLES = {"results": "scope_code", "breakdown": "scope_code",
 def league_numbers(prep: Prepared, scope: str) -> dict[str, list[object]]:
     """Per available KR, all a district's report shows of the other districts: its rank
     and ties, the districts meeting the target, the districts ranked."""
-    view, out = ReportView(prep, scope), {}
+    view = ReportView(prep, scope)
+    out: dict[str, list[object]] = {}
     for kr in view.krs.values():
         if not view.available(kr):
             continue
