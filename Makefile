@@ -25,7 +25,7 @@ help:
 	@echo "make report    - set up (first time) and render the demo quarter $(FY)-Q$(Q)"
 	@echo "make test      - set up (first time) and run the whole test suite"
 	@echo "make test-fast - unit and property tests only (no notebooks, no browser)"
-	@echo "make lint      - ruff (src, tests, bench) and mypy (src/krlib); make test runs it first"
+	@echo "make lint      - ruff (src, tests, bench) and mypy --strict (src/krlib); make test runs it first"
 	@echo "make lab       - JupyterLab on 127.0.0.1:$(LAB_PORT) with notebooks/ (saves strip outputs)"
 	@echo "make docs      - API reference (pdoc) into build/docs/"
 	@echo "make bench     - speed and memory benchmarks (not part of make test)"

@@ -149,6 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--compare-with", type=Path, metavar="FOLDER",
                    help="an earlier output folder (of indicators or report): index.html then "
                         "lists the figures that changed (see krlib compare)")
+    p.add_argument("--force", action="store_true",
+                   help="render every report; by default a report whose inputs are unchanged "
+                        "since the complete run in --out is reused from it")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("verify", help="re-check an output folder against its manifest.json",
@@ -350,7 +353,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                        o["format"], Path(o["out"]), workers=o["workers"],
                        suppress_below=o["suppress_below"], executor=o["executor"],
                        scheduler=o["scheduler"], show_progress=not args.quiet,
-                       strict=args.strict,
+                       strict=args.strict, force=args.force,
                        krs_dirs=tuple(args.krs),
                        notebook_parameters=notebook_parameters(
                            o, str(args.params or "krlib report")),

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from krlib.batch.executors import Job, JobResult, WorkerLost, check_workers, get_executor
 from krlib.errors import OptionError
@@ -29,6 +29,12 @@ from krlib.outputs.folders import (
     make_output_folder,
     write_error,
 )
+
+if TYPE_CHECKING:  # the pipeline loads when a batch starts, not on `krlib --help`
+    from krlib.compute.prepare import Prepared
+    from krlib.contract.kr import KRDefinition
+    from krlib.contract.periods import Period
+    from krlib.outputs.compare import Outputs
 
 #: Set to e.g. ``pdf=5`` (or ``cleaning=2,index=3``) to announce each stage on stderr and
 #: pause in the named ones: lets a test interrupt the batch at a known stage.
@@ -156,7 +162,7 @@ def _sweep_stale(root: Path, label: str) -> None:
 
 
 @contextmanager
-def _signals_held():
+def _signals_held() -> Iterator[None]:
     """Delay SIGINT/SIGTERM across the two renames (delivered right after)."""
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
@@ -206,7 +212,8 @@ def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[
                notebook: Path | None = None, show_progress: bool = True,
                strict: bool = False, krs_dirs: Iterable[Path] = (),
                compare_with: Path | None = None,
-               notebook_parameters: dict | None = None) -> BatchResult:
+               notebook_parameters: dict[str, Any] | None = None,
+               force: bool = False) -> BatchResult:
     """Clean once, write the contract CSVs, render every scope, print PDFs, write the index;
     publish ``out/<Y>-Q<Q>/`` only if every scope succeeded (else ``<Y>-Q<Q>.failed/``).
 
@@ -214,6 +221,8 @@ def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[
     folders of extra KR definitions. ``compare_with``: an earlier output folder whose
     figures the index compares with (read before anything is written).
     ``notebook_parameters`` go to every notebook as they are (``data_as_of``, ``signoff``).
+    A scope whose report inputs are unchanged since the complete run in ``out`` is copied
+    from it rather than rendered (:mod:`krlib.batch.freeze`); ``force`` renders every scope.
     """
     from krlib.contract.kr import load_krs
     from krlib.contract.periods import Period
@@ -249,7 +258,7 @@ def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[
                     data_dir, period, scopes, formats, staging, workers, suppress_below,
                     run_jobs, executor, scheduler, notebook, show_progress, krs=krs,
                     strict=strict, compare_old=old,
-                    notebook_parameters=notebook_parameters or {}))
+                    notebook_parameters=notebook_parameters or {}, force=force))
     except BaseException:
         if created_root:
             try:
@@ -259,7 +268,7 @@ def run_report(data_dir: Path, fiscal_year: int, quarter: int, scopes: Iterable[
         raise
 
 
-def _run_and_publish(root: Path, period, render: Callable[[Path], BatchResult]
+def _run_and_publish(root: Path, period: Period, render: Callable[[Path], BatchResult]
                      ) -> BatchResult:
     """Render into a fresh staging folder, then publish it (or keep it as ``.failed``);
     anything that stops the run deletes the staging folder (the lock is held)."""
@@ -287,11 +296,13 @@ def _run_and_publish(root: Path, period, render: Callable[[Path], BatchResult]
     return batch
 
 
-def _render(data_dir: Path, period, scopes: list[str], formats: list[str], folder: Path,
-            workers: int | None, suppress_below: int, run_jobs: Callable, executor: str,
-            scheduler: str | None, notebook: Path, show_progress: bool, *, krs: dict,
-            strict: bool = False, compare_old=None,
-            notebook_parameters: dict | None = None) -> BatchResult:
+def _render(data_dir: Path, period: Period, scopes: list[str], formats: list[str],
+            folder: Path, workers: int | None, suppress_below: int,
+            run_jobs: Callable[..., list[JobResult]], executor: str, scheduler: str | None,
+            notebook: Path, show_progress: bool, *, krs: dict[str, KRDefinition],
+            strict: bool = False, compare_old: Outputs | None = None,
+            notebook_parameters: dict[str, Any] | None = None,
+            force: bool = False) -> BatchResult:
     """Everything a run writes, into ``folder`` (the staging folder)."""
     from krlib.compute import alerts
     from krlib.contract.scopes import scope_name_th
@@ -317,8 +328,10 @@ def _render(data_dir: Path, period, scopes: list[str], formats: list[str], folde
     params_base = {"data_dir": data_folder_name(data_dir), "fiscal_year": period.fiscal_year,
                    "quarter": period.quarter, "prepared": prepared.name,  # relative to folder
                    "suppress_below": suppress_below, **(notebook_parameters or {})}
-    jobs = [Job(s, str(notebook), str(folder.resolve()), dict(params_base, district=s),
-                f"{REPORT_TITLE_TH} — {scope_name_th(s)} — {period.label_th}") for s in scopes]
+    every = [Job(s, str(notebook), str(folder.resolve()), dict(params_base, district=s),
+                 f"{REPORT_TITLE_TH} — {scope_name_th(s)} — {period.label_th}") for s in scopes]
+    keys, reused = _reuse(folder, period.label, prep, prepared, every, notebook, formats, force)
+    jobs = [j for j in every if j.scope not in reused]
 
     t = time.perf_counter()
     bar = _progress_bar(len(jobs), "รายงาน / reports", show_progress)
@@ -340,7 +353,9 @@ def _render(data_dir: Path, period, scopes: list[str], formats: list[str], folde
             pdfs.print(result)
 
     try:
-        results = run_jobs(jobs, done, workers=workers, scheduler=scheduler)
+        rendered = run_jobs(jobs, done, workers=workers, scheduler=scheduler) if jobs else []
+        by_scope = {r.scope: r for r in rendered}
+        results = [reused.get(j.scope) or by_scope[j.scope] for j in every]
         stages["notebooks+html"] = time.perf_counter() - t
         if pdfs is not None:
             t = time.perf_counter()
@@ -359,12 +374,40 @@ def _render(data_dir: Path, period, scopes: list[str], formats: list[str], folde
                 r.html = ""
     _stage("index")
     write_index(folder, prep, results, suppress_below,
-                str((notebook_parameters or {}).get("data_as_of") or ""), compare_old)
+                str((notebook_parameters or {}).get("data_as_of") or ""), compare_old,
+                reused=[s for s in scopes if s in reused])
     batch = BatchResult(folder, results, stages)
     write_run_manifest(folder, run, "report", scopes=scopes, formats=formats,
                        suppress_below=suppress_below,
-                       failed={r.scope: r.error for r in batch.failed})
+                       failed={r.scope: r.error for r in batch.failed},
+                       scope_keys=keys, reused=[s for s in scopes if s in reused])
     return batch
+
+
+def _reuse(folder: Path, label: str, prep: Prepared, prepared: Path, jobs: list[Job],
+           notebook: Path, formats: list[str],
+           force: bool) -> tuple[dict[str, str], dict[str, JobResult]]:
+    """Every scope's key, and the scopes copied unchanged from the complete run
+    ``OUT/<label>`` (none with ``force``) as results."""
+    import json
+
+    from krlib.batch import freeze
+
+    doc = json.loads(prepared.read_text(encoding="utf-8"))
+    keys = {j.scope: freeze.scope_key(prep, doc, j.scope, notebook, j.parameters, j.title,
+                                      formats) for j in jobs}
+    if force:
+        return keys, {}
+    final = folder.parent / label
+    old_keys, old_outputs = freeze.previous_run(final)
+    reused: dict[str, JobResult] = {}
+    for j in jobs:
+        paths = freeze.reuse(final, folder, j.scope, keys[j.scope], formats, old_keys,
+                             old_outputs)
+        if paths is not None:
+            reused[j.scope] = JobResult(j.scope, ok=True, seconds=0.0, html=paths.get("html", ""),
+                                        ipynb=paths.get("ipynb", ""), pdf=paths.get("pdf", ""))
+    return keys, reused
 
 
 class PdfStage:
@@ -474,7 +517,7 @@ def _first_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}".strip().splitlines()[0][:300]
 
 
-def _progress_bar(total: int, desc: str, enabled: bool, position: int = 0):
+def _progress_bar(total: int, desc: str, enabled: bool, position: int = 0) -> Any:
     from tqdm import tqdm
 
     return tqdm(total=total, desc=desc, unit="", disable=not enabled, leave=False,

@@ -72,8 +72,12 @@ def _environment() -> Environment:
 
 def index_context(folder: Path, prep: Prepared, results: Sequence[ScopeResult],
                   suppress_below: int = 0, data_as_of: str = "",
-                  compare_old: Outputs | None = None) -> dict[str, Any]:
+                  compare_old: Outputs | None = None,
+                  reused: Sequence[str] = ()) -> dict[str, Any]:
     """Everything the index template shows, as plain strings (formatted, not yet escaped).
+
+    ``reused``: the scopes whose reports were copied from the previous run (their inputs
+    were unchanged: :mod:`krlib.batch.freeze`), named on the page.
 
     ``compare_old``: the outputs of an earlier run (:func:`krlib.outputs.compare.read_outputs`);
     the index then lists what moved since (``--compare-with``).
@@ -162,6 +166,7 @@ def index_context(folder: Path, prep: Prepared, results: Sequence[ScopeResult],
                      for w in view.warnings],
         "krs": krs, "rows": rows, "files": files,
         "changes": changes_section(compare_old, folder),  # escaped Markup, or ""
+        "reused": " ".join(reused),
     }
 
 
@@ -173,11 +178,11 @@ def render_index(context: dict[str, Any]) -> str:
 
 def write_index(folder: Path, prep: Prepared, results: Sequence[ScopeResult],
                 suppress_below: int = 0, data_as_of: str = "",
-                compare_old: Outputs | None = None) -> Path:
+                compare_old: Outputs | None = None, reused: Sequence[str] = ()) -> Path:
     """Write ``folder/index.html`` (same inputs, same bytes)."""
     path = Path(folder) / "index.html"
     page = render_index(index_context(folder, prep, results, suppress_below, data_as_of,
-                                      compare_old))
+                                      compare_old, reused))
     path.write_text(page, encoding="utf-8")
     return path
 
