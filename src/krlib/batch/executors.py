@@ -261,7 +261,21 @@ def run_shipped(job: ShippedJob) -> ShippedResult:
         (folder / prepared).write_bytes(job.prepared)
         res = execute_job(Job(job.scope, str(notebook), str(folder), job.parameters, job.title))
         outputs = collect_outputs(folder, {prepared})
+        _leave(tmp)
     return ShippedResult(job.scope, res.ok, res.seconds, res.error, res.retried, outputs)
+
+
+def _leave(folder: str) -> None:
+    """Move this thread's kernel out of ``folder`` before it is deleted (a kernel whose
+    cwd is gone fails its next report)."""
+    import tempfile
+
+    kernel = KernelPool.current()._kernels.get(__import__("threading").get_ident())
+    if kernel is not None and kernel.is_alive():
+        try:
+            kernel.run(f"import os as _os; _os.chdir({tempfile.gettempdir()!r}); del _os")
+        except Exception:  # noqa: BLE001 - a broken kernel is discarded by the next report
+            pass
 
 
 def unship(shipped: ShippedResult, folder: Path) -> JobResult:

@@ -208,5 +208,6 @@ def reset_kernel(kernel: Kernel, cwd: str) -> None:
     """Forget the previous report's variables and figures (modules stay imported: that is
     the saving) and work in the report's folder (papermill's cwd only applies to kernels
     it starts)."""
-    kernel.run("%reset -f\nimport os as _os, matplotlib.pyplot as _p\n"
-               f"_os.chdir({cwd!r}); _p.close('all'); del _os, _p")
+    # chdir first: a shipped job's previous folder is deleted, and %reset reads the cwd
+    kernel.run(f"import os as _os\n_os.chdir({cwd!r})\n%reset -f\n"
+               "import matplotlib.pyplot as _p\n_p.close('all'); del _p")
