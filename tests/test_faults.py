@@ -58,6 +58,7 @@ def _args(drop: Path, out: Path, formats: str = "html", notebook: Path | None = 
     return KRLIB + ["report", "--data", str(drop), "--fiscal-year", str(FY), "--quarter",
                     str(Q), "--district", SCOPES, "--format", formats, "--out", str(out),
                     "--workers", "2", "--quiet",
+                    "--force",  # every stage runs: a complete run is often already in --out
                     *(["--notebook", str(notebook)] if notebook else [])]
 
 

@@ -38,7 +38,8 @@ TEN_SCOPES = "1001,1002,1003,1004,1005,1006,1007,1008,1039,BMA"
 def _report_args(drop: Path, out: Path, workers: int = 2, scopes: str = SCOPES) -> list[str]:
     return KRLIB + ["report", "--data", str(drop), "--fiscal-year", str(FY), "--quarter", str(Q),
                     "--district", scopes, "--format", "html,pdf", "--out", str(out),
-                    "--workers", str(workers), "--quiet"]
+                    "--workers", str(workers), "--quiet",
+                    "--force"]  # every stage runs: a complete run is often already in --out
 
 
 @pytest.fixture(scope="module")
