@@ -110,7 +110,10 @@ def execute_job(job: Job) -> JobResult:
                 job.notebook, None, parameters=job.parameters, kernel_name=KERNEL_NAME,
                 engine_name=ENGINE_NAME, km=kernel.km, kc=kernel.kc,
                 progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                cwd=job.folder, execution_timeout=CELL_TIMEOUT,
+                # no cwd=: papermill would os.chdir the whole process, which races between
+                # a worker's threads (and fails once a finished job's folder is deleted);
+                # reset_kernel has already moved the kernel into the report's folder
+                execution_timeout=CELL_TIMEOUT,
                 record_timing=False,
             )
             out.ok, out.error = True, ""
