@@ -54,7 +54,7 @@ from krlib.report.formats import (
     points_text,
     target_text,
 )
-from krlib.report.markup import macro
+from krlib.report.markup import Markup, macro
 from krlib.thai import (
     EMPTY_COHORT_TH,
     NONE_SERVED_TH,
@@ -320,8 +320,9 @@ def dense(figure: str) -> str:
 
 
 def _verdict(met: bool) -> str:
-    return (f'<span class="met">{MET_MARK} {MET_TH}</span>' if met
-            else f'<span class="not-met">{NOT_MET_MARK} {NOT_MET_TH}</span>')
+    if met:
+        return macro("summary.html.j2", "verdict", True, MET_MARK, MET_TH)
+    return macro("summary.html.j2", "verdict", False, NOT_MET_MARK, NOT_MET_TH)
 
 
 def _verdict_text(met: object) -> str:
@@ -389,36 +390,25 @@ def _previous_quarter(view: ReportView) -> tuple[int, int]:
 
 def kr_card(view: ReportView, kr: KRDefinition) -> str:
     """The summary of one KR: percent, persons, target, verdict, what is missing, changes."""
-    name = esc(kr.name_th)
     if not view.available(kr):
-        return (f'<div class="kr-card"><p class="kr-name">{name}</p><p>ไม่สามารถคำนวณได้: '
-                f'{esc(_thai_only(view.prep.indicators.unavailable[kr.code]))}</p></div>')
-    row, sup, unit = view.result(kr), view.suppression, esc(kr_unit(kr))
-    lines = [f'<p class="kr-name">{name}</p>']
+        return macro("summary.html.j2", "card_unavailable", kr.name_th,
+                     _thai_only(view.prep.indicators.unavailable[kr.code]))
+    row, sup = view.result(kr), view.suppression
     if row is None or int(row.denominator) == 0:
-        lines.append(f"<p>{NO_CASES_TH}</p>")
-        return f'<div class="kr-card">{"".join(lines)}</div>'
+        return macro("summary.html.j2", "card_no_cases", kr.name_th, NO_CASES_TH)
     num, den = int(row.numerator), int(row.denominator)
-    pct = sup.percent(row.percent, num, den)
-    lines.append(f'<p class="kr-figure"><span class="big">{esc(pct)}</span> '
-                 f'<span class="target">ค่าเป้าหมาย {target_text(kr.target)}</span></p>')
-    items = [f"ผลงาน / กลุ่มเป้าหมาย: <b>{esc(sup.count(num))}</b> / "
-             f"<b>{esc(sup.count(den))}</b> {unit}"]
+    verdict, still = "", ""
     if not sup.percent_hidden(num, den):
-        items.append("ผล: " + _verdict(bool(row.met_target)))
+        verdict = _verdict(bool(row.met_target))
         if not bool(row.met_target):
-            more = persons_to_target(num, den, kr.target)
-            items.append(esc(still_needed_th(kr, sup.count(more))))
+            still = still_needed_th(kr, sup.count(persons_to_target(num, den, kr.target)))
     pfy, pq = _previous_quarter(view)
-    items.append(f"เทียบกับ{QUARTER_TH[pq]} ปีงบประมาณ {pfy}: {_change(view, kr, pfy, pq)}")
-    fy1 = view.period.fiscal_year - 1
-    items.append(f"เทียบกับ{QUARTER_TH[view.period.quarter]} ปีงบประมาณ {fy1}: "
-                 f"{_change(view, kr, fy1, view.period.quarter)}")
-    t = timeliness_line(view, kr)
-    if t:
-        items.append(t)
-    lines.append("<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>")
-    return f'<div class="kr-card">{"".join(lines)}</div>'
+    fy1, q = view.period.fiscal_year - 1, view.period.quarter
+    changes = [(f"เทียบกับ{QUARTER_TH[pq]} ปีงบประมาณ {pfy}", _change(view, kr, pfy, pq)),
+               (f"เทียบกับ{QUARTER_TH[q]} ปีงบประมาณ {fy1}", _change(view, kr, fy1, q))]
+    return macro("summary.html.j2", "card", kr.name_th, sup.percent(row.percent, num, den),
+                 target_text(kr.target), sup.count(num), sup.count(den), kr_unit(kr),
+                 Markup(verdict), still, changes, Markup(timeliness_line(view, kr)))
 
 
 def warnings_banner(view: ReportView) -> str:
