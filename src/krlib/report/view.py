@@ -420,37 +420,22 @@ def warnings_banner(view: ReportView) -> str:
 def summary(view: ReportView) -> HTML:
     """Page 1: title, period, dates, warnings and every KR's figures in brief."""
     p = view.period
-    kind = "ภาพรวมกรุงเทพมหานคร" if view.is_bma else f"สำนักงาน{view.name}"
-    made = bangkok_time(generated_at())
-    dates = (f"ข้อมูล ณ วันที่ <b>{thai_date(view.as_of)}</b>" if view.as_of
-             else "ข้อมูล ณ วันที่: ไม่มีข้อมูล")
-    parts = [
-        f'<header class="krlib-title"><h1>{esc(REPORT_TITLE_TH)}<br>{esc(view.name)}</h1>',
-        f"<p><b>{esc(kind)}</b> · {esc(p.label_th)} ({window_dates_th(p, view.cumulative)})</p>",
-        f"<p>{dates} · จัดทำรายงานเมื่อ {thai_date(made)}</p></header>",
-        warnings_banner(view),
-        '<section class="krlib-summary"><h2>บทสรุปผู้บริหาร</h2>',
-    ]
-    if view.suppression.below:
-        parts.append(f"<p class='note'>{esc(view.suppression.rule_th)}</p>")
-    if view.no_cases:
-        parts.append(f"<p class='statement'><b>{esc(view.name)}ไม่มีผู้อยู่ในกลุ่มเป้าหมายของ"
-                     f"ตัวชี้วัดใดในช่วงเวลานี้</b> ({esc(p.label_th)}) จึงไม่มีผลการดำเนินงาน"
-                     "ที่จะรายงาน ตัวเลขของทั้งกรุงเทพมหานครอยู่ในรายงานภาพรวมกรุงเทพมหานคร</p>")
-    if view.no_cases:  # one short list, so that the statement fits one page
-        parts.append("<ul>" + "".join(f"<li>{esc(kr.name_th)}: {NO_CASES_TH}</li>"
-                                      for kr in view.krs.values()) + "</ul>")
-    else:
-        parts += [kr_card(view, kr) for kr in view.krs.values()]
+    locator = ""
     if not view.is_bma:
         from krlib.report import charts
 
         fig = charts.locator_map(view.scope, view.name, "ที่ตั้งของเขต")
-        parts.insert(1, png(fig, alt=f"แผนที่กรุงเทพมหานคร แสดงที่ตั้งของ{view.name}",
-                            caption=charts.MAP_CREDIT_TH)
-                     .replace('class="krlib-figure"', 'class="krlib-figure krlib-locator"'))
-    parts.append("</section>")
-    return html_block("\n".join(x for x in parts if x))
+        locator = (png(fig, alt=f"แผนที่กรุงเทพมหานคร แสดงที่ตั้งของ{view.name}",
+                       caption=charts.MAP_CREDIT_TH)
+                   .replace('class="krlib-figure"', 'class="krlib-figure krlib-locator"'))
+    cards = [] if view.no_cases else [Markup(kr_card(view, kr)) for kr in view.krs.values()]
+    return html_block(macro(
+        "summary.html.j2", "page", REPORT_TITLE_TH, view.name,
+        "ภาพรวมกรุงเทพมหานคร" if view.is_bma else f"สำนักงาน{view.name}", p.label_th,
+        window_dates_th(p, view.cumulative), thai_date(view.as_of) if view.as_of else "",
+        thai_date(bangkok_time(generated_at())), Markup(locator), Markup(warnings_banner(view)),
+        view.suppression.rule_th if view.suppression.below else "", view.no_cases,
+        [kr.name_th for kr in view.krs.values()], NO_CASES_TH, cards))
 
 
 # --- one section per KR -----------------------------------------------------------------
