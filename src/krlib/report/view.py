@@ -308,9 +308,7 @@ def png(fig: Figure, alt: str, caption: str = "") -> str:
     from krlib.report.charts import figure_to_png_bytes
 
     data = base64.b64encode(figure_to_png_bytes(fig)).decode("ascii")
-    cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
-    return (f'<figure class="krlib-figure"><img src="data:image/png;base64,{data}" '
-            f'alt="{esc(alt, quote=True)}">{cap}</figure>')
+    return macro("figure.html.j2", "figure", data, alt, caption)
 
 
 def dense(figure: str) -> str:
