@@ -359,12 +359,8 @@ def page_style(view: ReportView) -> HTML:
     head = _css_string(title_line(view))
     foot = _css_string(f"ข้อมูล ณ วันที่ {thai_date(view.as_of)}" if view.as_of else "")
     # A district without cases gets a one-page statement: the general notes are left out.
-    compact = (".jp-MarkdownCell { display: none; } .sign { flex-basis: 10em; } "
-               ".jp-Cell { padding-top: 0 !important; padding-bottom: 0 !important; } "
-               ".jp-RenderedHTMLCommon h2 { margin-top: .6em; } .sign p { margin: .1em 0; }"
-               if view.no_cases else "")
-    return html_block(f"<style>@page {{ @top-center {{ content: {head}; }} "
-                      f"@bottom-left {{ content: {foot}; }} }} {compact}</style>")
+    return html_block(macro("summary.html.j2", "page_style", Markup(head), Markup(foot),
+                            view.no_cases))
 
 
 def _change(view: ReportView, kr: KRDefinition, fy: int, q: int) -> str:
