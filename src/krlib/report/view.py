@@ -629,13 +629,12 @@ def timeliness_line(view: ReportView, kr: KRDefinition) -> str:
     if t is None:
         return ""
     if int(t.served) == 0:
-        return (f"ระยะเวลาจนได้รับบริการครั้งแรก: {NONE_SERVED_TH} "
-                f"(ยังรอรับบริการ {esc(sup.count(t.waiting))} คน)")
+        return macro("kr.html.j2", "timeliness", NONE_SERVED_TH, "", "", "",
+                     sup.count(t.waiting))
     median = DASH if pd.isna(t.median_days) else f"{float(t.median_days):,.1f}".removesuffix(".0")
     days = "" if median == DASH else " วัน"  # no unit after a dash
-    return (f"ระยะเวลาจนได้รับบริการครั้งแรก (มัธยฐาน): <b>{esc(median)}</b>{days} "
-            f"(ได้รับบริการ {esc(sup.count(t.served))} คน, "
-            f"ยังรอรับบริการ {esc(sup.count(t.waiting))} คน)")
+    return macro("kr.html.j2", "timeliness", "", median, days, sup.count(t.served),
+                 sup.count(t.waiting))
 
 
 def waiting_table(view: ReportView, kr: KRDefinition) -> str:
