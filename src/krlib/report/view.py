@@ -576,10 +576,8 @@ def breakdown(view: ReportView, kr: KRDefinition) -> HTML:
            + (empty if nobody else "; ".join(f"{c} {sup.count(n)} คน"
                                              for c, n in zip(top.category_th, top.persons))))
     table = pd.DataFrame({label: f.category_th, "จำนวนคน": [sup.count(n) for n in f.persons]})
-    return html_block(f"<section class='keep'><h3>จำแนกตาม{esc(label)}</h3>"
-                      f"<p>จำนวนคนในกลุ่มเป้าหมายที่ได้รับบริการแต่ละ{esc(label)}อย่างน้อย "
-                      f"1 ครั้ง (หนึ่งคนอาจได้รับบริการมากกว่าหนึ่ง{esc(label)})</p>"
-                      + png(fig, alt) + html_table(table).data + "</section>")
+    return html_block(macro("kr.html.j2", "breakdown", label, Markup(png(fig, alt)),
+                            Markup(html_table(table).data)))
 
 
 def disaggregations(view: ReportView, kr: KRDefinition) -> list[HTML]:
