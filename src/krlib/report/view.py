@@ -536,12 +536,9 @@ def fiscal_years(view: ReportView, kr: KRDefinition) -> HTML:
         said.append(f"{QUARTER_TH[q]} " + ", ".join(parts))
     alt = (f"แผนภูมิแท่งร้อยละรายไตรมาส ({window}) ของ{view.name} ปีงบประมาณ {fy} เทียบกับ {fy - 1} "
            f"ค่าเป้าหมาย {target_text(kr.target)}: " + "; ".join(said))
-    return html_block("<section class='keep'><h3>แนวโน้มเทียบกับปีงบประมาณก่อน</h3>"
-                      f"<p>ร้อยละ{esc(window_label_th(view.cumulative))}ของแต่ละไตรมาส "
-                      "เทียบกับค่าเป้าหมาย (เส้นประ) "
-                      f"ไตรมาสที่ชุดข้อมูลไม่ครอบคลุมแสดงว่า “{NOT_COVERED_TH}” "
-                      f"ไตรมาสที่ไม่มีผู้อยู่ในกลุ่มเป้าหมายแสดงว่า “{EMPTY_COHORT_TH}”</p>"
-                      + png(fig, alt) + html_table(table).data + "</section>")
+    return html_block(macro("kr.html.j2", "trend", window_label_th(view.cumulative),
+                            NOT_COVERED_TH, EMPTY_COHORT_TH, Markup(png(fig, alt)),
+                            Markup(html_table(table).data)))
 
 
 def breakdown_frame(view: ReportView, kr: KRDefinition) -> pd.DataFrame:
