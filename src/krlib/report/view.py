@@ -54,7 +54,7 @@ from krlib.report.formats import (
     points_text,
     target_text,
 )
-from krlib.report.markup import macro
+from krlib.report.markup import Markup, macro
 from krlib.thai import (
     EMPTY_COHORT_TH,
     NONE_SERVED_TH,
@@ -308,9 +308,7 @@ def png(fig: Figure, alt: str, caption: str = "") -> str:
     from krlib.report.charts import figure_to_png_bytes
 
     data = base64.b64encode(figure_to_png_bytes(fig)).decode("ascii")
-    cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
-    return (f'<figure class="krlib-figure"><img src="data:image/png;base64,{data}" '
-            f'alt="{esc(alt, quote=True)}">{cap}</figure>')
+    return macro("figure.html.j2", "figure", data, alt, caption)
 
 
 def dense(figure: str) -> str:
@@ -320,8 +318,9 @@ def dense(figure: str) -> str:
 
 
 def _verdict(met: bool) -> str:
-    return (f'<span class="met">{MET_MARK} {MET_TH}</span>' if met
-            else f'<span class="not-met">{NOT_MET_MARK} {NOT_MET_TH}</span>')
+    if met:
+        return macro("summary.html.j2", "verdict", True, MET_MARK, MET_TH)
+    return macro("summary.html.j2", "verdict", False, NOT_MET_MARK, NOT_MET_TH)
 
 
 def _verdict_text(met: object) -> str:
@@ -360,12 +359,8 @@ def page_style(view: ReportView) -> HTML:
     head = _css_string(title_line(view))
     foot = _css_string(f"ข้อมูล ณ วันที่ {thai_date(view.as_of)}" if view.as_of else "")
     # A district without cases gets a one-page statement: the general notes are left out.
-    compact = (".jp-MarkdownCell { display: none; } .sign { flex-basis: 10em; } "
-               ".jp-Cell { padding-top: 0 !important; padding-bottom: 0 !important; } "
-               ".jp-RenderedHTMLCommon h2 { margin-top: .6em; } .sign p { margin: .1em 0; }"
-               if view.no_cases else "")
-    return html_block(f"<style>@page {{ @top-center {{ content: {head}; }} "
-                      f"@bottom-left {{ content: {foot}; }} }} {compact}</style>")
+    return html_block(macro("summary.html.j2", "page_style", Markup(head), Markup(foot),
+                            view.no_cases))
 
 
 def _change(view: ReportView, kr: KRDefinition, fy: int, q: int) -> str:
@@ -389,36 +384,25 @@ def _previous_quarter(view: ReportView) -> tuple[int, int]:
 
 def kr_card(view: ReportView, kr: KRDefinition) -> str:
     """The summary of one KR: percent, persons, target, verdict, what is missing, changes."""
-    name = esc(kr.name_th)
     if not view.available(kr):
-        return (f'<div class="kr-card"><p class="kr-name">{name}</p><p>ไม่สามารถคำนวณได้: '
-                f'{esc(_thai_only(view.prep.indicators.unavailable[kr.code]))}</p></div>')
-    row, sup, unit = view.result(kr), view.suppression, esc(kr_unit(kr))
-    lines = [f'<p class="kr-name">{name}</p>']
+        return macro("summary.html.j2", "card_unavailable", kr.name_th,
+                     _thai_only(view.prep.indicators.unavailable[kr.code]))
+    row, sup = view.result(kr), view.suppression
     if row is None or int(row.denominator) == 0:
-        lines.append(f"<p>{NO_CASES_TH}</p>")
-        return f'<div class="kr-card">{"".join(lines)}</div>'
+        return macro("summary.html.j2", "card_no_cases", kr.name_th, NO_CASES_TH)
     num, den = int(row.numerator), int(row.denominator)
-    pct = sup.percent(row.percent, num, den)
-    lines.append(f'<p class="kr-figure"><span class="big">{esc(pct)}</span> '
-                 f'<span class="target">ค่าเป้าหมาย {target_text(kr.target)}</span></p>')
-    items = [f"ผลงาน / กลุ่มเป้าหมาย: <b>{esc(sup.count(num))}</b> / "
-             f"<b>{esc(sup.count(den))}</b> {unit}"]
+    verdict, still = "", ""
     if not sup.percent_hidden(num, den):
-        items.append("ผล: " + _verdict(bool(row.met_target)))
+        verdict = _verdict(bool(row.met_target))
         if not bool(row.met_target):
-            more = persons_to_target(num, den, kr.target)
-            items.append(esc(still_needed_th(kr, sup.count(more))))
+            still = still_needed_th(kr, sup.count(persons_to_target(num, den, kr.target)))
     pfy, pq = _previous_quarter(view)
-    items.append(f"เทียบกับ{QUARTER_TH[pq]} ปีงบประมาณ {pfy}: {_change(view, kr, pfy, pq)}")
-    fy1 = view.period.fiscal_year - 1
-    items.append(f"เทียบกับ{QUARTER_TH[view.period.quarter]} ปีงบประมาณ {fy1}: "
-                 f"{_change(view, kr, fy1, view.period.quarter)}")
-    t = timeliness_line(view, kr)
-    if t:
-        items.append(t)
-    lines.append("<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>")
-    return f'<div class="kr-card">{"".join(lines)}</div>'
+    fy1, q = view.period.fiscal_year - 1, view.period.quarter
+    changes = [(f"เทียบกับ{QUARTER_TH[pq]} ปีงบประมาณ {pfy}", _change(view, kr, pfy, pq)),
+               (f"เทียบกับ{QUARTER_TH[q]} ปีงบประมาณ {fy1}", _change(view, kr, fy1, q))]
+    return macro("summary.html.j2", "card", kr.name_th, sup.percent(row.percent, num, den),
+                 target_text(kr.target), sup.count(num), sup.count(den), kr_unit(kr),
+                 Markup(verdict), still, changes, Markup(timeliness_line(view, kr)))
 
 
 def warnings_banner(view: ReportView) -> str:
@@ -430,37 +414,22 @@ def warnings_banner(view: ReportView) -> str:
 def summary(view: ReportView) -> HTML:
     """Page 1: title, period, dates, warnings and every KR's figures in brief."""
     p = view.period
-    kind = "ภาพรวมกรุงเทพมหานคร" if view.is_bma else f"สำนักงาน{view.name}"
-    made = bangkok_time(generated_at())
-    dates = (f"ข้อมูล ณ วันที่ <b>{thai_date(view.as_of)}</b>" if view.as_of
-             else "ข้อมูล ณ วันที่: ไม่มีข้อมูล")
-    parts = [
-        f'<header class="krlib-title"><h1>{esc(REPORT_TITLE_TH)}<br>{esc(view.name)}</h1>',
-        f"<p><b>{esc(kind)}</b> · {esc(p.label_th)} ({window_dates_th(p, view.cumulative)})</p>",
-        f"<p>{dates} · จัดทำรายงานเมื่อ {thai_date(made)}</p></header>",
-        warnings_banner(view),
-        '<section class="krlib-summary"><h2>บทสรุปผู้บริหาร</h2>',
-    ]
-    if view.suppression.below:
-        parts.append(f"<p class='note'>{esc(view.suppression.rule_th)}</p>")
-    if view.no_cases:
-        parts.append(f"<p class='statement'><b>{esc(view.name)}ไม่มีผู้อยู่ในกลุ่มเป้าหมายของ"
-                     f"ตัวชี้วัดใดในช่วงเวลานี้</b> ({esc(p.label_th)}) จึงไม่มีผลการดำเนินงาน"
-                     "ที่จะรายงาน ตัวเลขของทั้งกรุงเทพมหานครอยู่ในรายงานภาพรวมกรุงเทพมหานคร</p>")
-    if view.no_cases:  # one short list, so that the statement fits one page
-        parts.append("<ul>" + "".join(f"<li>{esc(kr.name_th)}: {NO_CASES_TH}</li>"
-                                      for kr in view.krs.values()) + "</ul>")
-    else:
-        parts += [kr_card(view, kr) for kr in view.krs.values()]
+    locator = ""
     if not view.is_bma:
         from krlib.report import charts
 
         fig = charts.locator_map(view.scope, view.name, "ที่ตั้งของเขต")
-        parts.insert(1, png(fig, alt=f"แผนที่กรุงเทพมหานคร แสดงที่ตั้งของ{view.name}",
-                            caption=charts.MAP_CREDIT_TH)
-                     .replace('class="krlib-figure"', 'class="krlib-figure krlib-locator"'))
-    parts.append("</section>")
-    return html_block("\n".join(x for x in parts if x))
+        locator = (png(fig, alt=f"แผนที่กรุงเทพมหานคร แสดงที่ตั้งของ{view.name}",
+                       caption=charts.MAP_CREDIT_TH)
+                   .replace('class="krlib-figure"', 'class="krlib-figure krlib-locator"'))
+    cards = [] if view.no_cases else [Markup(kr_card(view, kr)) for kr in view.krs.values()]
+    return html_block(macro(
+        "summary.html.j2", "page", REPORT_TITLE_TH, view.name,
+        "ภาพรวมกรุงเทพมหานคร" if view.is_bma else f"สำนักงาน{view.name}", p.label_th,
+        window_dates_th(p, view.cumulative), thai_date(view.as_of) if view.as_of else "",
+        thai_date(bangkok_time(generated_at())), Markup(locator), Markup(warnings_banner(view)),
+        view.suppression.rule_th if view.suppression.below else "", view.no_cases,
+        [kr.name_th for kr in view.krs.values()], NO_CASES_TH, cards))
 
 
 # --- one section per KR -----------------------------------------------------------------
@@ -567,12 +536,9 @@ def fiscal_years(view: ReportView, kr: KRDefinition) -> HTML:
         said.append(f"{QUARTER_TH[q]} " + ", ".join(parts))
     alt = (f"แผนภูมิแท่งร้อยละรายไตรมาส ({window}) ของ{view.name} ปีงบประมาณ {fy} เทียบกับ {fy - 1} "
            f"ค่าเป้าหมาย {target_text(kr.target)}: " + "; ".join(said))
-    return html_block("<section class='keep'><h3>แนวโน้มเทียบกับปีงบประมาณก่อน</h3>"
-                      f"<p>ร้อยละ{esc(window_label_th(view.cumulative))}ของแต่ละไตรมาส "
-                      "เทียบกับค่าเป้าหมาย (เส้นประ) "
-                      f"ไตรมาสที่ชุดข้อมูลไม่ครอบคลุมแสดงว่า “{NOT_COVERED_TH}” "
-                      f"ไตรมาสที่ไม่มีผู้อยู่ในกลุ่มเป้าหมายแสดงว่า “{EMPTY_COHORT_TH}”</p>"
-                      + png(fig, alt) + html_table(table).data + "</section>")
+    return html_block(macro("kr.html.j2", "trend", window_label_th(view.cumulative),
+                            NOT_COVERED_TH, EMPTY_COHORT_TH, Markup(png(fig, alt)),
+                            Markup(html_table(table).data)))
 
 
 def breakdown_frame(view: ReportView, kr: KRDefinition) -> pd.DataFrame:
@@ -607,10 +573,8 @@ def breakdown(view: ReportView, kr: KRDefinition) -> HTML:
            + (empty if nobody else "; ".join(f"{c} {sup.count(n)} คน"
                                              for c, n in zip(top.category_th, top.persons))))
     table = pd.DataFrame({label: f.category_th, "จำนวนคน": [sup.count(n) for n in f.persons]})
-    return html_block(f"<section class='keep'><h3>จำแนกตาม{esc(label)}</h3>"
-                      f"<p>จำนวนคนในกลุ่มเป้าหมายที่ได้รับบริการแต่ละ{esc(label)}อย่างน้อย "
-                      f"1 ครั้ง (หนึ่งคนอาจได้รับบริการมากกว่าหนึ่ง{esc(label)})</p>"
-                      + png(fig, alt) + html_table(table).data + "</section>")
+    return html_block(macro("kr.html.j2", "breakdown", label, Markup(png(fig, alt)),
+                            Markup(html_table(table).data)))
 
 
 def disaggregations(view: ReportView, kr: KRDefinition) -> list[HTML]:
@@ -660,13 +624,12 @@ def timeliness_line(view: ReportView, kr: KRDefinition) -> str:
     if t is None:
         return ""
     if int(t.served) == 0:
-        return (f"ระยะเวลาจนได้รับบริการครั้งแรก: {NONE_SERVED_TH} "
-                f"(ยังรอรับบริการ {esc(sup.count(t.waiting))} คน)")
+        return macro("kr.html.j2", "timeliness", NONE_SERVED_TH, "", "", "",
+                     sup.count(t.waiting))
     median = DASH if pd.isna(t.median_days) else f"{float(t.median_days):,.1f}".removesuffix(".0")
     days = "" if median == DASH else " วัน"  # no unit after a dash
-    return (f"ระยะเวลาจนได้รับบริการครั้งแรก (มัธยฐาน): <b>{esc(median)}</b>{days} "
-            f"(ได้รับบริการ {esc(sup.count(t.served))} คน, "
-            f"ยังรอรับบริการ {esc(sup.count(t.waiting))} คน)")
+    return macro("kr.html.j2", "timeliness", "", median, days, sup.count(t.served),
+                 sup.count(t.waiting))
 
 
 def waiting_table(view: ReportView, kr: KRDefinition) -> str:
